@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "reuseport",
+      "sources": ["native/reuseport.c"]
+    }
+  ]
+}

@@ -1,0 +1,97 @@
+// The CLI's HTTP client: sends the token, retries what a reload can cause (a reset or
+// refused connection) with a short backoff, and marks state-changing requests with an
+// idempotency key so that a retry never acts twice.
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { resolvePaths, type Paths } from '../config/paths.js';
+import { resolveSettings } from '../config/settings.js';
+import { readToken } from '../config/token.js';
+import { IDEMPOTENCY_HEADER } from '../protocol/api.js';
+import { GflowError, isErrorBody } from '../protocol/errors.js';
+import { DEFAULT_HOST } from '../protocol/version.js';
+
+const RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800];
+const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+export interface RawResponse {
+  status: number;
+  body: unknown;
+}
+
+export function notRunning(port: number): GflowError {
+  return new GflowError('daemon_not_running', `gflowd is not running on port ${port} — start it with \`gflowd up\``);
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+
+/** One HTTP request without retries; rejects with the socket error. */
+export function rawRequest(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: DEFAULT_HOST,
+        port,
+        method,
+        path,
+        agent,
+        headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }) },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = raw;
+          try {
+            parsed = raw ? JSON.parse(raw) : null;
+          } catch {
+            // not JSON: keep the text
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+export class Client {
+  readonly paths: Paths;
+  readonly port: number;
+  private token: string | undefined;
+
+  constructor(opts: { port?: number; paths?: Paths } = {}) {
+    this.paths = opts.paths ?? resolvePaths();
+    this.port = opts.port ?? resolveSettings(this.paths).port;
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    this.token ??= readToken(this.paths.tokenFile);
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (method === 'POST') headers[IDEMPOTENCY_HEADER] = crypto.randomUUID();
+    for (let attempt = 0; ; attempt++) {
+      let res: RawResponse;
+      try {
+        res = await rawRequest(this.port, method, path, body, headers);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code ?? '';
+        const delay = RETRY_DELAYS_MS[attempt];
+        if (RETRYABLE.has(code) && delay !== undefined) {
+          await sleep(delay);
+          continue;
+        }
+        if (code === 'ECONNREFUSED') throw notRunning(this.port);
+        throw new GflowError('daemon_unhealthy', `cannot reach gflowd on port ${this.port}: ${(err as Error).message}`, 'check it with `gflowd status`');
+      }
+      if (res.status >= 200 && res.status < 300) return res.body as T;
+      if (isErrorBody(res.body)) throw GflowError.fromBody(res.body);
+      throw new GflowError('daemon_unhealthy', `unexpected answer ${res.status} from port ${this.port}`, 'another program may be using the port; check `gflowd status`');
+    }
+  }
+}

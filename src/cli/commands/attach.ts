@@ -1,0 +1,21 @@
+// `gflow attach <id|@>`: puts the user's terminal on the job's tmux session.
+import { spawnSync } from 'node:child_process';
+import { ROUTES, type JobResponse } from '../../protocol/api.js';
+import { GflowError } from '../../protocol/errors.js';
+import { attachArgv, hasSession } from '../../tmux/tmux.js';
+import { Client } from '../client.js';
+import { resolveJobId } from '../job-ref.js';
+
+export async function attachCommand(ref: string): Promise<void> {
+  const client = new Client();
+  const { job } = await client.request<JobResponse>('GET', ROUTES.job(await resolveJobId(client, ref)));
+  if (job.state === 'queued' || job.state === 'hold') {
+    throw new GflowError('conflict', `job ${job.id} has not started yet (${job.state})`, `watch for it with \`gflow queue\`, or read its output later with \`gflow log ${job.id}\``);
+  }
+  if (!job.session || !(await hasSession(job.session))) {
+    throw new GflowError('not_found', `the tmux session of job ${job.id} is gone (the job is ${job.state})`, `read its output with \`gflow log ${job.id}\``);
+  }
+  if (job.state !== 'running') process.stderr.write(`gflow: job ${job.id} is ${job.state}; showing its final screen (detach with Ctrl-b d)\n`);
+  const r = spawnSync('tmux', attachArgv(job.session), { stdio: 'inherit' });
+  process.exitCode = r.status ?? 1;
+}

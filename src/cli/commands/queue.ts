@@ -1,0 +1,45 @@
+// `gflow queue`: a Slurm-like table of jobs.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseIdList } from '../../core/id-list.js';
+import { ROUTES, type JobsResponse } from '../../protocol/api.js';
+import { parseJobState } from '../../protocol/job.js';
+import { Client } from '../client.js';
+import { usage } from '../fail.js';
+import { queueTable } from '../render.js';
+
+interface QueueFlags {
+  all?: boolean;
+  states?: string;
+  jobs?: string;
+  limit?: number;
+  watch?: boolean;
+  json?: boolean;
+}
+
+export async function queueCommand(flags: QueueFlags): Promise<void> {
+  const q = new URLSearchParams();
+  if (flags.all) q.set('all', '1');
+  if (flags.states) {
+    const states = flags.states.split(',').map((s) => {
+      const st = parseJobState(s);
+      if (!st) throw usage(`unknown state '${s}'`, 'use PD, H, R, CD, F, CA, TO or queued, hold, running, finished, failed, cancelled, timeout');
+      return st;
+    });
+    q.set('states', states.join(','));
+  }
+  if (flags.jobs) q.set('ids', parseIdList(flags.jobs).join(','));
+  if (flags.limit !== undefined) q.set('limit', String(flags.limit));
+  const client = new Client();
+  const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
+  if (flags.watch && flags.json) throw usage('--watch and --json do not go together');
+  do {
+    const { jobs } = await client.request<JobsResponse>('GET', path);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+      return;
+    }
+    const table = queueTable(jobs);
+    process.stdout.write(flags.watch ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${table}` : table);
+    if (flags.watch) await sleep(2000);
+  } while (flags.watch);
+}

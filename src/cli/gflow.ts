@@ -1,0 +1,123 @@
+// `gflow`: the user's command line. Each command's code is imported only when it runs, so
+// that `gflow submit` does not pay for what `gflow config` or `gflow queue --watch` need.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { packageVersion } from '../version.js';
+import { reportAndExit } from './fail.js';
+
+function int(name: string, min = Number.MIN_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`);
+    return n;
+  };
+}
+
+function run(load: () => Promise<(...args: never[]) => Promise<void> | void>) {
+  return async (...args: unknown[]): Promise<void> => {
+    try {
+      const fn = (await load()) as (...a: unknown[]) => Promise<void> | void;
+      await fn(...args);
+    } catch (err) {
+      reportAndExit(err);
+    }
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('gflow')
+    .description('Queue and run jobs on this machine, one tmux session per job.')
+    .version(packageVersion(), '-V, --version')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+  program
+    .command('submit')
+    .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
+    .usage('[options] -- <command...> | <script> | -')
+    .option('-n, --name <name>', 'job name')
+    .option('-p, --priority <n>', 'higher runs first (default 0)', int('priority'))
+    .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', int('cpus', 1))
+    .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
+    .option('--hold', 'queue the job on hold; start it with `gflow release`')
+    .option('--json', 'print the job as JSON')
+    .argument('[command...]', 'the command and its arguments, a script path, or -')
+    .passThroughOptions()
+    .action(run(async () => (await import('./commands/submit.js')).submitCommand));
+
+  program
+    .command('queue')
+    .aliases(['q', 'list'])
+    .description('list jobs (active ones by default)')
+    .option('-a, --all', 'include ended jobs')
+    .option('-s, --states <list>', 'only these states, e.g. R,PD or running,queued')
+    .option('-j, --jobs <ids>', 'only these job ids, e.g. 1,3,5-9')
+    .option('-n, --limit <n>', 'only the newest N jobs', int('limit', 1))
+    .option('-w, --watch', 'refresh every 2 s until Ctrl-C')
+    .option('--json', 'print jobs as JSON')
+    .action(run(async () => (await import('./commands/queue.js')).queueCommand));
+
+  program
+    .command('show')
+    .description('everything about one job')
+    .argument('<job>', 'job id, @ (your last job) or @~N')
+    .option('--json', 'print the job as JSON')
+    .action(run(async () => (await import('./commands/show.js')).showCommand));
+
+  program
+    .command('log')
+    .description("print a job's output")
+    .argument('<job>', 'job id, @ or @~N')
+    .option('-f, --follow', 'keep printing new output until the job ends')
+    .addOption(new Option('--first <n>', 'only the first N lines').argParser(int('--first', 1)).conflicts('last'))
+    .addOption(new Option('--last <n>', 'only the last N lines').argParser(int('--last', 1)))
+    .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
+    .action(run(async () => (await import('./commands/log.js')).logCommand));
+
+  program
+    .command('attach')
+    .description("attach your terminal to a running job's tmux session (detach with Ctrl-b d)")
+    .argument('<job>', 'job id, @ or @~N')
+    .action(run(async () => (await import('./commands/attach.js')).attachCommand));
+
+  for (const [name, what] of [
+    ['cancel', 'cancel jobs: queued ones never start, running ones get SIGTERM, then SIGKILL after the grace period'],
+    ['hold', 'keep queued jobs from starting'],
+    ['release', 'let held jobs start again'],
+  ] as const) {
+    program
+      .command(name)
+      .description(what)
+      .argument('<jobs>', 'job ids like 1,3,5-9, @ or @~N')
+      .option('--json', 'print the jobs as JSON')
+      .action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
+  }
+
+  program
+    .command('close')
+    .description("remove the tmux sessions of ended jobs (kept after the end so you can look at them)")
+    .argument('[jobs]', 'job ids like 1,3,5-9')
+    .option('--all-finished', 'every ended job')
+    .action(run(async () => (await import('./commands/close.js')).closeCommand));
+
+  const config = program.command('config').description('read and change settings (~/.config/gflow/config.json)');
+  config
+    .command('get')
+    .argument('<key>', 'port, cpus or killGraceSec')
+    .action(run(async () => (await import('./commands/config.js')).configGet));
+  config
+    .command('set')
+    .argument('<key>', 'port, cpus or killGraceSec')
+    .argument('<value>', 'the new value')
+    .action(run(async () => (await import('./commands/config.js')).configSet));
+  config
+    .command('list')
+    .description('every setting, its value and where the value comes from')
+    .action(run(async () => (await import('./commands/config.js')).configList));
+  config
+    .command('path')
+    .description('the config file')
+    .action(run(async () => (await import('./commands/config.js')).configPath));
+
+  await program.parseAsync(argv);
+}

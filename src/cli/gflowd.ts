@@ -1,0 +1,54 @@
+// `gflowd`: run and manage the scheduler daemon.
+import { Command, InvalidArgumentError } from 'commander';
+import { packageVersion } from '../version.js';
+import { reportAndExit } from './fail.js';
+
+function intIn(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+const guard =
+  <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
+  async (...a: A): Promise<void> => {
+    try {
+      await fn(...a);
+    } catch (err) {
+      reportAndExit(err);
+    }
+  };
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('gflowd')
+    .description('The gflow scheduler daemon. It lives in the tmux session gflow_server.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+
+  const port = (c: Command) => c.option('--port <n>', 'port on 127.0.0.1 (default 59000, GFLOW_PORT, config)', intIn('port', 1, 65535));
+  const cpus = (c: Command) => c.option('--cpus <n>', 'CPU slots for jobs (default: all CPUs, GFLOW_CPUS, config)', intIn('cpus', 1, 4096));
+
+  cpus(port(program.command('up').description('start the daemon in tmux session gflow_server (does nothing if it runs)'))).action(
+    guard(async (o: { port?: number; cpus?: number }) => (await import('./gflowd/up.js')).up(o)),
+  );
+  port(program.command('down').description('stop the daemon; jobs keep running')).action(
+    guard(async (o: { port?: number }) => (await import('./gflowd/down.js')).down(o)),
+  );
+  cpus(port(program.command('restart').description('down, then up'))).action(
+    guard(async (o: { port?: number; cpus?: number }) => {
+      await (await import('./gflowd/down.js')).down(o);
+      await (await import('./gflowd/up.js')).up(o);
+    }),
+  );
+  port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
+    .option('--json', 'print {running, pid, port, version, session, uptimeSec}')
+    .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
+  cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
+    guard(async (o: { port?: number; cpus?: number }) => (await import('../daemon/main.js')).runDaemon(o)),
+  );
+
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,75 @@
+// `gflowd up`: start the daemon in the tmux session gflow_server and wait until it answers.
+import fs from 'node:fs';
+import pWaitFor, { TimeoutError } from 'p-wait-for';
+import { resolvePaths } from '../../config/paths.js';
+import { resolveSettings } from '../../config/settings.js';
+import type { Settings } from '../../config/schema.js';
+import { GflowError } from '../../protocol/errors.js';
+import { SERVER_SESSION } from '../../protocol/version.js';
+import { capturePane, hasSession, killSession, listPanes, newSession, socketArgs } from '../../tmux/tmux.js';
+import { daemonArgv, daemonEnv } from './daemon-session.js';
+import { findDaemonInSession } from './find-daemon.js';
+import { probe } from './health.js';
+import { portHolder } from './port-holder.js';
+
+const START_TIMEOUT_MS = 20_000;
+
+export function attachHint(): string {
+  return `tmux ${[...socketArgs(), 'attach', '-t', SERVER_SESSION].join(' ')}`;
+}
+
+export async function up(flags: Partial<Settings>, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const paths = resolvePaths();
+  const { port } = resolveSettings(paths, flags);
+  const existing = await findDaemonInSession();
+  const answer = await probe(port);
+  if (answer.kind === 'gflowd' && existing === answer.health.pid) {
+    say(`gflowd is already running (pid ${existing}, port ${port}). Watch it with: ${attachHint()}`);
+    return existing;
+  }
+  if (answer.kind === 'gflowd') {
+    throw new GflowError('port_in_use', `another gflowd (pid ${answer.health.pid}) already answers on port ${port}, outside the tmux session ${SERVER_SESSION}`, 'stop it (kill its process), or use another port with --port');
+  }
+  if (answer.kind === 'foreign') {
+    throw new GflowError('port_in_use', `port ${port} is held by ${await portHolder(port)}`, 'stop that program, or start gflowd on another port: gflowd up --port <N> (and set GFLOW_PORT for the CLI)');
+  }
+  if (existing !== undefined) {
+    throw new GflowError('daemon_unhealthy', `gflowd (pid ${existing}) runs in ${SERVER_SESSION} but does not answer on port ${port}`, 'restart it with `gflowd restart`');
+  }
+  if (await hasSession(SERVER_SESSION)) {
+    await killSession(SERVER_SESSION);
+    say(`Removed a stale tmux session ${SERVER_SESSION} (no daemon was running in it)`);
+  }
+
+  fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  // remain-on-exit: if the daemon dies during start-up, its last words stay readable.
+  await newSession({ name: SERVER_SESSION, argv: daemonArgv(port, flags.cpus), env: daemonEnv(), remainOnExit: true, cwd: paths.stateDir });
+  let pid: number | undefined;
+  let died = false;
+  try {
+    await pWaitFor(
+      async () => {
+        const pane = (await listPanes(SERVER_SESSION))[0];
+        if (!pane || pane.dead) {
+          died = true;
+          return true;
+        }
+        pid ??= await findDaemonInSession();
+        if (pid === undefined) return false;
+        const p = await probe(port, 1000);
+        return p.kind === 'gflowd' && p.health.pid === pid;
+      },
+      { interval: 25, timeout: START_TIMEOUT_MS },
+    );
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+  }
+  if (died || pid === undefined || (await probe(port)).kind !== 'gflowd') {
+    const lines = (await capturePane(SERVER_SESSION)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-15);
+    await killSession(SERVER_SESSION);
+    if (lines.length) process.stderr.write(`${lines.map((l) => `  | ${l}`).join('\n')}\n`);
+    throw new GflowError('start_failed', died ? 'gflowd exited during start-up (its last lines are above)' : `gflowd did not answer within ${START_TIMEOUT_MS / 1000} s`, `see ${paths.daemonLog}`);
+  }
+  say(`gflowd is running (pid ${pid}, port ${port}). Watch it with: ${attachHint()}`);
+  return pid;
+}

@@ -1,0 +1,84 @@
+// Tables and job details for humans. Colour only on a terminal (chalk honours NO_COLOR and
+// FORCE_COLOR); --json output never goes through here.
+import chalk from 'chalk';
+import { formatElapsed } from '../core/duration.js';
+import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
+
+const STATE_COLOR: Record<JobState, (s: string) => string> = {
+  queued: chalk.yellow,
+  hold: chalk.magenta,
+  running: chalk.green,
+  finished: chalk.blue,
+  failed: chalk.red,
+  cancelled: chalk.gray,
+  timeout: chalk.red,
+};
+
+export function elapsedSec(job: Job, now = Date.now()): number {
+  if (!job.startedAt) return 0;
+  const end = job.finishedAt ? Date.parse(job.finishedAt) : now;
+  return (end - Date.parse(job.startedAt)) / 1000;
+}
+
+function nodelist(job: Job): string {
+  if (job.state === 'running') return job.reason ? `${job.session ?? ''} (${job.reason})` : job.session ?? '';
+  if (job.reason) return `(${job.reason})`;
+  return job.state === 'queued' ? '(Priority)' : '';
+}
+
+export function queueTable(jobs: Job[]): string {
+  const header = ['JOBID', 'NAME', 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
+  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), '0', nodelist(j)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  widths[1] = Math.min(widths[1]!, 30);
+  const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
+  const lines = [chalk.bold(fmt(header))];
+  jobs.forEach((j, k) => {
+    const cells = rows[k]!;
+    const line = fmt(cells);
+    const st = STATE_CODES[j.state];
+    // Colour the state code in place; padding was computed on plain text.
+    const at = widths[0]! + 2 + widths[1]! + 2;
+    lines.push(line.slice(0, at) + STATE_COLOR[j.state](st) + line.slice(at + st.length));
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+export function commandName(job: Job): string {
+  if (job.script) return job.script.split('/').pop() ?? job.script;
+  const argv = job.command ?? [];
+  const word = argv[0] === '/bin/bash' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/)[0] : argv[0];
+  return (word ?? '').split('/').pop() ?? '';
+}
+
+export function jobDetails(job: Job): string {
+  const what = job.command ? job.command.map(quoteArg).join(' ') : `script ${job.script}`;
+  const rows: [string, string | number | null][] = [
+    ['Job', `${job.id}${job.name ? ` (${job.name})` : ''}`],
+    ['State', `${STATE_COLOR[job.state](job.state)} (${STATE_CODES[job.state]})${job.reason ? ` — ${job.reason}` : ''}`],
+    ['Command', what],
+    ['Directory', job.cwd],
+    ['User', job.user],
+    ['Priority', job.priority],
+    ['CPUs', job.cpus],
+    ['Time limit', job.timeLimitSec === null ? 'none' : formatElapsed(job.timeLimitSec)],
+    ['Submitted', job.submittedAt],
+    ['Started', job.startedAt],
+    ['Finished', job.finishedAt],
+    ['Elapsed', job.startedAt ? formatElapsed(elapsedSec(job)) : null],
+    ['Exit code', job.exitCode],
+    ['Signal', job.signal],
+    ['Ended by', job.endedBy],
+    ['Session', job.session],
+    ['PID', job.pid],
+    ['Log', job.logPath],
+  ];
+  return `${rows
+    .filter(([, v]) => v !== null && v !== undefined)
+    .map(([k, v]) => `${chalk.bold(`${k}:`.padEnd(12))}${String(v)}`)
+    .join('\n')}\n`;
+}
+
+function quoteArg(a: string): string {
+  return /^[A-Za-z0-9_\-./=:,@%+]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}

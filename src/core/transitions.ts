@@ -1,0 +1,46 @@
+// The one place that decides whether a job may change state.
+//
+//   queued ──▶ running ──▶ finished | failed | cancelled | timeout
+//     │  ▲        
+//     ▼  │ (hold / release)
+//    hold ──▶ cancelled            queued ──▶ cancelled
+//
+// Ended states never change again; `redo` creates a new job.
+import { GflowError } from '../protocol/errors.js';
+import type { JobState } from '../protocol/job.js';
+
+const ALLOWED: Record<JobState, readonly JobState[]> = {
+  queued: ['running', 'hold', 'cancelled'],
+  hold: ['queued', 'cancelled'],
+  running: ['finished', 'failed', 'cancelled', 'timeout'],
+  finished: [],
+  failed: [],
+  cancelled: [],
+  timeout: [],
+};
+
+// Words a user understands for each move, used in the 409 message.
+const VERB: Partial<Record<JobState, string>> = {
+  hold: 'hold',
+  queued: 'release',
+  cancelled: 'cancel',
+  running: 'start',
+};
+
+export function canTransition(from: JobState, to: JobState): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export function assertTransition(id: number, from: JobState, to: JobState): void {
+  if (canTransition(from, to)) return;
+  const verb = VERB[to] ?? `move to ${to}`;
+  const hint =
+    to === 'queued' && from !== 'hold'
+      ? 'only held jobs can be released'
+      : to === 'hold'
+        ? 'only queued jobs can be held'
+        : ALLOWED[from].length === 0
+          ? `job ${id} has ended; submit it again to rerun it`
+          : undefined;
+  throw new GflowError('conflict', `cannot ${verb} job ${id}: it is ${from}`, hint);
+}

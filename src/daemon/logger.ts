@@ -1,0 +1,94 @@
+// The daemon's live log: coloured lines on its tmux pane (what `tmux attach -t gflow_server`
+// shows) and the same lines without colour in a size-bounded, rotated file.
+import fs from 'node:fs';
+import chalk from 'chalk';
+
+export type Level = 'info' | 'event' | 'warn' | 'error';
+
+const LEVEL_STYLE: Record<Level, (s: string) => string> = {
+  info: chalk.cyan,
+  event: chalk.green,
+  warn: chalk.yellow,
+  error: chalk.red,
+};
+
+export interface LoggerOptions {
+  file: string;
+  maxBytes?: number;
+  keep?: number;
+  /** where coloured lines go; stdout (the pane) by default */
+  out?: NodeJS.WritableStream;
+}
+
+export class Logger {
+  private fd: number;
+  private size: number;
+  private readonly maxBytes: number;
+  private readonly keep: number;
+  private readonly out: NodeJS.WritableStream;
+
+  constructor(private readonly o: LoggerOptions) {
+    this.maxBytes = o.maxBytes ?? 5 * 1024 * 1024;
+    this.keep = o.keep ?? 3;
+    this.out = o.out ?? process.stdout;
+    // After `tmux kill-session` the pane is gone and writes fail; the file log goes on.
+    this.out.on('error', () => {});
+    this.fd = fs.openSync(o.file, 'a', 0o600);
+    this.size = fs.fstatSync(this.fd).size;
+  }
+
+  info(msg: string): void {
+    this.write('info', msg);
+  }
+  event(msg: string): void {
+    this.write('event', msg);
+  }
+  warn(msg: string): void {
+    this.write('warn', msg);
+  }
+  error(msg: string): void {
+    this.write('error', msg);
+  }
+
+  /** Lines written as they are, e.g. the start-up banner. */
+  raw(colored: string, plain: string): void {
+    this.out.write(`${colored}\n`);
+    this.toFile(`${plain}\n`);
+  }
+
+  write(level: Level, msg: string): void {
+    const ts = new Date().toISOString();
+    const tag = level.toUpperCase().padEnd(5);
+    this.out.write(`${chalk.dim(ts)} ${LEVEL_STYLE[level](tag)} ${msg}\n`);
+    this.toFile(`${ts} ${tag} ${msg}\n`);
+  }
+
+  private toFile(line: string): void {
+    try {
+      if (this.size + line.length > this.maxBytes) this.rotate();
+      fs.writeSync(this.fd, line);
+      this.size += Buffer.byteLength(line);
+    } catch {
+      // A full disk must not take the daemon down with it; the pane still shows the line.
+    }
+  }
+
+  // gflowd.log → gflowd.log.1 → … → gflowd.log.<keep>, the oldest dropped.
+  private rotate(): void {
+    fs.closeSync(this.fd);
+    for (let i = this.keep - 1; i >= 1; i--) {
+      try {
+        fs.renameSync(`${this.o.file}.${i}`, `${this.o.file}.${i + 1}`);
+      } catch {
+        // that generation does not exist yet
+      }
+    }
+    fs.renameSync(this.o.file, `${this.o.file}.1`);
+    this.fd = fs.openSync(this.o.file, 'a', 0o600);
+    this.size = 0;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}

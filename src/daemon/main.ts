@@ -1,0 +1,101 @@
+// `gflowd run`: the daemon itself, as the tmux session gflow_server runs it.
+// Boot: paths → log → database → token → scheduler (adopts running jobs) → HTTP.
+// SIGTERM / SIGINT / SIGHUP: finish in-flight requests, stop, exit 0. Jobs keep running in
+// their own tmux sessions and are adopted by the next daemon.
+import fs from 'node:fs';
+import chalk from 'chalk';
+import { resolvePaths, jobLogPath } from '../config/paths.js';
+import { resolveSettings } from '../config/settings.js';
+import type { Settings } from '../config/schema.js';
+import { ensureToken } from '../config/token.js';
+import { installWrapper } from '../executor/wrapper.js';
+import { toGflowError } from '../protocol/errors.js';
+import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
+import { openDatabase, schemaVersion } from '../store/db.js';
+import { JobStore } from '../store/jobs.js';
+import { packageVersion } from '../version.js';
+import { listenReusePort } from './listen.js';
+import { Logger } from './logger.js';
+import { Scheduler } from './scheduler.js';
+import { createApiServer } from './server.js';
+
+export async function runDaemon(flags: Partial<Settings>): Promise<void> {
+  process.title = 'gflowd';
+  const paths = resolvePaths();
+  fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const log = new Logger({ file: paths.daemonLog });
+  const startedAt = new Date();
+  const version = packageVersion();
+  const fail = (err: unknown): never => {
+    const e = toGflowError(err);
+    log.error(`${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${String(err)}`));
+
+  let settings: Settings;
+  try {
+    settings = resolveSettings(paths, flags);
+  } catch (err) {
+    return fail(err);
+  }
+  const banner = `gflowd ${version} · pid ${process.pid} · http://${DEFAULT_HOST}:${settings.port} · ${settings.cpus} CPU slots`;
+  log.raw(chalk.bold.magenta(banner), banner);
+  log.info(`state ${paths.stateDir} · config ${paths.configDir} · log ${paths.daemonLog}`);
+
+  let store: JobStore;
+  try {
+    const db = openDatabase(paths.db);
+    store = new JobStore(db, (id) => jobLogPath(paths, id));
+    log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
+  } catch (err) {
+    return fail(err);
+  }
+  const token = ensureToken(paths.tokenFile);
+  const scheduler = new Scheduler({
+    store,
+    paths,
+    log,
+    wrapper: installWrapper(paths.stateDir),
+    cpus: settings.cpus,
+    killGraceMs: settings.killGraceSec * 1000,
+  });
+  const server = createApiServer({
+    ctx: { store, paths, log, scheduler },
+    token,
+    health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString() }),
+  });
+  try {
+    await listenReusePort(server, DEFAULT_HOST, settings.port);
+  } catch (err) {
+    return fail(err);
+  }
+  await scheduler.start();
+  log.event(`listening on ${DEFAULT_HOST}:${settings.port}; ready`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) {
+      log.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    log.event(`${signal}: finishing in-flight requests and stopping (jobs keep running)`);
+    // A hung shutdown must not leave a half-dead daemon behind.
+    setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
+    });
+    await scheduler.close();
+    store.db.close();
+    log.event('stopped');
+    log.close();
+    process.exit(0);
+  };
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+}

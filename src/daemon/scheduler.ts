@@ -1,0 +1,265 @@
+// The scheduler: starts queued jobs when there is room, learns of jobs' ends from their
+// status files, enforces time limits and stops jobs on request.
+//
+// Event-driven: a submission, a release, a cancel or a job's end calls `requestPass()`, which
+// runs one pass on the next turn of the event loop (requests in the same turn share a pass).
+// A slow safety tick catches anything an event missed. The database is the only state; the
+// maps below hold timers and in-flight work, never facts about jobs.
+import fs from 'node:fs';
+import { planStarts } from '../core/plan.js';
+import { jobLogPath, type Paths } from '../config/paths.js';
+import { launchJob } from '../executor/launch.js';
+import { isAlive } from '../executor/proc.js';
+import { jobSessionName } from '../executor/session-name.js';
+import { readStatus, type ExitStatus } from '../executor/status-file.js';
+import { terminateJob } from '../executor/terminate.js';
+import type { JobState } from '../protocol/job.js';
+import type { JobRow, JobStore } from '../store/jobs.js';
+import { hasSession, listPanes } from '../tmux/tmux.js';
+import type { Logger } from './logger.js';
+
+export interface SchedulerOptions {
+  store: JobStore;
+  paths: Paths;
+  log: Logger;
+  wrapper: string;
+  cpus: number;
+  killGraceMs: number;
+  safetyTickMs?: number;
+}
+
+export class Scheduler {
+  private passQueued = false;
+  private passRunning: Promise<void> | null = null;
+  private closed = false;
+  private watcher: fs.FSWatcher | null = null;
+  private tick: NodeJS.Timeout | null = null;
+  private readonly deadlines = new Map<number, NodeJS.Timeout>();
+  private readonly stopping = new Map<number, Promise<void>>();
+  private readonly launching = new Map<number, Promise<void>>();
+
+  constructor(private readonly o: SchedulerOptions) {}
+
+  private get store(): JobStore {
+    return this.o.store;
+  }
+
+  async start(): Promise<void> {
+    for (const dir of [this.o.paths.statusDir, this.o.paths.logsDir, this.o.paths.jobsDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.watcher = fs.watch(this.o.paths.statusDir, (_event, file) => {
+      if (file && /^\d+$/.test(file)) this.onStatusFile(Number(file));
+    });
+    this.watcher.on('error', (err) => this.o.log.warn(`status watcher: ${err.message}`));
+    await this.reconcile();
+    this.tick = setInterval(() => void this.safetyCheck(), this.o.safetyTickMs ?? 5000);
+    this.requestPass();
+  }
+
+  requestPass(): void {
+    if (this.closed || this.passQueued) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      if (this.passRunning) {
+        // Run again after the current pass, which may have missed this event.
+        void this.passRunning.then(() => this.requestPass());
+        return;
+      }
+      this.passRunning = this.pass()
+        .catch((err: Error) => this.o.log.error(`scheduling pass failed: ${err.message}`))
+        .finally(() => {
+          this.passRunning = null;
+        });
+    });
+  }
+
+  private async pass(): Promise<void> {
+    if (this.closed) return;
+    const queued = this.store.byState('queued');
+    if (queued.length === 0) return;
+    const plan = planStarts(queued, this.o.cpus - this.store.usedCpus(), this.o.cpus);
+    const reasons = new Map<number, string | null>(plan.waiting);
+    for (const id of plan.start) reasons.delete(id);
+    this.store.setWaitReasons(reasons);
+    const byId = new Map(queued.map((r) => [r.id, r]));
+    await Promise.all(plan.start.map((id) => this.startJob(byId.get(id)!)));
+  }
+
+  private startJob(row: JobRow): Promise<void> {
+    const session = jobSessionName(row.id, row.name);
+    // Recorded as running before tmux is asked: if the daemon dies in between, the restart
+    // finds no session and marks the job lost — a job is started at most once.
+    const started = this.store.transition(row.id, 'running', { startedAt: Date.now(), session, reason: null });
+    const work = (async () => {
+      try {
+        const pid = await launchJob(
+          { ...started, session, env: JSON.parse(started.env) as Record<string, string>, command: started.command === null ? null : (JSON.parse(started.command) as string[]) },
+          { jobsDir: this.o.paths.jobsDir, statusDir: this.o.paths.statusDir, logFile: jobLogPath(this.o.paths, row.id), wrapper: this.o.wrapper },
+        );
+        this.store.setPid(row.id, pid);
+        this.o.log.event(`job ${row.id} started in tmux session ${session} (pid ${pid})`);
+        this.armDeadline(this.store.require(row.id));
+      } catch (err) {
+        this.o.log.error(`job ${row.id} could not start: ${(err as Error).message}`);
+        this.end(row.id, 'failed', { reason: `start failed: ${(err as Error).message}`, exitCode: null, signal: null, endedBy: null });
+      }
+    })();
+    this.launching.set(row.id, work);
+    return work.finally(() => this.launching.delete(row.id));
+  }
+
+  // --- ends -------------------------------------------------------------------------
+
+  private onStatusFile(id: number): void {
+    const row = this.store.get(id);
+    if (!row || row.state !== 'running') return;
+    const status = readStatus(this.o.paths.statusDir, id);
+    if (status) this.finish(row, status);
+  }
+
+  /** Records the end of a running job from its exit status (or its loss). */
+  private finish(row: JobRow, status: ExitStatus | null): void {
+    const endedBy = row.stop_request ? (row.escalated ? 'hard' : 'soft') : 'natural';
+    let state: JobState;
+    let reason: string | null;
+    if (row.stop_request === 'cancel') {
+      state = 'cancelled';
+      reason = 'cancelled by user';
+    } else if (row.stop_request === 'timeout') {
+      state = 'timeout';
+      reason = 'time limit reached';
+    } else if (status === null) {
+      state = 'failed';
+      reason = 'lost';
+    } else if (status.exitCode === 0) {
+      state = 'finished';
+      reason = null;
+    } else {
+      state = 'failed';
+      reason = status.signal ? `killed by ${status.signal}` : `exit code ${status.exitCode}`;
+    }
+    this.end(row.id, state, {
+      reason,
+      exitCode: status?.exitCode ?? null,
+      signal: status?.signal ?? (status === null && row.escalated ? 'SIGKILL' : null),
+      endedBy: status === null && !row.stop_request ? null : endedBy,
+    });
+  }
+
+  private end(id: number, state: JobState, patch: { reason: string | null; exitCode: number | null; signal: string | null; endedBy: JobRow['ended_by'] }): void {
+    const current = this.store.get(id);
+    if (!current || current.state !== 'running') return;
+    this.clearDeadline(id);
+    const row = this.store.transition(id, state, { ...patch, finishedAt: Date.now() });
+    const how = row.exit_code !== null ? `exit ${row.exit_code}${row.signal ? ` (${row.signal})` : ''}` : row.reason ?? '';
+    this.o.log.event(`job ${id} ${state}: ${how}`);
+    this.requestPass();
+  }
+
+  // --- adoption and the safety net ------------------------------------------------
+
+  /** Reconciles every job recorded as running with what is really there. */
+  private async reconcile(): Promise<void> {
+    for (const row of this.store.byState('running')) {
+      const verdict = await this.check(row);
+      if (verdict === 'alive') {
+        this.o.log.info(`adopted running job ${row.id} (session ${row.session}, pid ${row.pid})`);
+        this.armDeadline(row);
+        if (row.stop_request) void this.stop(row.id, row.stop_request);
+      }
+    }
+  }
+
+  private async safetyCheck(): Promise<void> {
+    for (const row of this.store.byState('running')) {
+      if (this.stopping.has(row.id)) continue;
+      await this.check(row);
+    }
+    this.requestPass();
+  }
+
+  // The status file is the truth; otherwise a live wrapper means the job still runs.
+  private async check(row: JobRow): Promise<'ended' | 'alive' | 'launching'> {
+    const status = readStatus(this.o.paths.statusDir, row.id);
+    if (status) {
+      this.finish(row, status);
+      return 'ended';
+    }
+    let pid = row.pid;
+    if (pid === null && row.session) {
+      // The previous daemon died between creating the session and recording its pid.
+      const pane = (await listPanes(row.session))[0];
+      if (pane && !pane.dead) {
+        pid = pane.pid;
+        this.store.setPid(row.id, pid);
+      }
+    }
+    if (this.launching.has(row.id)) return 'launching';
+    if (pid !== null && isAlive(pid) && (!row.session || (await hasSession(row.session)))) return 'alive';
+    // The wrapper may have written its status just now.
+    const late = readStatus(this.o.paths.statusDir, row.id);
+    this.finish(this.store.require(row.id), late ?? null);
+    return 'ended';
+  }
+
+  // --- stopping: cancel and time limits ---------------------------------------------
+
+  /** Stops a running job: SIGTERM, then SIGKILL after the grace period. */
+  stop(id: number, kind: 'cancel' | 'timeout'): Promise<void> {
+    const existing = this.stopping.get(id);
+    if (existing) return existing;
+    const row = this.store.requestStop(id, kind, Date.now());
+    if (row.state !== 'running') return Promise.resolve();
+    this.o.log.event(`job ${id}: ${kind === 'cancel' ? 'cancelling' : 'time limit reached'}, sending SIGTERM`);
+    const work = terminateJob(
+      { pid: row.pid, token: row.token },
+      {
+        graceMs: this.o.killGraceMs,
+        onEscalate: () => {
+          this.store.markEscalated(id);
+          this.o.log.warn(`job ${id} still running after ${this.o.killGraceMs / 1000}s grace, sending SIGKILL`);
+        },
+      },
+    )
+      .then(() => {
+        const after = this.store.get(id);
+        if (after?.state === 'running') this.finish(after, readStatus(this.o.paths.statusDir, id) ?? null);
+      })
+      .catch((err: Error) => this.o.log.error(`stopping job ${id}: ${err.message}`))
+      .finally(() => this.stopping.delete(id));
+    this.stopping.set(id, work);
+    return work;
+  }
+
+  private armDeadline(row: JobRow): void {
+    if (row.time_limit_sec === null || row.started_at === null || this.deadlines.has(row.id)) return;
+    const due = row.started_at + row.time_limit_sec * 1000 - Date.now();
+    // setTimeout holds at most ~24.8 days; longer limits re-arm on the way.
+    const delay = Math.min(Math.max(0, due), 2 ** 31 - 1);
+    const timer = setTimeout(() => {
+      this.deadlines.delete(row.id);
+      const now = this.store.get(row.id);
+      if (!now || now.state !== 'running') return;
+      if (delay < due) this.armDeadline(now);
+      else void this.stop(row.id, 'timeout');
+    }, delay);
+    this.deadlines.set(row.id, timer);
+  }
+
+  private clearDeadline(id: number): void {
+    const t = this.deadlines.get(id);
+    if (t) clearTimeout(t);
+    this.deadlines.delete(id);
+  }
+
+  /** Stops scheduling; running jobs are left alone (they live in tmux). */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watcher?.close();
+    if (this.tick) clearInterval(this.tick);
+    for (const t of this.deadlines.values()) clearTimeout(t);
+    this.deadlines.clear();
+    await this.passRunning;
+    await Promise.allSettled([...this.launching.values()]);
+  }
+}

@@ -1,0 +1,118 @@
+// The daemon's HTTP API: routing, authentication, idempotency and error answers.
+// A bad request gets a 4xx JSON error; nothing a client sends can crash the daemon.
+import http from 'node:http';
+import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES } from '../protocol/api.js';
+import { GflowError, toGflowError } from '../protocol/errors.js';
+import type { Health } from '../protocol/job.js';
+import { IdempotencyStore } from '../store/idempotency.js';
+import { cancel, close, hold, release, submit, type Answer, type Ctx } from './handlers.js';
+import { checkToken, readJson, sendError, sendJson } from './http.js';
+import { parseId, parseListQuery } from './validate.js';
+
+export interface ServerOptions {
+  ctx: Ctx;
+  token: string;
+  health: () => Health;
+}
+
+const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release)$`);
+const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
+
+export function createApiServer(o: ServerOptions): http.Server {
+  const idem = new IdempotencyStore(o.ctx.store.db);
+  const server = http.createServer((req, res) => {
+    handle(o, idem, req)
+      .then(([status, body]) => sendJson(res, status, body))
+      .catch((err: unknown) => {
+        const e = toGflowError(err);
+        if (e.code === 'internal') o.ctx.log.error(`${req.method} ${req.url}: ${e.message}`);
+        else if (e.code === 'unauthorized') o.ctx.log.warn(`${req.method} ${req.url}: ${e.message}`);
+        sendError(res, e);
+      });
+  });
+  // Slow or stuck clients are cut off instead of holding the daemon's resources.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.IncomingMessage): Promise<Answer> {
+  const url = new URL(req.url ?? '/', 'http://gflowd');
+  const method = req.method ?? 'GET';
+  if (url.pathname === ROUTES.health) {
+    if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
+    return [200, o.health()];
+  }
+  checkToken(req, o.token);
+  const { ctx } = o;
+
+  if (method === 'GET') {
+    if (url.pathname === ROUTES.jobs) {
+      const rows = ctx.store.list(parseListQuery(url.searchParams));
+      return [200, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
+    }
+    if (url.pathname === ROUTES.resolve) return resolve(ctx, url.searchParams);
+    const one = JOB_ONE.exec(url.pathname);
+    if (one) return [200, { job: ctx.store.toJob(ctx.store.require(parseId(one[1]!))) }];
+    throw notFound(method, url.pathname);
+  }
+  if (method !== 'POST') throw methodNotAllowed(method, url.pathname);
+
+  const body = await readJson(req);
+  const key = req.headers[IDEMPOTENCY_HEADER];
+  const run = (): Answer | Promise<Answer> => {
+    if (url.pathname === ROUTES.jobs) return submit(ctx, body);
+    if (url.pathname === ROUTES.close) return close(ctx, body);
+    const action = JOB_ACTION.exec(url.pathname);
+    if (action) {
+      const id = parseId(action[1]!);
+      if (action[2] === 'cancel') return cancel(ctx, id);
+      if (action[2] === 'hold') return hold(ctx, id);
+      return release(ctx, id);
+    }
+    throw notFound(method, url.pathname);
+  };
+  if (typeof key !== 'string' || key === '') return run();
+  if (key.length > 200) throw new GflowError('bad_request', 'idempotency key longer than 200 characters');
+  const seen = idem.get(key);
+  if (seen) return [seen.status, seen.body];
+  // Synchronous handlers record their answer in the transaction that makes their change,
+  // so a retry after a crash can never act twice.
+  const db = ctx.store.db;
+  let pending: Promise<Answer> | undefined;
+  const answer = db.transaction((): Answer | undefined => {
+    const a = run();
+    if (a instanceof Promise) {
+      pending = a;
+      return undefined;
+    }
+    idem.put(key, a[0], a[1], Date.now());
+    return a;
+  })();
+  if (answer) return answer;
+  const late = await pending!;
+  idem.put(key, late[0], late[1], Date.now());
+  return late;
+}
+
+function resolve(ctx: Ctx, params: URLSearchParams): Answer {
+  const user = params.get('user');
+  const back = Number(params.get('back') ?? '1');
+  if (!user || !Number.isSafeInteger(back) || back < 1) throw new GflowError('bad_request', 'resolve needs user and back (a positive whole number)');
+  const row = ctx.store.latestOf(user, back);
+  if (!row) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} jobs`, 'submit one with `gflow submit -- <command>`');
+  return [200, { job: ctx.store.toJob(row) }];
+}
+
+function notFound(method: string, path: string): GflowError {
+  return new GflowError('not_found', `no route ${method} ${path}`, 'check that gflow and gflowd are the same version (`gflowd status`)');
+}
+
+function methodNotAllowed(method: string, path: string): GflowError {
+  return new GflowError('not_found', `method ${method} is not supported on ${path}`);
+}

@@ -1,0 +1,49 @@
+// Writes what the wrapper needs to run one job: a bash file that sets the environment,
+// changes directory and sets the argv ("$@"). Every value is single-quoted, so nothing in a
+// name, command or environment value is ever interpreted by the shell.
+import fs from 'node:fs';
+import path from 'node:path';
+import { shellQuote } from '../tmux/tmux.js';
+
+// Variables that describe the terminal gflow runs the job in, not the submitter's.
+const KEEP_FROM_PANE = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'GFLOW_WRAPPED', 'PWD', 'OLDPWD', 'SHLVL', '_']);
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface SpecInput {
+  env: Record<string, string>;
+  cwd: string;
+  argv: string[];
+}
+
+export function renderSpec(s: SpecInput): string {
+  const lines = ['# gflow job spec (generated)'];
+  for (const [k, v] of Object.entries(s.env)) {
+    if (NAME.test(k) && !KEEP_FROM_PANE.has(k)) lines.push(`export ${k}=${shellQuote(v)}`);
+  }
+  lines.push(`cd -- ${shellQuote(s.cwd)} || return 1`);
+  lines.push(`set -- ${s.argv.map(shellQuote).join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function writeSpec(file: string, s: SpecInput): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, renderSpec(s), { mode: 0o600 });
+}
+
+// How to run a script: through its `#!` line if it has one (as the kernel would, so the
+// script need not be executable), else with bash.
+export function scriptArgv(script: string): string[] {
+  let head = '';
+  try {
+    const fd = fs.openSync(script, 'r');
+    const buf = Buffer.alloc(256);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    head = buf.subarray(0, n).toString('utf8');
+  } catch {
+    // Missing script: let bash report it in the job's log.
+  }
+  const m = /^#!\s*(\S+)(?:[ \t]+([^\n]*?))?[ \t]*(?:\n|$)/.exec(head);
+  if (!m) return ['/bin/bash', script];
+  return m[2] ? [m[1]!, m[2], script] : [m[1]!, script];
+}

@@ -1,0 +1,88 @@
+// Reading processes from /proc: what `ps` would say, without spawning it.
+import fs from 'node:fs';
+
+export interface ProcStat {
+  pid: number;
+  comm: string;
+  state: string;
+  ppid: number;
+  pgrp: number;
+  session: number;
+}
+
+// /proc/<pid>/stat is "pid (comm) state ppid pgrp session …". comm may hold spaces and
+// parentheses, so the fields start after the *last* ')'.
+export function parseStat(text: string): ProcStat | undefined {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close < open) return undefined;
+  const pid = Number(text.slice(0, open).trim());
+  const rest = text.slice(close + 1).trim().split(/\s+/);
+  const [state, ppid, pgrp, session] = rest;
+  if (!Number.isInteger(pid) || state === undefined || session === undefined) return undefined;
+  return { pid, comm: text.slice(open + 1, close), state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session) };
+}
+
+export function readStat(pid: number): ProcStat | undefined {
+  try {
+    return parseStat(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alive means present and not a zombie (an orphan can stay a zombie for a while). */
+export function isAlive(pid: number): boolean {
+  const s = readStat(pid);
+  return s !== undefined && s.state !== 'Z' && s.state !== 'X';
+}
+
+export function readCmdline(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+  } catch {
+    return [];
+  }
+}
+
+function readEnviron(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+export function listProcesses(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const s = readStat(Number(name));
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+/** All descendants of `root` (not root itself), by walking parent links. */
+export function descendantsOf(root: number, procs: ProcStat[] = listProcesses()): ProcStat[] {
+  const children = new Map<number, ProcStat[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const out: ProcStat[] = [];
+  const stack = [root];
+  while (stack.length) {
+    for (const child of children.get(stack.pop()!) ?? []) {
+      out.push(child);
+      stack.push(child.pid);
+    }
+  }
+  return out;
+}
+
+/** Processes whose environment holds `NAME=value` (marks all processes of one job). */
+export function withEnvMarker(marker: string, procs: ProcStat[] = listProcesses()): ProcStat[] {
+  return procs.filter((p) => p.pid !== process.pid && readEnviron(p.pid).includes(marker));
+}

@@ -1,0 +1,31 @@
+// The status file a job's wrapper writes when the job ends: one line, the exit status as a
+// shell reports it (128+N when the job died of signal N).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface ExitStatus {
+  exitCode: number;
+  signal: string | null;
+}
+
+export function statusFile(statusDir: string, id: number): string {
+  return path.join(statusDir, String(id));
+}
+
+export function parseStatus(text: string): ExitStatus | undefined {
+  const m = /^(\d+)\s*$/.exec(text);
+  if (!m) return undefined;
+  const code = Number(m[1]);
+  const signo = code > 128 && code < 128 + 65 ? code - 128 : 0;
+  const name = signo ? Object.entries(os.constants.signals).find(([, n]) => n === signo)?.[0] : undefined;
+  return { exitCode: code, signal: name ?? null };
+}
+
+export function readStatus(statusDir: string, id: number): ExitStatus | undefined {
+  try {
+    return parseStatus(fs.readFileSync(statusFile(statusDir, id), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+// Errors are values: a stable code, a one-line message and a hint that says what to do next.
+// The daemon sends them as JSON bodies; the CLI prints them in one place (src/cli/fail.ts).
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'bad_json'
+  | 'body_too_large'
+  | 'unauthorized'
+  | 'not_found'
+  | 'conflict'
+  | 'usage'
+  | 'daemon_not_running'
+  | 'daemon_unhealthy'
+  | 'port_in_use'
+  | 'start_failed'
+  | 'protocol_mismatch'
+  | 'internal';
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  hint?: string;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  bad_request: 400,
+  bad_json: 400,
+  usage: 400,
+  body_too_large: 413,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  daemon_not_running: 503,
+  daemon_unhealthy: 503,
+  port_in_use: 500,
+  start_failed: 500,
+  protocol_mismatch: 400,
+  internal: 500,
+};
+
+export class GflowError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GflowError';
+    this.code = code;
+    this.hint = hint;
+  }
+
+  get httpStatus(): number {
+    return HTTP_STATUS[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.hint === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, hint: this.hint };
+  }
+
+  static fromBody(body: ErrorBody): GflowError {
+    return new GflowError(body.code, body.message, body.hint);
+  }
+}
+
+// Turns anything thrown into a GflowError, keeping the original as `cause`.
+export function toGflowError(err: unknown): GflowError {
+  if (err instanceof GflowError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new GflowError('internal', message, undefined, { cause: err });
+}
+
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ErrorBody).code === 'string' &&
+    typeof (value as ErrorBody).message === 'string'
+  );
+}

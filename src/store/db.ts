@@ -1,0 +1,57 @@
+// Opens the state database: WAL, durable commits, migrations applied, foreign files refused.
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import { GflowError } from '../protocol/errors.js';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+
+export type Db = Database.Database;
+
+// Marks a file as ours, so a foreign or corrupt file is never silently reset.
+const APPLICATION_ID = 0x67666c77; // 'gflw'
+
+export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
+  const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
+  let db: Db;
+  try {
+    db = new Database(file, { timeout: 5000 });
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk before the API acknowledges it.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+  } catch (err) {
+    throw new GflowError('start_failed', `cannot open database ${file}: ${(err as Error).message}`, 'the file is not a gflow database or is corrupt; move it aside to start with an empty queue', { cause: err });
+  }
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (existed && appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmpty(db))) {
+    db.close();
+    throw new GflowError('start_failed', `${file} is not a gflow database`, 'move it aside to start with an empty queue; gflow leaves it untouched');
+  }
+  if (version > SCHEMA_VERSION) {
+    db.close();
+    throw new GflowError('start_failed', `database schema ${version} is newer than this gflow (${SCHEMA_VERSION})`, 'upgrade gflow, or run the version that wrote it');
+  }
+  migrate(db, version, upTo);
+  return db;
+}
+
+function isEmpty(db: Db): boolean {
+  const row = db.prepare("SELECT count(*) AS n FROM sqlite_master").get() as { n: number };
+  return row.n === 0;
+}
+
+function migrate(db: Db, from: number, upTo: number): void {
+  const pending = MIGRATIONS.filter((m) => m.version > from && m.version <= upTo);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const m of pending) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  }).immediate();
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}

@@ -1,0 +1,61 @@
+// Numbered schema migrations. The schema version is SQLite's `user_version`.
+// Rules: never edit a released migration; add a new one. Migrations are additive (new
+// tables, new columns with defaults) so that an older daemon still running during a
+// reload keeps working on the migrated file.
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'jobs table',
+    sql: `
+      CREATE TABLE jobs (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT, -- AUTOINCREMENT: ids are never reused
+        name           TEXT,
+        user           TEXT    NOT NULL,
+        command        TEXT,             -- JSON argv, or NULL for a script job
+        script         TEXT,             -- absolute path, or NULL for a command job
+        cwd            TEXT    NOT NULL,
+        env            TEXT    NOT NULL, -- JSON object: the submitter's environment
+        priority       INTEGER NOT NULL DEFAULT 0,
+        cpus           INTEGER NOT NULL DEFAULT 1,
+        time_limit_sec INTEGER,
+        state          TEXT    NOT NULL,
+        reason         TEXT,
+        submitted_at   INTEGER NOT NULL, -- ms since the epoch
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        exit_code      INTEGER,
+        signal         TEXT,
+        ended_by       TEXT,
+        session        TEXT,
+        pid            INTEGER,
+        token          TEXT    NOT NULL  -- marks every process of the job (GFLOW_JOB_TOKEN)
+      );
+      CREATE INDEX jobs_by_state ON jobs(state, priority DESC, id);
+      CREATE INDEX jobs_by_user ON jobs(user, id DESC);
+    `,
+  },
+  {
+    version: 2,
+    description: 'stop requests and idempotency keys',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN stop_request TEXT;          -- 'cancel' | 'timeout' while stopping
+      ALTER TABLE jobs ADD COLUMN stop_requested_at INTEGER;
+      ALTER TABLE jobs ADD COLUMN escalated INTEGER NOT NULL DEFAULT 0; -- SIGKILL was needed
+      ALTER TABLE jobs ADD COLUMN session_closed INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE idempotency (
+        key        TEXT PRIMARY KEY,
+        response   TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

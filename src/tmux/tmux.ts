@@ -1,0 +1,120 @@
+// The only code that builds tmux command lines.
+//
+// Sessions are always addressed as `=name:` — `=` for an exact match (a bare `-t name`
+// matches by prefix) and the trailing `:` so that pane and window targets resolve too.
+// GFLOW_TMUX_SOCKET selects a private server (`tmux -L <name>`); tests use it, users don't.
+import { execFile } from 'node:child_process';
+
+export interface TmuxResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function socketArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const socket = env.GFLOW_TMUX_SOCKET;
+  return socket ? ['-L', socket] : [];
+}
+
+export const target = (session: string): string => `=${session}:`;
+
+export function tmux(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<TmuxResult> {
+  return new Promise((resolve) => {
+    execFile('tmux', [...socketArgs(env), ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
+      if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
+        resolve({ code: 127, stdout: '', stderr: 'tmux is not installed (apt-get install tmux)' });
+        return;
+      }
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+async function tmuxOk(args: string[], what: string): Promise<string> {
+  const r = await tmux(args);
+  if (r.code !== 0) throw new Error(`${what}: ${r.stderr.trim() || `tmux exited ${r.code}`}`);
+  return r.stdout;
+}
+
+// Quotes a word for the /bin/sh that tmux runs pipe-pane commands with.
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface NewSessionOptions {
+  name: string;
+  argv: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  /** keep the pane after its process exits, so its output and exit status stay readable */
+  remainOnExit?: boolean;
+  /** append everything the pane prints to this file, from the first byte */
+  logFile?: string;
+  width?: number;
+  height?: number;
+}
+
+/** Creates a detached session running `argv` directly (no shell, no send-keys); returns the pane PID. */
+export async function newSession(o: NewSessionOptions): Promise<number> {
+  const args = ['new-session', '-d', '-s', o.name, '-x', String(o.width ?? 200), '-y', String(o.height ?? 50), '-P', '-F', '#{pane_pid}'];
+  if (o.cwd) args.push('-c', o.cwd);
+  for (const [k, v] of Object.entries(o.env ?? {})) args.push('-e', `${k}=${v}`);
+  args.push('--', ...o.argv);
+  // Options and logging go in the same tmux invocation: the server runs the whole command
+  // list before it reads the pane, so no output and no early exit can slip past them.
+  if (o.remainOnExit) args.push(';', 'set-option', '-p', '-t', target(o.name), 'remain-on-exit', 'on');
+  if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', `exec cat >> ${shellQuote(o.logFile)}`);
+  const out = await tmuxOk(args, `cannot create tmux session ${o.name}`);
+  const pid = Number(out.trim().split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux did not report a pane PID for ${o.name}`);
+  return pid;
+}
+
+export async function hasSession(name: string): Promise<boolean> {
+  return (await tmux(['has-session', '-t', target(name)])).code === 0;
+}
+
+export interface PaneInfo {
+  pid: number;
+  command: string;
+  dead: boolean;
+}
+
+export async function listPanes(session: string): Promise<PaneInfo[]> {
+  const r = await tmux(['list-panes', '-t', target(session), '-F', '#{pane_pid}\t#{pane_current_command}\t#{pane_dead}']);
+  if (r.code !== 0) return [];
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pid, command, dead] = line.split('\t');
+      return { pid: Number(pid), command: command ?? '', dead: dead === '1' };
+    });
+}
+
+export async function listSessions(): Promise<string[]> {
+  const r = await tmux(['list-sessions', '-F', '#{session_name}']);
+  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+export async function killSession(name: string): Promise<boolean> {
+  return (await tmux(['kill-session', '-t', target(name)])).code === 0;
+}
+
+export async function renameSession(from: string, to: string): Promise<void> {
+  await tmuxOk(['rename-session', '-t', target(from), to], `cannot rename tmux session ${from}`);
+}
+
+/** The pane's visible text and scrollback (works on a dead pane too). */
+export async function capturePane(session: string, lines = 2000): Promise<string> {
+  const r = await tmux(['capture-pane', '-p', '-t', target(session), '-S', `-${lines}`]);
+  return r.code === 0 ? r.stdout : '';
+}
+
+/** argv for `tmux attach` to a session, for a caller that spawns it on a terminal. */
+export function attachArgv(session: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  // Inside tmux, attaching would nest; switch the current client instead.
+  const verb = env.TMUX ? ['switch-client', '-t'] : ['attach-session', '-t'];
+  return [...socketArgs(env), ...verb, target(session)];
+}
