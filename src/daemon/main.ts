@@ -42,7 +42,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   }
   const banner = `gflowd ${version} · pid ${process.pid} · http://${DEFAULT_HOST}:${settings.port} · ${settings.cpus} CPU slots`;
   log.raw(chalk.bold.magenta(banner), banner);
-  log.info(`state ${paths.stateDir} · config ${paths.configDir} · log ${paths.daemonLog}`);
+  for (const [label, where] of [['state', paths.stateDir], ['config', paths.configDir], ['log', paths.daemonLog]] as const) {
+    log.raw(`  ${chalk.dim(label.padEnd(7))}${where}`, `  ${label.padEnd(7)}${where}`);
+  }
 
   let store: JobStore;
   try {

@@ -1,0 +1,174 @@
+// An isolated gflow world per test: its own state and config dirs, its own tmux server
+// (TMUX_TMPDIR + `tmux -L <unique>`), its own free port. `cleanup()` stops the daemon, kills
+// the tmux server and every process of the sandbox's jobs, and removes the files.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pWaitFor from 'p-wait-for';
+import type { Job } from '../../src/protocol/job.js';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BIN = { gflow: path.join(ROOT, 'bin', 'gflow'), gflowd: path.join(ROOT, 'bin', 'gflowd') };
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export class Sandbox {
+  readonly dir: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly socket: string;
+  private readonly children: ChildProcess[] = [];
+
+  private constructor(
+    readonly port: number,
+    extraEnv: NodeJS.ProcessEnv,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-test-'));
+    this.socket = `gft-${crypto.randomBytes(4).toString('hex')}`;
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.TMUX;
+    delete env.TMUX_PANE;
+    this.env = {
+      ...env,
+      XDG_DATA_HOME: path.join(this.dir, 'data'),
+      XDG_CONFIG_HOME: path.join(this.dir, 'config'),
+      TMUX_TMPDIR: this.dir,
+      GFLOW_TMUX_SOCKET: this.socket,
+      GFLOW_PORT: String(port),
+      GFLOW_KILL_GRACE_SEC: '2',
+      NO_COLOR: '1',
+      ...extraEnv,
+    };
+  }
+
+  static async create(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
+    return new Sandbox(await freePort(), extraEnv);
+  }
+
+  get stateDir(): string {
+    return path.join(this.dir, 'data', 'gflow');
+  }
+  get configDir(): string {
+    return path.join(this.dir, 'config', 'gflow');
+  }
+
+  run(bin: 'gflow' | 'gflowd' | 'tmux', args: string[], opts: { input?: string; cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+    const [file, argv] = bin === 'tmux' ? ['tmux', ['-L', this.socket, ...args]] : [process.execPath, [BIN[bin], ...args]];
+    return new Promise((resolve) => {
+      const child = execFile(file, argv, { env: { ...this.env, ...opts.env }, cwd: opts.cwd ?? this.dir, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+      child.stdin?.end(opts.input ?? '');
+    });
+  }
+
+  gflow(...args: string[]): Promise<RunResult> {
+    return this.run('gflow', args);
+  }
+  gflowd(...args: string[]): Promise<RunResult> {
+    return this.run('gflowd', args);
+  }
+
+  /** Runs a command and fails the test with its output if it does not exit 0. */
+  async ok(bin: 'gflow' | 'gflowd', ...args: string[]): Promise<string> {
+    const r = await this.run(bin, args);
+    if (r.code !== 0) throw new Error(`${bin} ${args.join(' ')} exited ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async up(...args: string[]): Promise<number> {
+    const out = await this.ok('gflowd', 'up', ...args);
+    const m = /pid (\d+)/.exec(out);
+    if (!m) throw new Error(`no pid in: ${out}`);
+    return Number(m[1]);
+  }
+
+  async submit(...args: string[]): Promise<number> {
+    const out = await this.ok('gflow', 'submit', ...args);
+    const m = /Submitted job (\d+)/.exec(out);
+    if (!m) throw new Error(`no job id in: ${out}`);
+    return Number(m[1]);
+  }
+
+  async job(id: number): Promise<Job> {
+    return JSON.parse(await this.ok('gflow', 'show', String(id), '--json')) as Job;
+  }
+
+  async waitFor(id: number, pred: (j: Job) => boolean, timeoutMs = 30_000): Promise<Job> {
+    let last: Job | undefined;
+    await pWaitFor(
+      async () => {
+        last = await this.job(id);
+        return pred(last);
+      },
+      { interval: 50, timeout: { milliseconds: timeoutMs, message: `job ${id} did not reach the expected state; last: ${JSON.stringify(last)}` } },
+    );
+    return last!;
+  }
+
+  waitEnded(id: number, timeoutMs?: number): Promise<Job> {
+    return this.waitFor(id, (j) => !['queued', 'hold', 'running'].includes(j.state), timeoutMs);
+  }
+
+  /** A process started by the test that cleanup() must also stop. */
+  track(child: ChildProcess): ChildProcess {
+    this.children.push(child);
+    return child;
+  }
+
+  spawnDaemon(args: string[] = []): ChildProcess {
+    return this.track(spawn(process.execPath, [BIN.gflowd, 'run', ...args], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  }
+
+  /** Every live process whose environment mentions this sandbox (jobs, daemons, tmux). */
+  processes(): number[] {
+    const out: number[] = [];
+    for (const name of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+      try {
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        if (/\) Z /.test(stat)) continue;
+        if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').includes(this.socket)) out.push(Number(name));
+      } catch {
+        // gone
+      }
+    }
+    return out;
+  }
+
+  async cleanup(): Promise<void> {
+    await this.run('gflowd', ['down']);
+    for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await this.run('tmux', ['kill-server']);
+    // Jobs carry the sandbox's socket name in their environment: kill any straggler.
+    for (let i = 0; i < 50; i++) {
+      const left = this.processes();
+      if (left.length === 0) break;
+      for (const pid of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
