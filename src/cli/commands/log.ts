@@ -5,6 +5,7 @@ import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
 import { renderLog, selectLines } from '../log-text.js';
+import { END_MARK } from '../../executor/wrapper.js';
 
 interface LogFlags {
   follow?: boolean;
@@ -17,9 +18,10 @@ export async function logCommand(ref: string, flags: LogFlags): Promise<void> {
   const client = new Client();
   const id = await resolveJobId(client, ref);
   const { job } = await client.request<JobResponse>('GET', ROUTES.job(id));
-  const render = (s: string): string => (flags.raw ? s : renderLog(s));
+  // The wrapper's end mark is gflow's, not the job's output.
+  const render = (s: string): string => (flags.raw ? s.replaceAll(END_MARK, '') : renderLog(s));
   const text = readFrom(job.logPath, 0);
-  if (!flags.follow || flags.first !== undefined) {
+  if (!flags.follow || flags.first !== undefined || !ACTIVE_STATES.includes(job.state)) {
     if (text.length === 0 && job.state === 'queued') process.stderr.write(`gflow: job ${id} has not started yet; no output\n`);
     process.stdout.write(selectLines(render(text.toString('utf8')), flags.first, flags.last));
     return;
