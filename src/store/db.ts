@@ -11,21 +11,25 @@ const APPLICATION_ID = 0x67666c77; // 'gflw'
 
 export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
   const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
-  let db: Db;
+  let db: Db | undefined;
+  let appId: number;
+  let version: number;
+  // Look before writing anything: a foreign or corrupt file must stay exactly as it is.
   try {
     db = new Database(file, { timeout: 5000 });
+    appId = db.pragma('application_id', { simple: true }) as number;
+    version = db.pragma('user_version', { simple: true }) as number;
+    if (existed && appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmpty(db))) {
+      throw new GflowError('start_failed', `${file} is not a gflow database`, 'move it aside to start with an empty queue; gflow leaves it untouched');
+    }
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk before the API acknowledges it.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
   } catch (err) {
+    db?.close();
+    if (err instanceof GflowError) throw err;
     throw new GflowError('start_failed', `cannot open database ${file}: ${(err as Error).message}`, 'the file is not a gflow database or is corrupt; move it aside to start with an empty queue', { cause: err });
-  }
-  const appId = db.pragma('application_id', { simple: true }) as number;
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (existed && appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmpty(db))) {
-    db.close();
-    throw new GflowError('start_failed', `${file} is not a gflow database`, 'move it aside to start with an empty queue; gflow leaves it untouched');
   }
   if (version > SCHEMA_VERSION) {
     db.close();

@@ -74,6 +74,8 @@ export class Sandbox {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
         resolve({ code, stdout, stderr });
       });
+      // A command that exits at once closes its stdin before we write to it.
+      child.stdin?.on('error', () => {});
       child.stdin?.end(opts.input ?? '');
     });
   }

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { resolvePaths } from '../../src/config/paths.js';
+import { resolveSettings } from '../../src/config/settings.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-cfg-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('settings precedence', () => {
+  const env = { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'cfg'), XDG_DATA_HOME: path.join(dir, 'data') };
+  const paths = resolvePaths(env);
+
+  it('is flag > environment > config file > default', () => {
+    assert.equal(resolveSettings(paths, {}, env).port, 59000);
+    fs.mkdirSync(paths.configDir, { recursive: true });
+    fs.writeFileSync(paths.configFile, JSON.stringify({ port: 6001, cpus: 3 }));
+    assert.equal(resolveSettings(paths, {}, env).port, 6001);
+    assert.equal(resolveSettings(paths, {}, { ...env, GFLOW_PORT: '6002' }).port, 6002);
+    assert.equal(resolveSettings(paths, { port: 6003 }, { ...env, GFLOW_PORT: '6002' }).port, 6003);
+    assert.equal(resolveSettings(paths, {}, env).cpus, 3);
+  });
+
+  it('names the source of a bad value', () => {
+    assert.throws(() => resolveSettings(paths, {}, { ...env, GFLOW_PORT: 'http' }), /invalid port .* from GFLOW_PORT/);
+    fs.writeFileSync(paths.configFile, '{oops');
+    assert.throws(() => resolveSettings(paths, {}, env), /is not a JSON object/);
+    fs.rmSync(paths.configFile);
+  });
+
+  it('puts state and config under the XDG directories', () => {
+    assert.equal(paths.db, path.join(dir, 'data', 'gflow', 'gflow.db'));
+    assert.equal(paths.tokenFile, path.join(dir, 'cfg', 'gflow', 'token'));
+  });
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { openDatabase, schemaVersion } from '../../src/store/db.js';
+import { JobStore, type NewJob } from '../../src/store/jobs.js';
+import { SCHEMA_VERSION } from '../../src/store/migrations.js';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-db-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const job = (over: Partial<NewJob> = {}): NewJob => ({
+  name: null, user: 'u', command: ['true'], script: null, cwd: '/', env: {}, priority: 0, cpus: 1, timeLimitSec: null, hold: false, token: 't', ...over,
+});
+
+describe('state database', () => {
+  it('opens a database written by schema 1 and migrates it, keeping its jobs', () => {
+    const file = path.join(dir, 'v1.db');
+    const old = openDatabase(file, 1);
+    assert.equal(schemaVersion(old), 1);
+    old.prepare("INSERT INTO jobs (user, command, cwd, env, state, submitted_at, token) VALUES ('u', '[\"true\"]', '/', '{}', 'queued', 1, 't')").run();
+    old.close();
+    const db = openDatabase(file);
+    assert.equal(schemaVersion(db), SCHEMA_VERSION);
+    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const row = store.require(1);
+    assert.equal(row.state, 'queued');
+    assert.equal(row.stop_request, null);
+    store.requestStop(1, 'cancel', 2); // only running jobs are affected
+    assert.equal(store.require(1).stop_request, null);
+    db.close();
+  });
+
+  it('never reuses a job id, even after the newest job is deleted', () => {
+    const db = openDatabase(path.join(dir, 'ids.db'));
+    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const a = store.insert(job(), 1).id;
+    const b = store.insert(job(), 2).id;
+    db.prepare('DELETE FROM jobs WHERE id = ?').run(b);
+    const c = store.insert(job(), 3).id;
+    assert.deepEqual([a, b, c], [1, 2, 3]);
+    db.close();
+  });
+
+  it('refuses a foreign SQLite file and a corrupt file, leaving both untouched', async () => {
+    const foreign = path.join(dir, 'foreign.db');
+    const Database = (await import('better-sqlite3')).default;
+    const f = new Database(foreign);
+    f.exec('CREATE TABLE notes (body TEXT)');
+    f.close();
+    const before = fs.readFileSync(foreign);
+    assert.throws(() => openDatabase(foreign), /is not a gflow database/);
+    assert.deepEqual(fs.readFileSync(foreign), before);
+
+    const corrupt = path.join(dir, 'corrupt.db');
+    fs.writeFileSync(corrupt, Buffer.alloc(8192, 7));
+    assert.throws(() => openDatabase(corrupt), /not a gflow database|cannot open database/);
+    assert.deepEqual(fs.readFileSync(corrupt), Buffer.alloc(8192, 7));
+  });
+
+  it('refuses a database from a newer gflow', () => {
+    const file = path.join(dir, 'newer.db');
+    const db = openDatabase(file);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    assert.throws(() => openDatabase(file), /newer than this gflow/);
+  });
+
+  it('moves states only through the transition rules', () => {
+    const db = openDatabase(path.join(dir, 'moves.db'));
+    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const id = store.insert(job({ hold: true }), 1).id;
+    assert.throws(() => store.transition(id, 'running'), /cannot start job/);
+    store.transition(id, 'queued');
+    store.transition(id, 'running', { startedAt: 5, session: 'gjob-1' });
+    store.transition(id, 'finished', { exitCode: 0, finishedAt: 6, endedBy: 'natural' });
+    assert.throws(() => store.transition(id, 'cancelled'), /it is finished/);
+    const j = store.toJob(store.require(id));
+    assert.equal(j.state, 'finished');
+    assert.equal(j.startedAt, new Date(5).toISOString());
+    db.close();
+  });
+});
