@@ -186,3 +186,54 @@ describe('jobs', () => {
     await sb.ok('gflow', 'cancel', ids.join(','));
   });
 });
+
+describe('reading jobs', () => {
+  let sb: Sandbox;
+  before(async () => {
+    sb = await Sandbox.create();
+    await sb.up();
+  });
+  after(async () => {
+    await sb.cleanup();
+  });
+
+  it('follows a log until the job ends, and shows progress bars in their last state', async () => {
+    const id = await sb.submit('--', 'bash', '-c', 'echo start; while [ ! -e go-log ]; do sleep 0.05; done; printf "10%%\\r50%%\\r100%%\\n"; printf "\\033[31mred\\033[0m\\n"; echo end');
+    await sb.waitFor(id, (j) => j.state === 'running');
+    const follow = sb.run('gflow', ['log', '-f', String(id)]);
+    fs.writeFileSync(path.join(sb.dir, 'go-log'), '');
+    const r = await follow;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'start\n100%\nred\nend\n');
+    const raw = await sb.ok('gflow', 'log', '--raw', String(id));
+    assert.match(raw, /10%\r50%\r100%/);
+    assert.equal(await sb.ok('gflow', 'log', '--last', '1', String(id)), 'end\n');
+    assert.equal(await sb.ok('gflow', 'log', '--first', '1', String(id)), 'start\n');
+  });
+
+  it('explains why a job cannot be attached, and closes ended sessions', async () => {
+    const held = await sb.submit('--hold', '--', 'true');
+    const r = await sb.gflow('attach', String(held));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /has not started yet/);
+    await sb.ok('gflow', 'cancel', String(held));
+    const done = await sb.submit('--', 'true');
+    const j = await sb.waitEnded(done);
+    assert.equal((await sb.run('tmux', ['has-session', '-t', `=${j.session}:`])).code, 0, 'the session stays for inspection');
+    assert.match(await sb.ok('gflow', 'close', '--all-finished'), new RegExp(`Closed \\d+ session\\(s\\):.*\\b${done}\\b`));
+    assert.notEqual((await sb.run('tmux', ['has-session', '-t', `=${j.session}:`])).code, 0);
+    const gone = await sb.gflow('attach', String(done));
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /session of job \d+ is gone/);
+  });
+
+  it('lists jobs as a table and as JSON', async () => {
+    const id = await sb.submit('--name', 'tbl', '--hold', '--', 'true');
+    const table = await sb.ok('gflow', 'queue');
+    assert.match(table.split('\n')[0]!, /^JOBID\s+NAME\s+ST\s+TIME\s+NODES\s+NODELIST\(REASON\)/);
+    assert.match(table, new RegExp(`^${id}\\s+tbl\\s+H\\s`, 'm'));
+    const json = JSON.parse(await sb.ok('gflow', 'queue', '-s', 'H', '--json')) as { id: number; state: string }[];
+    assert.ok(json.some((j) => j.id === id && j.state === 'hold'));
+    await sb.ok('gflow', 'cancel', String(id));
+  });
+});

@@ -6,7 +6,7 @@ import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { isAlive } from '../../executor/proc.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
-import { hasSession, killSession } from '../../tmux/tmux.js';
+import { hasSession, killSession, listPanes } from '../../tmux/tmux.js';
 import { findDaemonInSession, isGflowd } from './find-daemon.js';
 import { probe } from './health.js';
 
@@ -38,6 +38,8 @@ export async function down(flags: Partial<Settings>, say: (line: string) => void
     process.kill(pid, 'SIGKILL');
     await pWaitFor(() => !isAlive(pid), { interval: 25, timeout: 5000 });
   }
+  // Let tmux reap the daemon (its pane turns dead) before the session goes, or it stays a zombie.
+  await pWaitFor(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead), { interval: 10, timeout: 2000 }).catch(() => {});
   await killSession(SERVER_SESSION);
   say(`gflowd stopped (pid ${pid}); running jobs keep running and are adopted by the next daemon`);
 }
