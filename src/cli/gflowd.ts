@@ -43,6 +43,10 @@ export async function main(argv: string[]): Promise<void> {
       await (await import('./gflowd/up.js')).up(o);
     }),
   );
+  cpus(port(program.command('reload').description('replace the daemon with a fresh one (e.g. after an upgrade) without downtime')))
+    .option('--timeout <s>', 'seconds to wait for the new daemon to answer (default 10)', intIn('timeout', 1, 600))
+    .option('--json', 'print a summary: old and new pid, timings')
+    .action(guard(async (o: { port?: number; cpus?: number; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
   port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));

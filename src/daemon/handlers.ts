@@ -62,7 +62,7 @@ function describe(command: string | null, script: string | null): string {
 export function cancel(ctx: Ctx, id: number): Answer {
   const row = ctx.store.require(id);
   if (row.state === 'running') {
-    if (!row.stop_request || row.stop_request === 'timeout') void ctx.scheduler.stop(id, 'cancel');
+    if (!row.stop_request) ctx.scheduler.stop(id, 'cancel');
     return [202, { job: ctx.store.toJob(ctx.store.require(id)) }];
   }
   const done = ctx.store.transition(id, 'cancelled', { reason: 'cancelled by user', finishedAt: Date.now() });

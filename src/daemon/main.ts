@@ -9,7 +9,7 @@ import { resolveSettings } from '../config/settings.js';
 import type { Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { installWrapper } from '../executor/wrapper.js';
-import { toGflowError } from '../protocol/errors.js';
+import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
 import { JobStore } from '../store/jobs.js';
@@ -54,7 +54,12 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(err);
   }
-  const token = ensureToken(paths.tokenFile);
+  let token: string;
+  try {
+    token = ensureToken(paths.tokenFile);
+  } catch (err) {
+    return fail(new GflowError('start_failed', `cannot create the API token ${paths.tokenFile}: ${(err as Error).message}`, 'check that the config directory is writable and the token is a file'));
+  }
   const scheduler = new Scheduler({
     store,
     paths,
@@ -66,7 +71,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const server = createApiServer({
     ctx: { store, paths, log, scheduler },
     token,
-    health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString() }),
+    info: () => ({ pid: process.pid, version, settings, flags }),
+    health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
   });
   try {
     await listenReusePort(server, DEFAULT_HOST, settings.port);
@@ -83,21 +89,27 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       process.exit(1);
     }
     stopping = true;
-    log.event(`${signal}: finishing in-flight requests and stopping (jobs keep running)`);
+    log.event(
+      signal === 'SIGUSR2'
+        ? 'SIGUSR2: handing over to the new daemon: finishing this pass, releasing the lease, finishing in-flight requests'
+        : `${signal}: finishing in-flight requests and stopping (jobs keep running)`,
+    );
     // A hung shutdown must not leave a half-dead daemon behind.
     setTimeout(() => {
       log.error('shutdown took longer than 10 s; exiting');
       process.exit(1);
     }, 10_000).unref();
+    // Scheduling stops first, so that the lease is free while this daemon still answers.
+    await scheduler.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
-    await scheduler.close();
     store.db.close();
     log.event('stopped');
     log.close();
     process.exit(0);
   };
-  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+  // SIGUSR2 is the reload hand-over; it differs from a stop only in what it says.
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(sig, () => void shutdown(sig));
 }

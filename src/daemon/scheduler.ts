@@ -5,6 +5,12 @@
 // runs one pass on the next turn of the event loop (requests in the same turn share a pass).
 // A slow safety tick catches anything an event missed. The database is the only state; the
 // maps below hold timers and in-flight work, never facts about jobs.
+//
+// Leadership: during a reload two daemons share the database. Only the holder of the lease
+// (src/store/lease.ts) starts, ends, times out and stops jobs; the other serves the API and
+// takes the lease as soon as it is released. Every daemon watches the database's WAL file,
+// so a change made through either daemon (a submission, a cancel, a released lease) wakes
+// the leader — or the waiting daemon — at once.
 import fs from 'node:fs';
 import { planStarts } from '../core/plan.js';
 import { jobLogPath, type Paths } from '../config/paths.js';
@@ -15,6 +21,8 @@ import { readStatus, type ExitStatus } from '../executor/status-file.js';
 import { terminateJob } from '../executor/terminate.js';
 import type { JobState } from '../protocol/job.js';
 import type { JobRow, JobStore } from '../store/jobs.js';
+import { Lease } from '../store/lease.js';
+import path from 'node:path';
 import { hasSession, listPanes } from '../tmux/tmux.js';
 import type { Logger } from './logger.js';
 
@@ -37,8 +45,18 @@ export class Scheduler {
   private readonly deadlines = new Map<number, NodeJS.Timeout>();
   private readonly stopping = new Map<number, Promise<void>>();
   private readonly launching = new Map<number, Promise<void>>();
+  private readonly lease: Lease;
+  private leader = false;
+  private followerPoll: NodeJS.Timeout | null = null;
+  private dbWatcher: fs.FSWatcher | null = null;
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.lease = new Lease(o.store.db);
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
 
   private get store(): JobStore {
     return this.o.store;
@@ -50,8 +68,36 @@ export class Scheduler {
       if (file && /^\d+$/.test(file)) this.onStatusFile(Number(file));
     });
     this.watcher.on('error', (err) => this.o.log.warn(`status watcher: ${err.message}`));
-    await this.reconcile();
+    const walName = `${path.basename(this.o.paths.db)}-wal`;
+    this.dbWatcher = fs.watch(path.dirname(this.o.paths.db), (_event, file) => {
+      if (file === walName) this.onDatabaseChange();
+    });
+    this.dbWatcher.on('error', (err) => this.o.log.warn(`database watcher: ${err.message}`));
     this.tick = setInterval(() => void this.safetyCheck(), this.o.safetyTickMs ?? 5000);
+    await this.tryLead();
+  }
+
+  private onDatabaseChange(): void {
+    if (this.leader) this.requestPass();
+    else void this.tryLead();
+  }
+
+  private async tryLead(): Promise<void> {
+    if (this.leader || this.closed) return;
+    if (!this.lease.tryAcquire()) {
+      if (!this.followerPoll) {
+        const holder = this.lease.holder();
+        this.o.log.info(`waiting to schedule: pid ${holder?.pid} holds the scheduling lease`);
+        // Safety net for a leader that dies without releasing (the WAL watch covers a release).
+        this.followerPoll = setInterval(() => void this.tryLead(), 500);
+      }
+      return;
+    }
+    if (this.followerPoll) clearInterval(this.followerPoll);
+    this.followerPoll = null;
+    this.leader = true;
+    this.o.log.event('holding the scheduling lease');
+    await this.reconcile();
     this.requestPass();
   }
 
@@ -74,7 +120,9 @@ export class Scheduler {
   }
 
   private async pass(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || !this.leader) return;
+    // Stop requests may come through the other daemon during a reload.
+    for (const row of this.store.byState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
     const queued = this.store.byState('queued');
     if (queued.length === 0) return;
     const plan = planStarts(queued, this.o.cpus - this.store.usedCpus(), this.o.cpus);
@@ -111,6 +159,7 @@ export class Scheduler {
   // --- ends -------------------------------------------------------------------------
 
   private onStatusFile(id: number): void {
+    if (!this.leader || this.closed) return;
     const row = this.store.get(id);
     if (!row || row.state !== 'running') return;
     const status = readStatus(this.o.paths.statusDir, id);
@@ -165,12 +214,12 @@ export class Scheduler {
       if (verdict === 'alive') {
         this.o.log.info(`adopted running job ${row.id} (session ${row.session}, pid ${row.pid})`);
         this.armDeadline(row);
-        if (row.stop_request) void this.stop(row.id, row.stop_request);
       }
     }
   }
 
   private async safetyCheck(): Promise<void> {
+    if (!this.leader) return this.tryLead();
     for (const row of this.store.byState('running')) {
       if (this.stopping.has(row.id)) continue;
       await this.check(row);
@@ -204,13 +253,16 @@ export class Scheduler {
 
   // --- stopping: cancel and time limits ---------------------------------------------
 
-  /** Stops a running job: SIGTERM, then SIGKILL after the grace period. */
-  stop(id: number, kind: 'cancel' | 'timeout'): Promise<void> {
-    const existing = this.stopping.get(id);
-    if (existing) return existing;
-    const row = this.store.requestStop(id, kind, Date.now());
-    if (row.state !== 'running') return Promise.resolve();
-    this.o.log.event(`job ${id}: ${kind === 'cancel' ? 'cancelling' : 'time limit reached'}, sending SIGTERM`);
+  /** Asks for a running job to be stopped; the leader's next pass does it. */
+  stop(id: number, kind: 'cancel' | 'timeout'): void {
+    this.store.requestStop(id, kind, Date.now());
+    this.requestPass();
+  }
+
+  // SIGTERM, then SIGKILL after the grace period; the exit status then ends the job.
+  private terminate(row: JobRow): Promise<void> {
+    const id = row.id;
+    this.o.log.event(`job ${id}: ${row.stop_request === 'timeout' ? 'time limit reached' : 'cancelling'}, sending SIGTERM`);
     const work = terminateJob(
       { pid: row.pid, token: row.token },
       {
@@ -223,7 +275,7 @@ export class Scheduler {
     )
       .then(() => {
         const after = this.store.get(id);
-        if (after?.state === 'running') this.finish(after, readStatus(this.o.paths.statusDir, id) ?? null);
+        if (this.leader && after?.state === 'running') this.finish(after, readStatus(this.o.paths.statusDir, id) ?? null);
       })
       .catch((err: Error) => this.o.log.error(`stopping job ${id}: ${err.message}`))
       .finally(() => this.stopping.delete(id));
@@ -241,7 +293,7 @@ export class Scheduler {
       const now = this.store.get(row.id);
       if (!now || now.state !== 'running') return;
       if (delay < due) this.armDeadline(now);
-      else void this.stop(row.id, 'timeout');
+      else this.stop(row.id, 'timeout');
     }, delay);
     this.deadlines.set(row.id, timer);
   }
@@ -252,14 +304,22 @@ export class Scheduler {
     this.deadlines.delete(id);
   }
 
-  /** Stops scheduling; running jobs are left alone (they live in tmux). */
+  /**
+   * Stops scheduling and hands the lease over: finishes the current pass and the sessions
+   * being created, then releases the lease. Running jobs are left alone (they live in tmux)
+   * and stops in progress are resumed by the next leader.
+   */
   async close(): Promise<void> {
     this.closed = true;
     this.watcher?.close();
+    this.dbWatcher?.close();
     if (this.tick) clearInterval(this.tick);
+    if (this.followerPoll) clearInterval(this.followerPoll);
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.deadlines.clear();
     await this.passRunning;
     await Promise.allSettled([...this.launching.values()]);
+    if (this.leader) this.lease.release();
+    this.leader = false;
   }
 }

@@ -1,7 +1,7 @@
 // The daemon's HTTP API: routing, authentication, idempotency and error answers.
 // A bad request gets a 4xx JSON error; nothing a client sends can crash the daemon.
 import http from 'node:http';
-import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES } from '../protocol/api.js';
+import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo } from '../protocol/api.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import type { Health } from '../protocol/job.js';
 import { IdempotencyStore } from '../store/idempotency.js';
@@ -13,6 +13,7 @@ export interface ServerOptions {
   ctx: Ctx;
   token: string;
   health: () => Health;
+  info: () => DaemonInfo;
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release)$`);
@@ -57,6 +58,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
       return [200, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
     }
     if (url.pathname === ROUTES.resolve) return resolve(ctx, url.searchParams);
+    if (url.pathname === ROUTES.daemon) return [200, o.info()];
     const one = JOB_ONE.exec(url.pathname);
     if (one) return [200, { job: ctx.store.toJob(ctx.store.require(parseId(one[1]!))) }];
     throw notFound(method, url.pathname);

@@ -8,6 +8,8 @@ export interface ProcStat {
   ppid: number;
   pgrp: number;
   session: number;
+  /** clock ticks after boot at which the process started: with the pid, a unique identity */
+  startTime: string;
 }
 
 // /proc/<pid>/stat is "pid (comm) state ppid pgrp session …". comm may hold spaces and
@@ -20,7 +22,9 @@ export function parseStat(text: string): ProcStat | undefined {
   const rest = text.slice(close + 1).trim().split(/\s+/);
   const [state, ppid, pgrp, session] = rest;
   if (!Number.isInteger(pid) || state === undefined || session === undefined) return undefined;
-  return { pid, comm: text.slice(open + 1, close), state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session) };
+  // Field 22 (starttime) is the 20th after the comm.
+  const startTime = rest[19] ?? '';
+  return { pid, comm: text.slice(open + 1, close), state, ppid: Number(ppid), pgrp: Number(pgrp), session: Number(session), startTime };
 }
 
 export function readStat(pid: number): ProcStat | undefined {

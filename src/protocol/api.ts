@@ -11,6 +11,7 @@ export const ROUTES = {
   jobAction: (id: number, action: JobAction) => `${API_PREFIX}/jobs/${id}/${action}`,
   resolve: `${API_PREFIX}/resolve`, // GET ?user=&back=N  →  the user's N-th most recent job
   close: `${API_PREFIX}/close`, // POST { ids?, allEnded? }
+  daemon: `${API_PREFIX}/daemon`, // GET  →  DaemonInfo
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'close'] as const;
@@ -21,6 +22,15 @@ export type JobAction = (typeof JOB_ACTIONS)[number];
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 export type SubmitBody = SubmitRequest;
+
+/** What a daemon runs with; a reload starts the replacement with the same `flags`. */
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  settings: { port: number; cpus: number; killGraceSec: number };
+  /** the command-line overrides it was started with (`gflowd up --cpus 4`) */
+  flags: { port?: number; cpus?: number };
+}
 export interface JobResponse {
   job: Job;
 }

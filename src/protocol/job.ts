@@ -88,4 +88,6 @@ export interface Health {
   version: string;
   protocol: number;
   startedAt: string;
+  /** whether this daemon holds the scheduling lease (false while a reload hands over) */
+  scheduling: boolean;
 }

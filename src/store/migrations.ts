@@ -56,6 +56,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'scheduling lease: only the daemon holding it starts, ends and stops jobs',
+    sql: `
+      CREATE TABLE leader (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        pid         INTEGER NOT NULL,
+        start_time  TEXT    NOT NULL, -- from /proc/<pid>/stat: a reused PID does not hold the lease
+        acquired_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

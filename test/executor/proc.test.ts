@@ -5,8 +5,9 @@ import { descendantsOf, isAlive, parseStat, readStat } from '../../src/executor/
 
 describe('/proc parsing', () => {
   it('parses stat lines whose comm holds spaces and parentheses', () => {
-    const s = parseStat('4242 (my (weird) prog) S 17 4242 4242 0 -1 4194560 ...');
-    assert.deepEqual(s, { pid: 4242, comm: 'my (weird) prog', state: 'S', ppid: 17, pgrp: 4242, session: 4242 });
+    const tail = '0 -1 4194560 1 0 0 0 2 3 0 0 20 0 1 0 987654 100 200';
+    const s = parseStat(`4242 (my (weird) prog) S 17 4242 4242 ${tail}`);
+    assert.deepEqual(s, { pid: 4242, comm: 'my (weird) prog', state: 'S', ppid: 17, pgrp: 4242, session: 4242, startTime: '987654' });
     assert.equal(parseStat('12 ()) R 1 12 12')?.comm, ')');
     assert.equal(parseStat('garbage'), undefined);
   });

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
 
@@ -126,6 +127,29 @@ export class Sandbox {
 
   waitEnded(id: number, timeoutMs?: number): Promise<Job> {
     return this.waitFor(id, (j) => !['queued', 'hold', 'running'].includes(j.state), timeoutMs);
+  }
+
+  async daemonPid(): Promise<number> {
+    return (JSON.parse(await this.ok('gflowd', 'status', '--json')) as { pid: number }).pid;
+  }
+
+  /**
+   * Attaches to gflow_server through a real terminal (node-pty), waits until the screen
+   * shows `expected`, detaches with Ctrl-b d and returns what the terminal received.
+   */
+  async attachServer(expected: (screen: string) => boolean): Promise<{ screen: string; exitCode: number }> {
+    const term = pty.spawn('tmux', ['-L', this.socket, 'attach', '-t', '=gflow_server'], { cols: 200, rows: 50, env: { ...(this.env as Record<string, string>), TERM: 'xterm-256color' } });
+    let screen = '';
+    term.onData((d) => {
+      screen += d;
+    });
+    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    try {
+      await pWaitFor(() => expected(screen), { timeout: 10_000 });
+    } finally {
+      term.write('\x02d');
+    }
+    return { screen, exitCode: await exited };
   }
 
   /** A process started by the test that cleanup() must also stop. */

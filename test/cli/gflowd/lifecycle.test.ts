@@ -5,10 +5,9 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
-import { isAlive } from '../../src/executor/proc.js';
-import { Sandbox } from '../helpers/sandbox.js';
+import { isAlive } from '../../../src/executor/proc.js';
+import { Sandbox } from '../../helpers/sandbox.js';
 
 describe('gflowd lifecycle', () => {
   let sb: Sandbox;
@@ -24,15 +23,9 @@ describe('gflowd lifecycle', () => {
     assert.equal(fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 'gflowd');
 
     // A user attaches with tmux through a real terminal, sees the banner, detaches with Ctrl-b d.
-    const term = pty.spawn('tmux', ['-L', sb.socket, 'attach', '-t', '=gflow_server'], { cols: 200, rows: 50, env: { ...(sb.env as Record<string, string>), TERM: 'xterm-256color' } });
-    let screen = '';
-    term.onData((d) => {
-      screen += d;
-    });
-    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
-    await pWaitFor(() => screen.includes(`pid ${pid}`) && screen.includes('ready'), { timeout: 10_000 });
-    term.write('\x02d');
-    assert.equal(await exited, 0);
+    const { screen, exitCode } = await sb.attachServer((s) => s.includes(`pid ${pid}`) && s.includes('ready'));
+    assert.equal(exitCode, 0);
+    assert.match(screen, /gflowd \d+\.\d+\.\d+/);
     assert.match(screen, /detached/);
 
     const status = JSON.parse(await sb.ok('gflowd', 'status', '--json')) as Record<string, unknown>;
@@ -83,7 +76,7 @@ describe('gflowd lifecycle', () => {
       assert.ok(body.message && body.hint);
     }
     const health = JSON.parse((await get(sb.port, '/health')).body) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(health).sort(), ['pid', 'protocol', 'startedAt', 'status', 'version']);
+    assert.deepEqual(Object.keys(health).sort(), ['pid', 'protocol', 'scheduling', 'startedAt', 'status', 'version']);
     await sb.ok('gflowd', 'down');
   });
 

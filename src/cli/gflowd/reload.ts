@@ -1,0 +1,134 @@
+// `gflowd reload`: replace the running daemon with a fresh one (the code installed now),
+// without refusing a request or touching a job.
+//
+// 1. find the old daemon   2. start the new one in gflow_server_new_<ts>   3. find its pid
+// 4. health-check it on the shared SO_REUSEPORT port until an answer carries the new pid
+// 5. SIGUSR2 the old one (it finishes its pass, releases the scheduling lease, drains, exits)
+// 6. rename the new session to gflow_server.
+// If the new daemon fails before 5, it is removed and the old one keeps running untouched.
+import fs from 'node:fs';
+import pWaitFor, { TimeoutError } from 'p-wait-for';
+import { resolvePaths } from '../../config/paths.js';
+import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
+import { Client } from '../client.js';
+import { resolveSettings } from '../../config/settings.js';
+import type { Settings } from '../../config/schema.js';
+import { isAlive } from '../../executor/proc.js';
+import { GflowError } from '../../protocol/errors.js';
+import { SERVER_SESSION } from '../../protocol/version.js';
+import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
+import { daemonArgv, daemonEnv } from './daemon-session.js';
+import { findDaemonInSession } from './find-daemon.js';
+import { probe } from './health.js';
+import { acquireReloadLock } from './reload-lock.js';
+
+export interface ReloadOptions extends Partial<Settings> {
+  json?: boolean;
+  /** seconds to wait for the new daemon to answer healthy */
+  timeout?: number;
+}
+
+export interface ReloadSummary {
+  oldPid: number;
+  newPid: number;
+  session: string;
+  totalMs: number;
+  steps: { step: string; ms: number }[];
+}
+
+const EXIT_WAIT_MS = 15_000;
+
+export async function reload(o: ReloadOptions): Promise<ReloadSummary> {
+  const paths = resolvePaths();
+  const { port } = resolveSettings(paths, o);
+  const unlock = acquireReloadLock(paths.stateDir);
+  try {
+    return await hand(o, port, paths.stateDir);
+  } finally {
+    unlock();
+  }
+}
+
+async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<ReloadSummary> {
+  const t0 = performance.now();
+  const steps: ReloadSummary['steps'] = [];
+  let last = t0;
+  const step = (name: string, text: string): void => {
+    const now = performance.now();
+    steps.push({ step: name, ms: Math.round(now - last) });
+    if (!o.json) process.stdout.write(`[${steps.length}/6] ${text} (${Math.round(now - last)} ms)\n`);
+    last = now;
+  };
+
+  const oldPid = await findDaemonInSession();
+  if (oldPid === undefined) throw new GflowError('daemon_not_running', `gflowd is not running in tmux session ${SERVER_SESSION}`, 'start it with `gflowd up`');
+  step('find-old', `old daemon: pid ${oldPid}`);
+
+  // The replacement runs with the old daemon's command-line options unless told otherwise.
+  const old = await new Client({ port }).request<DaemonInfo>('GET', ROUTES.daemon).catch(() => undefined);
+  const cpus = o.cpus ?? old?.flags.cpus;
+  const session = `${SERVER_SESSION}_new_${Date.now()}`;
+  fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  await newSession({ name: session, argv: daemonArgv(port, cpus), env: daemonEnv(), remainOnExit: true, cwd: stateDir });
+  step('start-new', `started the new daemon in tmux session ${session}`);
+
+  let newPid: number | undefined;
+  try {
+    const deadline = (o.timeout ?? 10) * 1000;
+    await pWaitFor(
+      async () => {
+        const pane = (await listPanes(session))[0];
+        if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited during start-up');
+        newPid = await findDaemonInSession(session);
+        return newPid !== undefined && newPid !== oldPid;
+      },
+      { interval: 10, timeout: deadline },
+    );
+    step('find-new', `new daemon: pid ${newPid}`);
+    // The kernel spreads connections over both listeners: only an answer from the new pid counts.
+    await pWaitFor(
+      async () => {
+        const pane = (await listPanes(session))[0];
+        if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited before it answered');
+        const p = await probe(port, 1000);
+        return p.kind === 'gflowd' && p.health.pid === newPid;
+      },
+      { interval: 10, timeout: deadline },
+    );
+    step('health', `new daemon ${newPid} answers on port ${port}`);
+  } catch (err) {
+    await rollback(session);
+    if (err instanceof TimeoutError) throw new GflowError('start_failed', `the new daemon did not answer healthy within ${o.timeout ?? 10} s; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
+    const e = err as GflowError;
+    throw new GflowError('start_failed', `${e.message}; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
+  }
+
+  process.kill(oldPid, 'SIGUSR2');
+  try {
+    await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: EXIT_WAIT_MS });
+    step('hand-over', `old daemon ${oldPid} handed over and exited`);
+  } catch (err) {
+    if (!(err instanceof TimeoutError)) throw err;
+    process.stderr.write(`gflowd: the old daemon ${oldPid} did not exit within ${EXIT_WAIT_MS / 1000} s of SIGUSR2; sending SIGKILL\n`);
+    process.kill(oldPid, 'SIGKILL');
+    await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: 5000 });
+    step('hand-over', `old daemon ${oldPid} killed`);
+  }
+
+  if (await hasSession(SERVER_SESSION)) {
+    await pWaitFor(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead), { interval: 10, timeout: 2000 }).catch(() => {});
+    await killSession(SERVER_SESSION);
+  }
+  await renameSession(session, SERVER_SESSION);
+  step('rename', `renamed ${session} to ${SERVER_SESSION}`);
+  const summary = { oldPid, newPid: newPid!, session: SERVER_SESSION, totalMs: Math.round(performance.now() - t0), steps };
+  process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `Reloaded in ${(summary.totalMs / 1000).toFixed(2)} s: pid ${oldPid} → ${newPid}\n`);
+  return summary;
+}
+
+// Removes a replacement that failed, after showing what it said.
+async function rollback(session: string): Promise<void> {
+  const lines = (await capturePane(session)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-15);
+  if (lines.length) process.stderr.write(`${lines.map((l) => `  | ${l}`).join('\n')}\n`);
+  await killSession(session);
+}
