@@ -149,7 +149,8 @@ export class Sandbox {
     } finally {
       term.write('\x02d');
     }
-    return { screen, exitCode: await exited };
+    const exitCode = await exited;
+    return { screen, exitCode };
   }
 
   /** A process started by the test that cleanup() must also stop. */
