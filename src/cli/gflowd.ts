@@ -50,6 +50,9 @@ export async function main(argv: string[]): Promise<void> {
   port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
+  port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, token, daemon'))
+    .option('--json', 'print the checks as JSON')
+    .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/doctor.js')).doctor(o)));
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
     guard(async (o: { port?: number; cpus?: number }) => (await import('../daemon/main.js')).runDaemon(o)),
   );

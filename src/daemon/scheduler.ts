@@ -319,7 +319,10 @@ export class Scheduler {
     this.deadlines.clear();
     await this.passRunning;
     await Promise.allSettled([...this.launching.values()]);
-    if (this.leader) this.lease.release();
+    if (this.leader) {
+      this.lease.release();
+      this.o.log.event('released the scheduling lease');
+    }
     this.leader = false;
   }
 }

@@ -32,6 +32,22 @@ describe('state database', () => {
     db.close();
   });
 
+  it('keeps an older daemon working while a newer one migrates the shared file (reload)', () => {
+    const file = path.join(dir, 'shared.db');
+    const older = openDatabase(file, 2);
+    const olderStore = new JobStore(older, (id) => `/logs/${id}.log`);
+    const first = olderStore.insert(job(), 1).id;
+    const newer = openDatabase(file);
+    assert.equal(schemaVersion(newer), SCHEMA_VERSION);
+    // The old connection goes on as before on the migrated schema.
+    const second = olderStore.insert(job(), 2).id;
+    olderStore.transition(first, 'running', { startedAt: 3, session: 'gjob-1' });
+    assert.deepEqual(olderStore.list({}).map((r) => r.id), [first, second]);
+    assert.equal(new JobStore(newer, (id) => `/logs/${id}.log`).require(first).state, 'running');
+    older.close();
+    newer.close();
+  });
+
   it('never reuses a job id, even after the newest job is deleted', () => {
     const db = openDatabase(path.join(dir, 'ids.db'));
     const store = new JobStore(db, (id) => `/logs/${id}.log`);

@@ -1,0 +1,52 @@
+// `gflowd doctor`: what gflow depends on, checked one line at a time.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { resolvePaths } from '../../config/paths.js';
+import type { Settings } from '../../config/schema.js';
+import { daemonStatus } from './status.js';
+
+type Check = { ok: boolean | 'warn'; what: string; detail: string };
+
+function sysctl(name: string): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/sys/${name.replaceAll('.', '/')}`, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function doctor(flags: Partial<Settings> & { json?: boolean }): Promise<void> {
+  const paths = resolvePaths();
+  const checks: Check[] = [];
+  let tmux = '';
+  try {
+    tmux = execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not installed
+  }
+  checks.push({ ok: tmux !== '', what: 'tmux', detail: tmux || 'not found: install it (apt-get install tmux)' });
+  checks.push({ ok: Number(process.versions.node.split('.')[0]) >= 20, what: 'node', detail: process.version });
+  const migrate = sysctl('net.ipv4.tcp_migrate_req');
+  checks.push({
+    ok: migrate === '1' ? true : 'warn',
+    what: 'net.ipv4.tcp_migrate_req',
+    detail:
+      migrate === '1'
+        ? 'enabled: during a reload, connections queued on the old daemon move to the new one'
+        : `${migrate ?? 'unavailable'}: during a reload, connections queued on the old daemon are reset and the CLI retries them; enable with \`sudo sysctl -w net.ipv4.tcp_migrate_req=1\``,
+  });
+  try {
+    const mode = fs.statSync(paths.tokenFile).mode & 0o777;
+    checks.push({ ok: mode === 0o600, what: 'API token', detail: `${paths.tokenFile} mode ${mode.toString(8)}${mode === 0o600 ? '' : ' (should be 600)'}` });
+  } catch {
+    checks.push({ ok: 'warn', what: 'API token', detail: `${paths.tokenFile} not created yet (the daemon creates it at first start)` });
+  }
+  const s = await daemonStatus(flags);
+  checks.push({ ok: s.running ? true : 'warn', what: 'daemon', detail: s.running ? `running, pid ${s.pid}, port ${s.port}, version ${s.version}` : `not running on port ${s.port} (gflowd up)` });
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(checks)}\n`);
+  } else {
+    for (const c of checks) process.stdout.write(`${c.ok === true ? 'ok  ' : c.ok === 'warn' ? 'warn' : 'FAIL'}  ${c.what.padEnd(26)} ${c.detail}\n`);
+  }
+  if (checks.some((c) => c.ok === false)) process.exitCode = 1;
+}
