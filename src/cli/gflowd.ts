@@ -11,6 +11,11 @@ function intIn(name: string, min: number, max: number) {
   };
 }
 
+function gpuList(v: string): string {
+  if (!/^(all|\d+(,\d+)*)$/.test(v)) throw new InvalidArgumentError('give all, or GPU indices like 0,2.');
+  return v;
+}
+
 const guard =
   <A extends unknown[]>(fn: (...a: A) => Promise<unknown>) =>
   async (...a: A): Promise<void> => {
@@ -29,16 +34,19 @@ export async function main(argv: string[]): Promise<void> {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
   const port = (c: Command) => c.option('--port <n>', 'port on 127.0.0.1 (default 59000, GFLOW_PORT, config)', intIn('port', 1, 65535));
-  const cpus = (c: Command) => c.option('--cpus <n>', 'CPU slots for jobs (default: all CPUs, GFLOW_CPUS, config)', intIn('cpus', 1, 4096));
+  const cpus = (c: Command) =>
+    c
+      .option('--cpus <n>', 'CPU slots for jobs (default: all CPUs, GFLOW_CPUS, config)', intIn('cpus', 1, 4096))
+      .option('--gpus <list>', 'GPUs gflow may use: all, or indices like 0,2 (GFLOW_GPUS, config)', gpuList);
 
   cpus(port(program.command('up').description('start the daemon in tmux session gflow_server (does nothing if it runs)'))).action(
-    guard(async (o: { port?: number; cpus?: number }) => (await import('./gflowd/up.js')).up(o)),
+    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/up.js')).up(o)),
   );
   port(program.command('down').description('stop the daemon; jobs keep running')).action(
     guard(async (o: { port?: number }) => (await import('./gflowd/down.js')).down(o)),
   );
   cpus(port(program.command('restart').description('down, then up'))).action(
-    guard(async (o: { port?: number; cpus?: number }) => {
+    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => {
       await (await import('./gflowd/down.js')).down(o);
       await (await import('./gflowd/up.js')).up(o);
     }),
@@ -46,7 +54,7 @@ export async function main(argv: string[]): Promise<void> {
   cpus(port(program.command('reload').description('replace the daemon with a fresh one (e.g. after an upgrade) without downtime')))
     .option('--timeout <s>', 'seconds to wait for the new daemon to answer (default 10)', intIn('timeout', 1, 600))
     .option('--json', 'print a summary: old and new pid, timings')
-    .action(guard(async (o: { port?: number; cpus?: number; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
+    .action(guard(async (o: { port?: number; cpus?: number; gpus?: string; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
   port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
@@ -54,7 +62,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print the checks as JSON')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/doctor.js')).doctor(o)));
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
-    guard(async (o: { port?: number; cpus?: number }) => (await import('../daemon/main.js')).runDaemon(o)),
+    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('../daemon/main.js')).runDaemon(o)),
   );
 
   await program.parseAsync(argv);

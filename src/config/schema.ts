@@ -11,20 +11,26 @@ export interface Settings {
   cpus: number;
   /** seconds between SIGTERM and SIGKILL when a job is cancelled or times out */
   killGraceSec: number;
+  /** GPUs gflow may use: `all` or indices like `0,2` */
+  gpus: string;
+  /** which free GPUs a job gets: the lowest indices, or random ones */
+  gpuStrategy: 'sequential' | 'random';
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10 };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential' };
 }
 
-// JSON schema for conf (ajv): every setting is an integer within its range.
+// JSON schema for conf (ajv).
 export const SETTINGS_SCHEMA = {
   port: { type: 'integer', minimum: 1, maximum: 65535 },
   cpus: { type: 'integer', minimum: 1, maximum: 4096 },
   killGraceSec: { type: 'integer', minimum: 0, maximum: 86400 },
+  gpus: { type: 'string', pattern: '^(all|\\d+(,\\d+)*)$' },
+  gpuStrategy: { type: 'string', enum: ['sequential', 'random'] },
 } as const;
 
 // Environment variables that override the config file.
@@ -32,13 +38,35 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   port: 'GFLOW_PORT',
   cpus: 'GFLOW_CPUS',
   killGraceSec: 'GFLOW_KILL_GRACE_SEC',
+  gpus: 'GFLOW_GPUS',
+  gpuStrategy: 'GFLOW_GPU_STRATEGY',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
   return (SETTING_KEYS as readonly string[]).includes(key);
 }
 
-export function validSettingValue(key: SettingKey, value: unknown): value is number {
+/** Text (from the environment or `config set`) as the setting's type. */
+export function parseSettingText(key: SettingKey, text: string): unknown {
+  return SETTINGS_SCHEMA[key].type === 'integer' ? (/^-?\d+$/.test(text.trim()) ? Number(text) : text) : text.trim();
+}
+
+export function validSettingValue(key: SettingKey, value: unknown): boolean {
   const s = SETTINGS_SCHEMA[key];
-  return typeof value === 'number' && Number.isInteger(value) && value >= s.minimum && value <= s.maximum;
+  if (s.type === 'integer') return typeof value === 'number' && Number.isInteger(value) && value >= s.minimum && value <= s.maximum;
+  if (typeof value !== 'string') return false;
+  if ('enum' in s) return (s.enum as readonly string[]).includes(value);
+  return new RegExp(s.pattern).test(value);
+}
+
+export function describeSetting(key: SettingKey): string {
+  const s = SETTINGS_SCHEMA[key];
+  if (s.type === 'integer') return `a whole number from ${s.minimum} to ${s.maximum}`;
+  if ('enum' in s) return `one of ${s.enum.join(', ')}`;
+  return 'all, or GPU indices like 0,2';
+}
+
+/** `all` → null (every GPU); `0,2` → [0, 2]. */
+export function parseGpuList(text: string): number[] | null {
+  return text === 'all' ? null : [...new Set(text.split(',').map(Number))].sort((a, b) => a - b);
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { GflowError } from '../protocol/errors.js';
 import type { Paths } from './paths.js';
-import { SETTING_ENV, SETTING_KEYS, defaultSettings, validSettingValue, type Settings } from './schema.js';
+import { SETTING_ENV, SETTING_KEYS, defaultSettings, describeSetting, parseSettingText, validSettingValue, type Settings } from './schema.js';
 
 export function resolveSettings(
   paths: Paths,
@@ -12,24 +12,24 @@ export function resolveSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Settings {
   const file = readConfigFile(paths.configFile);
-  const settings = defaultSettings();
+  const settings: Record<string, unknown> = { ...defaultSettings() };
   for (const key of SETTING_KEYS) {
     const flag = flags[key];
     const envText = env[SETTING_ENV[key]];
     if (flag !== undefined) {
       settings[key] = checked(key, flag, `--${key}`);
     } else if (envText !== undefined && envText !== '') {
-      settings[key] = checked(key, Number(envText), SETTING_ENV[key]);
+      settings[key] = checked(key, parseSettingText(key, envText), SETTING_ENV[key]);
     } else if (file[key] !== undefined) {
       settings[key] = checked(key, file[key], paths.configFile);
     }
   }
-  return settings;
+  return settings as unknown as Settings;
 }
 
-function checked(key: keyof Settings, value: unknown, source: string): number {
+function checked(key: keyof Settings, value: unknown, source: string): unknown {
   if (!validSettingValue(key, value)) {
-    throw new GflowError('usage', `invalid ${key} ${JSON.stringify(value)} from ${source}`, `set ${key} to a whole number in range (see \`gflow config list\`)`);
+    throw new GflowError('usage', `invalid ${key} ${JSON.stringify(value)} from ${source}`, `${key} must be ${describeSetting(key)} (see \`gflow config list\`)`);
   }
   return value;
 }

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import chalk from 'chalk';
 import { resolvePaths, jobLogPath } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
-import type { Settings } from '../config/schema.js';
+import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { installWrapper } from '../executor/wrapper.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
@@ -15,6 +15,7 @@ import { openDatabase, schemaVersion } from '../store/db.js';
 import { JobStore } from '../store/jobs.js';
 import { packageVersion } from '../version.js';
 import { listenReusePort } from './listen.js';
+import { Gpus } from './gpus.js';
 import { Logger } from './logger.js';
 import { Scheduler } from './scheduler.js';
 import { createApiServer } from './server.js';
@@ -60,16 +61,21 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(new GflowError('start_failed', `cannot create the API token ${paths.tokenFile}: ${(err as Error).message}`, 'check that the config directory is writable and the token is a file'));
   }
+  // The scheduler is told when GPU availability changes; it exists by the time that happens.
+  let onGpuChange = (): void => {};
+  const gpus = new Gpus(store, log, parseGpuList(settings.gpus), settings.gpuStrategy, () => onGpuChange());
+  if (flags.gpus !== undefined) gpus.setAllowed(parseGpuList(flags.gpus));
   const scheduler = new Scheduler({
     store,
     paths,
     log,
+    gpus,
     wrapper: installWrapper(paths.stateDir),
     cpus: settings.cpus,
     killGraceMs: settings.killGraceSec * 1000,
   });
   const server = createApiServer({
-    ctx: { store, paths, log, scheduler },
+    ctx: { store, paths, log, scheduler, gpus, cpus: settings.cpus },
     token,
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
@@ -79,6 +85,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(err);
   }
+  onGpuChange = () => scheduler.requestPass();
+  await gpus.start();
   await scheduler.start();
   log.event(`listening on ${DEFAULT_HOST}:${settings.port}; ready`);
 

@@ -24,13 +24,17 @@ import type { JobRow, JobStore } from '../store/jobs.js';
 import { Lease } from '../store/lease.js';
 import path from 'node:path';
 import { hasSession, listPanes } from '../tmux/tmux.js';
+import { applyDependencies } from './dependencies.js';
+import type { Gpus } from './gpus.js';
 import type { Logger } from './logger.js';
+import { retryIfWanted } from './retry.js';
 
 export interface SchedulerOptions {
   store: JobStore;
   paths: Paths;
   log: Logger;
   wrapper: string;
+  gpus: Gpus;
   cpus: number;
   killGraceMs: number;
   safetyTickMs?: number;
@@ -49,6 +53,7 @@ export class Scheduler {
   private leader = false;
   private followerPoll: NodeJS.Timeout | null = null;
   private dbWatcher: fs.FSWatcher | null = null;
+  private beginTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new Lease(o.store.db);
@@ -125,27 +130,60 @@ export class Scheduler {
     for (const row of this.store.byState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
     const queued = this.store.byState('queued');
     if (queued.length === 0) return;
-    const plan = planStarts(queued, this.o.cpus - this.store.usedCpus(), this.o.cpus);
-    const reasons = new Map<number, string | null>(plan.waiting);
-    for (const id of plan.start) reasons.delete(id);
+    const now = Date.now();
+    const deps = applyDependencies(this.store, queued, this.o.log, now);
+    // The inventory is refreshed right before GPUs are handed out.
+    if (deps.ready.some((r) => r.gpus > 0)) await this.o.gpus.refresh();
+    if (this.closed || !this.leader) return;
+    const running = this.store.byState('running');
+    const groupRunning = new Map<string, number>();
+    for (const r of running) if (r.group_id) groupRunning.set(r.group_id, (groupRunning.get(r.group_id) ?? 0) + 1);
+    const plan = planStarts(
+      deps.ready.map((r) => ({ id: r.id, priority: r.priority, cpus: r.cpus, gpus: r.gpus, shared: r.gpu_shared === 1, gpuMemoryMb: r.gpu_memory_mb, groupId: r.group_id, maxConcurrent: r.max_concurrent, beginAt: r.begin_at })),
+      {
+        freeCpus: this.o.cpus - running.reduce((n, r) => n + r.cpus, 0),
+        totalCpus: this.o.cpus,
+        gpus: this.o.gpus.slots(running),
+        groupRunning,
+        strategy: this.o.gpus.strategy,
+        now,
+      },
+    );
+    const reasons = new Map<number, string | null>([...deps.waiting, ...plan.waiting]);
     this.store.setWaitReasons(reasons);
+    this.armBeginTimer(deps.ready, now);
     const byId = new Map(queued.map((r) => [r.id, r]));
-    await Promise.all(plan.start.map((id) => this.startJob(byId.get(id)!)));
+    await Promise.all(plan.start.map((s) => this.startJob(byId.get(s.id)!, s.gpuIds)));
   }
 
-  private startJob(row: JobRow): Promise<void> {
+  // Wakes the scheduler when the earliest --begin time comes.
+  private armBeginTimer(rows: JobRow[], now: number): void {
+    const next = Math.min(...rows.map((r) => r.begin_at ?? Infinity).filter((t) => t > now));
+    if (this.beginTimer) clearTimeout(this.beginTimer);
+    this.beginTimer = Number.isFinite(next) ? setTimeout(() => this.requestPass(), Math.min(next - now, 2 ** 31 - 1)) : null;
+  }
+
+  private startJob(row: JobRow, gpuIds: number[]): Promise<void> {
     const session = jobSessionName(row.id, row.name);
     // Recorded as running before tmux is asked: if the daemon dies in between, the restart
     // finds no session and marks the job lost — a job is started at most once.
-    const started = this.store.transition(row.id, 'running', { startedAt: Date.now(), session, reason: null });
+    let started: JobRow;
+    try {
+      started = this.store.transition(row.id, 'running', { startedAt: Date.now(), session, reason: null, gpuIds: gpuIds.length ? JSON.stringify(gpuIds) : null });
+    } catch {
+      return Promise.resolve(); // cancelled or held while the pass was waiting for nvidia-smi
+    }
+    const env: Record<string, string> = JSON.parse(started.env) as Record<string, string>;
+    if (gpuIds.length) env.CUDA_VISIBLE_DEVICES = env.GFLOW_GPUS = gpuIds.join(',');
+    if (started.array_task_id !== null) env.GFLOW_ARRAY_TASK_ID = String(started.array_task_id);
     const work = (async () => {
       try {
         const pid = await launchJob(
-          { ...started, session, env: JSON.parse(started.env) as Record<string, string>, command: started.command === null ? null : (JSON.parse(started.command) as string[]) },
+          { ...started, session, env, command: started.command === null ? null : (JSON.parse(started.command) as string[]) },
           { jobsDir: this.o.paths.jobsDir, statusDir: this.o.paths.statusDir, logFile: jobLogPath(this.o.paths, row.id), wrapper: this.o.wrapper },
         );
         this.store.setPid(row.id, pid);
-        this.o.log.event(`job ${row.id} started in tmux session ${session} (pid ${pid})`);
+        this.o.log.event(`job ${row.id} started in tmux session ${session} (pid ${pid}${gpuIds.length ? `, GPUs ${gpuIds.join(',')}` : ''})`);
         this.armDeadline(this.store.require(row.id));
       } catch (err) {
         this.o.log.error(`job ${row.id} could not start: ${(err as Error).message}`);
@@ -199,7 +237,12 @@ export class Scheduler {
     const current = this.store.get(id);
     if (!current || current.state !== 'running') return;
     this.clearDeadline(id);
-    const row = this.store.transition(id, state, { ...patch, finishedAt: Date.now() });
+    const now = Date.now();
+    const row = this.store.db.transaction(() => {
+      const ended = this.store.transition(id, state, { ...patch, finishedAt: now });
+      retryIfWanted(this.store, ended, this.o.log, now);
+      return ended;
+    })();
     const how = row.exit_code !== null ? `exit ${row.exit_code}${row.signal ? ` (${row.signal})` : ''}` : row.reason ?? '';
     this.o.log.event(`job ${id} ${state}: ${how}`);
     this.requestPass();
@@ -315,6 +358,8 @@ export class Scheduler {
     this.dbWatcher?.close();
     if (this.tick) clearInterval(this.tick);
     if (this.followerPoll) clearInterval(this.followerPoll);
+    if (this.beginTimer) clearTimeout(this.beginTimer);
+    this.o.gpus.stop();
     for (const t of this.deadlines.values()) clearTimeout(t);
     this.deadlines.clear();
     await this.passRunning;

@@ -5,7 +5,10 @@ import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo } from '../prot
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import type { Health } from '../protocol/job.js';
 import { IdempotencyStore } from '../store/idempotency.js';
-import { cancel, close, hold, release, submit, type Answer, type Ctx } from './handlers.js';
+import type { Answer, Ctx } from './handlers/context.js';
+import { allowGpus, ignoreGpuProcess, info, why } from './handlers/info.js';
+import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
+import { submit, submitBatch } from './handlers/submit.js';
 import { checkToken, readJson, sendError, sendJson } from './http.js';
 import { parseId, parseListQuery } from './validate.js';
 
@@ -16,7 +19,8 @@ export interface ServerOptions {
   info: () => DaemonInfo;
 }
 
-const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release)$`);
+const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
+const JOB_WHY = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/why$`);
 const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
 
 export function createApiServer(o: ServerOptions): http.Server {
@@ -59,6 +63,9 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
     }
     if (url.pathname === ROUTES.resolve) return resolve(ctx, url.searchParams);
     if (url.pathname === ROUTES.daemon) return [200, o.info()];
+    if (url.pathname === ROUTES.info) return info(ctx);
+    const whyMatch = JOB_WHY.exec(url.pathname);
+    if (whyMatch) return why(ctx, parseId(whyMatch[1]!));
     const one = JOB_ONE.exec(url.pathname);
     if (one) return [200, { job: ctx.store.toJob(ctx.store.require(parseId(one[1]!))) }];
     throw notFound(method, url.pathname);
@@ -69,13 +76,25 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   const key = req.headers[IDEMPOTENCY_HEADER];
   const run = (): Answer | Promise<Answer> => {
     if (url.pathname === ROUTES.jobs) return submit(ctx, body);
+    if (url.pathname === ROUTES.batch) return submitBatch(ctx, body);
     if (url.pathname === ROUTES.close) return close(ctx, body);
+    if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, body);
+    if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, body);
     const action = JOB_ACTION.exec(url.pathname);
     if (action) {
       const id = parseId(action[1]!);
-      if (action[2] === 'cancel') return cancel(ctx, id);
-      if (action[2] === 'hold') return hold(ctx, id);
-      return release(ctx, id);
+      switch (action[2]) {
+        case 'cancel':
+          return cancel(ctx, id);
+        case 'hold':
+          return hold(ctx, id);
+        case 'release':
+          return release(ctx, id);
+        case 'update':
+          return update(ctx, id, body);
+        default:
+          return redo(ctx, id, body);
+      }
     }
     throw notFound(method, url.pathname);
   };

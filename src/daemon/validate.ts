@@ -2,7 +2,8 @@
 // the field.
 import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
-import { parseJobState, type JobState, type ListQuery, type SubmitRequest } from '../protocol/job.js';
+import type { UpdateRequest } from '../protocol/api.js';
+import { parseJobState, type BatchRequest, type JobState, type ListQuery, type SubmitRequest, type TaskSpec } from '../protocol/job.js';
 
 const MAX_TEXT = 64 * 1024;
 const MAX_ARGS = 10_000;
@@ -51,10 +52,76 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.priority !== undefined) out.priority = int(b.priority, 'priority', -1_000_000, 1_000_000);
   if (b.cpus !== undefined) out.cpus = int(b.cpus, 'cpus', 1, 4096);
   if (b.timeLimitSec !== undefined && b.timeLimitSec !== null) out.timeLimitSec = int(b.timeLimitSec, 'timeLimitSec', 1, 365 * 86400);
-  if (b.hold !== undefined) {
-    if (typeof b.hold !== 'boolean') throw bad('hold', 'true or false');
-    out.hold = b.hold;
-  }
+  if (b.hold !== undefined) out.hold = bool(b.hold, 'hold');
+  if (b.gpus !== undefined) out.gpus = int(b.gpus, 'gpus', 0, 64);
+  if (b.shared !== undefined) out.shared = bool(b.shared, 'shared');
+  if (b.gpuMemoryMb !== undefined) out.gpuMemoryMb = int(b.gpuMemoryMb, 'gpuMemoryMb', 1, 10_000_000);
+  if (out.shared && out.gpuMemoryMb === undefined) throw new GflowError('bad_request', 'a shared GPU job needs gpuMemoryMb', 'add --gpu-memory, e.g. --gpu-memory 20G');
+  if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
+  if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
+  if (b.autoCancel !== undefined) out.autoCancel = bool(b.autoCancel, 'autoCancel');
+  if (b.maxConcurrent !== undefined) out.maxConcurrent = int(b.maxConcurrent, 'maxConcurrent', 1, 100_000);
+  if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
+  if (b.retryOnTimeout !== undefined) out.retryOnTimeout = bool(b.retryOnTimeout, 'retryOnTimeout');
+  if (b.beginAt !== undefined) out.beginAt = int(b.beginAt, 'beginAt', 0, 8.64e15);
+  return out;
+}
+
+function bool(v: unknown, field: string): boolean {
+  if (typeof v !== 'boolean') throw bad(field, 'true or false');
+  return v;
+}
+
+function ids(v: unknown, field: string): number[] {
+  if (!Array.isArray(v) || v.length > 1000) throw bad(field, 'an array of at most 1000 job ids');
+  return [...new Set(v.map((x, i) => int(x, `${field}[${i}]`, 1, Number.MAX_SAFE_INTEGER)))];
+}
+
+function mode(v: unknown): 'all' | 'any' {
+  if (v !== 'all' && v !== 'any') throw bad('dependsMode', "'all' or 'any'");
+  return v;
+}
+
+export const MAX_BATCH = 100_000;
+
+export function validateBatch(body: unknown): BatchRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('body', 'a JSON object');
+  const b = body as Record<string, unknown>;
+  const base = validateSubmit(b.base);
+  if (!Array.isArray(b.tasks) || b.tasks.length === 0 || b.tasks.length > MAX_BATCH) throw bad('tasks', `an array of 1 to ${MAX_BATCH} tasks`);
+  const tasks = b.tasks.map((t, i): TaskSpec => {
+    if (typeof t !== 'object' || t === null || Array.isArray(t)) throw bad(`tasks[${i}]`, 'an object');
+    const task = t as Record<string, unknown>;
+    const out: TaskSpec = {};
+    if (task.command !== undefined) {
+      if (!Array.isArray(task.command) || task.command.length === 0) throw bad(`tasks[${i}].command`, 'a non-empty array of strings');
+      out.command = task.command.map((a, j) => str(a, `tasks[${i}].command[${j}]`));
+    }
+    if (task.name !== undefined) out.name = str(task.name, `tasks[${i}].name`, 200);
+    if (task.arrayTaskId !== undefined) out.arrayTaskId = int(task.arrayTaskId, `tasks[${i}].arrayTaskId`, 0, 1e9);
+    if (task.params !== undefined) {
+      if (typeof task.params !== 'object' || task.params === null || Array.isArray(task.params)) throw bad(`tasks[${i}].params`, 'an object of strings');
+      out.params = Object.fromEntries(Object.entries(task.params).map(([k, v]) => [str(k, 'param name', 200), str(v, `tasks[${i}].params.${k}`)]));
+    }
+    return out;
+  });
+  return { base, tasks };
+}
+
+export function validateUpdate(body: unknown): UpdateRequest {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('body', 'a JSON object');
+  const b = body as Record<string, unknown>;
+  const out: UpdateRequest = {};
+  if (b.name !== undefined) out.name = str(b.name, 'name', 200);
+  if (b.priority !== undefined) out.priority = int(b.priority, 'priority', -1_000_000, 1_000_000);
+  if (b.cpus !== undefined) out.cpus = int(b.cpus, 'cpus', 1, 4096);
+  if (b.timeLimitSec !== undefined) out.timeLimitSec = b.timeLimitSec === null ? null : int(b.timeLimitSec, 'timeLimitSec', 1, 365 * 86400);
+  if (b.gpus !== undefined) out.gpus = int(b.gpus, 'gpus', 0, 64);
+  if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
+  if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
+  if (b.beginAt !== undefined) out.beginAt = b.beginAt === null ? null : int(b.beginAt, 'beginAt', 0, 8.64e15);
+  if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
+  if (Object.keys(out).length === 0) throw new GflowError('bad_request', 'nothing to update', 'give at least one field to change');
   return out;
 }
 

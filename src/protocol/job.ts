@@ -56,7 +56,28 @@ export interface Job {
   session: string | null;
   pid: number | null;
   logPath: string;
+  gpus: number;
+  gpuShared: boolean;
+  gpuMemoryMb: number | null;
+  /** GPU indices given to the job when it started (CUDA_VISIBLE_DEVICES) */
+  gpuIds: number[] | null;
+  dependsOn: number[];
+  dependsMode: DependsMode;
+  autoCancel: boolean;
+  groupId: string | null;
+  maxConcurrent: number | null;
+  arrayTaskId: number | null;
+  params: Record<string, string> | null;
+  maxRetries: number;
+  retryOnTimeout: boolean;
+  attempt: number;
+  retriedFrom: number | null;
+  redoneFrom: number | null;
+  beginAt: string | null;
 }
+
+/** `all`: every dependency must finish; `any`: one finished dependency is enough. */
+export type DependsMode = 'all' | 'any';
 
 export interface SubmitRequest {
   name?: string;
@@ -72,6 +93,33 @@ export interface SubmitRequest {
   cpus?: number;
   timeLimitSec?: number;
   hold?: boolean;
+  gpus?: number;
+  /** share GPUs with other shared jobs within their memory (needs gpuMemoryMb) */
+  shared?: boolean;
+  gpuMemoryMb?: number;
+  dependsOn?: number[];
+  dependsMode?: DependsMode;
+  /** cancel this job when a dependency can no longer succeed (default true) */
+  autoCancel?: boolean;
+  maxConcurrent?: number;
+  maxRetries?: number;
+  retryOnTimeout?: boolean;
+  /** ms since the epoch: do not start before */
+  beginAt?: number;
+}
+
+/** One task of an array or sweep: what differs from the batch's base request. */
+export interface TaskSpec {
+  command?: string[];
+  name?: string;
+  arrayTaskId?: number;
+  params?: Record<string, string>;
+}
+
+/** An array or sweep, submitted and committed as one: all of it or none of it. */
+export interface BatchRequest {
+  base: SubmitRequest;
+  tasks: TaskSpec[];
 }
 
 export interface ListQuery {

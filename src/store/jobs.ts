@@ -2,7 +2,7 @@
 // whether the move is legal inside the same transaction that makes it.
 import { assertTransition } from '../core/transitions.js';
 import { GflowError } from '../protocol/errors.js';
-import type { EndedBy, Job, JobState, ListQuery } from '../protocol/job.js';
+import type { DependsMode, EndedBy, Job, JobState, ListQuery } from '../protocol/job.js';
 import type { Db } from './db.js';
 
 export interface NewJob {
@@ -17,7 +17,43 @@ export interface NewJob {
   timeLimitSec: number | null;
   hold: boolean;
   token: string;
+  gpus: number;
+  gpuShared: boolean;
+  gpuMemoryMb: number | null;
+  dependsOn: number[];
+  dependsMode: DependsMode;
+  autoCancel: boolean;
+  groupId: string | null;
+  maxConcurrent: number | null;
+  arrayTaskId: number | null;
+  params: Record<string, string> | null;
+  maxRetries: number;
+  retryOnTimeout: boolean;
+  attempt: number;
+  retriedFrom: number | null;
+  redoneFrom: number | null;
+  beginAt: number | null;
 }
+
+/** Defaults for the fields added after the first release. */
+export const NEW_JOB_DEFAULTS = {
+  gpus: 0,
+  gpuShared: false,
+  gpuMemoryMb: null,
+  dependsOn: [],
+  dependsMode: 'all',
+  autoCancel: true,
+  groupId: null,
+  maxConcurrent: null,
+  arrayTaskId: null,
+  params: null,
+  maxRetries: 0,
+  retryOnTimeout: false,
+  attempt: 0,
+  retriedFrom: null,
+  redoneFrom: null,
+  beginAt: null,
+} as const satisfies Partial<NewJob>;
 
 export interface JobRow {
   id: number;
@@ -45,6 +81,27 @@ export interface JobRow {
   stop_requested_at: number | null;
   escalated: number;
   session_closed: number;
+  gpus: number;
+  gpu_shared: number;
+  gpu_memory_mb: number | null;
+  gpu_ids: string | null;
+  depends_on: string | null;
+  depends_mode: DependsMode;
+  auto_cancel: number;
+  group_id: string | null;
+  max_concurrent: number | null;
+  array_task_id: number | null;
+  params: string | null;
+  max_retries: number;
+  retry_on_timeout: number;
+  attempt: number;
+  retried_from: number | null;
+  redone_from: number | null;
+  begin_at: number | null;
+}
+
+export function dependsOf(row: JobRow): number[] {
+  return row.depends_on ? (JSON.parse(row.depends_on) as number[]) : [];
 }
 
 /** Fields a transition may set along with the new state. */
@@ -56,6 +113,7 @@ export interface TransitionPatch {
   signal?: string | null;
   endedBy?: EndedBy | null;
   session?: string | null;
+  gpuIds?: string | null;
 }
 
 const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
@@ -66,6 +124,7 @@ const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
   signal: 'signal',
   endedBy: 'ended_by',
   session: 'session',
+  gpuIds: 'gpu_ids',
 };
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
@@ -98,31 +157,143 @@ export class JobStore {
       session: row.session,
       pid: row.pid,
       logPath: this.logPathOf(row.id),
+      gpus: row.gpus,
+      gpuShared: row.gpu_shared === 1,
+      gpuMemoryMb: row.gpu_memory_mb,
+      gpuIds: row.gpu_ids ? (JSON.parse(row.gpu_ids) as number[]) : null,
+      dependsOn: dependsOf(row),
+      dependsMode: row.depends_mode,
+      autoCancel: row.auto_cancel === 1,
+      groupId: row.group_id,
+      maxConcurrent: row.max_concurrent,
+      arrayTaskId: row.array_task_id,
+      params: row.params ? (JSON.parse(row.params) as Record<string, string>) : null,
+      maxRetries: row.max_retries,
+      retryOnTimeout: row.retry_on_timeout === 1,
+      attempt: row.attempt,
+      retriedFrom: row.retried_from,
+      redoneFrom: row.redone_from,
+      beginAt: iso(row.begin_at),
     };
   }
 
   insert(job: NewJob, now: number): JobRow {
+    const columns: Record<string, string | number | null> = {
+      name: job.name,
+      user: job.user,
+      command: job.command === null ? null : JSON.stringify(job.command),
+      script: job.script,
+      cwd: job.cwd,
+      env: JSON.stringify(job.env),
+      priority: job.priority,
+      cpus: job.cpus,
+      time_limit_sec: job.timeLimitSec,
+      state: job.hold ? 'hold' : 'queued',
+      reason: job.hold ? 'held by user' : null,
+      submitted_at: now,
+      token: job.token,
+      gpus: job.gpus,
+      gpu_shared: job.gpuShared ? 1 : 0,
+      gpu_memory_mb: job.gpuMemoryMb,
+      depends_on: job.dependsOn.length ? JSON.stringify(job.dependsOn) : null,
+      depends_mode: job.dependsMode,
+      auto_cancel: job.autoCancel ? 1 : 0,
+      group_id: job.groupId,
+      max_concurrent: job.maxConcurrent,
+      array_task_id: job.arrayTaskId,
+      params: job.params ? JSON.stringify(job.params) : null,
+      max_retries: job.maxRetries,
+      retry_on_timeout: job.retryOnTimeout ? 1 : 0,
+      attempt: job.attempt,
+      retried_from: job.retriedFrom,
+      redone_from: job.redoneFrom,
+      begin_at: job.beginAt,
+    };
+    const names = Object.keys(columns);
     const info = this.db
-      .prepare(
-        `INSERT INTO jobs (name, user, command, script, cwd, env, priority, cpus, time_limit_sec, state, reason, submitted_at, token)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        job.name,
-        job.user,
-        job.command === null ? null : JSON.stringify(job.command),
-        job.script,
-        job.cwd,
-        JSON.stringify(job.env),
-        job.priority,
-        job.cpus,
-        job.timeLimitSec,
-        job.hold ? 'hold' : 'queued',
-        job.hold ? 'held by user' : null,
-        now,
-        job.token,
-      );
+      .prepare(`INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(...Object.values(columns));
     return this.require(Number(info.lastInsertRowid));
+  }
+
+  /** The spec of an existing job, to submit it again (retry, redo). */
+  specOf(row: JobRow): NewJob {
+    return {
+      name: row.name,
+      user: row.user,
+      command: row.command === null ? null : (JSON.parse(row.command) as string[]),
+      script: row.script,
+      cwd: row.cwd,
+      env: JSON.parse(row.env) as Record<string, string>,
+      priority: row.priority,
+      cpus: row.cpus,
+      timeLimitSec: row.time_limit_sec,
+      hold: false,
+      token: row.token,
+      gpus: row.gpus,
+      gpuShared: row.gpu_shared === 1,
+      gpuMemoryMb: row.gpu_memory_mb,
+      dependsOn: dependsOf(row),
+      dependsMode: row.depends_mode,
+      autoCancel: row.auto_cancel === 1,
+      groupId: row.group_id,
+      maxConcurrent: row.max_concurrent,
+      arrayTaskId: row.array_task_id,
+      params: row.params ? (JSON.parse(row.params) as Record<string, string>) : null,
+      maxRetries: row.max_retries,
+      retryOnTimeout: row.retry_on_timeout === 1,
+      attempt: row.attempt,
+      retriedFrom: row.retried_from,
+      redoneFrom: row.redone_from,
+      beginAt: null,
+    };
+  }
+
+  /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */
+  rewireDependents(from: number, to: number): number[] {
+    const moved: number[] = [];
+    for (const row of this.db.prepare("SELECT * FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL").all() as JobRow[]) {
+      const deps = dependsOf(row);
+      if (!deps.includes(from)) continue;
+      this.db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(JSON.stringify(deps.map((d) => (d === from ? to : d))), row.id);
+      moved.push(row.id);
+    }
+    return moved;
+  }
+
+  /** Jobs by id, for dependency checks. */
+  statesOf(ids: number[]): Map<number, JobState> {
+    const out = new Map<number, JobState>();
+    if (ids.length === 0) return out;
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of this.db.prepare(`SELECT id, state FROM jobs WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: number; state: JobState }[]) out.set(r.id, r.state);
+    }
+    return out;
+  }
+
+  /** Changes fields of a queued or held job (`gflow update`). */
+  update(id: number, columns: Record<string, string | number | null>): JobRow {
+    return this.db
+      .transaction(() => {
+        const row = this.require(id);
+        if (row.state !== 'queued' && row.state !== 'hold') {
+          throw new GflowError('conflict', `cannot update job ${id}: it is ${row.state}`, 'only queued or held jobs can be updated');
+        }
+        const names = Object.keys(columns);
+        if (names.length) this.db.prepare(`UPDATE jobs SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(columns), id);
+        return this.require(id);
+      })
+      .immediate();
+  }
+
+  getSetting<T>(key: string): T | undefined {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
   }
 
   get(id: number): JobRow | undefined {

@@ -68,6 +68,34 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    description: 'GPUs, dependencies, arrays and sweeps, retries, begin times, daemon settings',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN gpus INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN gpu_shared INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN gpu_memory_mb INTEGER;        -- declared memory of a shared job
+      ALTER TABLE jobs ADD COLUMN gpu_ids TEXT;                 -- JSON array, set at start
+      ALTER TABLE jobs ADD COLUMN depends_on TEXT;              -- JSON array of job ids
+      ALTER TABLE jobs ADD COLUMN depends_mode TEXT NOT NULL DEFAULT 'all'; -- 'all' | 'any'
+      ALTER TABLE jobs ADD COLUMN auto_cancel INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE jobs ADD COLUMN group_id TEXT;                -- an array or sweep
+      ALTER TABLE jobs ADD COLUMN max_concurrent INTEGER;       -- running cap for the group
+      ALTER TABLE jobs ADD COLUMN array_task_id INTEGER;
+      ALTER TABLE jobs ADD COLUMN params TEXT;                  -- JSON object of a sweep point
+      ALTER TABLE jobs ADD COLUMN max_retries INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN retry_on_timeout INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN retried_from INTEGER;
+      ALTER TABLE jobs ADD COLUMN redone_from INTEGER;
+      ALTER TABLE jobs ADD COLUMN begin_at INTEGER;             -- ms since the epoch
+      CREATE INDEX jobs_by_group ON jobs(group_id) WHERE group_id IS NOT NULL;
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,  -- 'allowed_gpus', 'ignored_gpu_pids'
+        value TEXT NOT NULL      -- JSON
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

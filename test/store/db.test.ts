@@ -4,13 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase, schemaVersion } from '../../src/store/db.js';
-import { JobStore, type NewJob } from '../../src/store/jobs.js';
+import { JobStore, NEW_JOB_DEFAULTS, type NewJob } from '../../src/store/jobs.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-db-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const job = (over: Partial<NewJob> = {}): NewJob => ({
+  ...NEW_JOB_DEFAULTS,
   name: null, user: 'u', command: ['true'], script: null, cwd: '/', env: {}, priority: 0, cpus: 1, timeLimitSec: null, hold: false, token: 't', ...over,
 });
 

@@ -1,7 +1,7 @@
 // `gflow config get|set|list|path`: settings in ~/.config/gflow/config.json, through conf.
 import Conf from 'conf';
 import { resolvePaths } from '../../config/paths.js';
-import { SETTING_ENV, SETTING_KEYS, SETTINGS_SCHEMA, defaultSettings, isSettingKey, validSettingValue, type SettingKey, type Settings } from '../../config/schema.js';
+import { SETTING_ENV, SETTING_KEYS, SETTINGS_SCHEMA, defaultSettings, describeSetting, isSettingKey, parseSettingText, validSettingValue, type SettingKey, type Settings } from '../../config/schema.js';
 import { resolveSettings } from '../../config/settings.js';
 import { usage } from '../fail.js';
 
@@ -21,13 +21,10 @@ export function configGet(k: string): void {
 
 export function configSet(k: string, value: string): void {
   const name = key(k);
-  const n = Number(value);
-  if (!validSettingValue(name, n)) {
-    const s = SETTINGS_SCHEMA[name];
-    throw usage(`invalid value '${value}' for ${name}`, `give a whole number from ${s.minimum} to ${s.maximum}`);
-  }
-  store().set(name, n);
-  process.stdout.write(`${name} = ${n} (restart the daemon with \`gflowd restart\` to apply)\n`);
+  const v = parseSettingText(name, value);
+  if (!validSettingValue(name, v)) throw usage(`invalid value '${value}' for ${name}`, `give ${describeSetting(name)}`);
+  store().set(name, v as never);
+  process.stdout.write(`${name} = ${String(v)} (restart the daemon with \`gflowd restart\` to apply)\n`);
 }
 
 export function configList(): void {

@@ -13,6 +13,15 @@ export function daemonEnv(env: NodeJS.ProcessEnv = process.env): Record<string, 
   return out;
 }
 
-export function daemonArgv(port: number, cpus?: number): string[] {
-  return [process.execPath, GFLOWD_BIN, 'run', '--port', String(port), ...(cpus !== undefined ? ['--cpus', String(cpus)] : [])];
+/** Options of `gflowd up` that the daemon itself takes, and that a reload carries over. */
+export interface DaemonFlags {
+  cpus?: number;
+  gpus?: string;
+}
+
+export function daemonArgv(port: number, flags: DaemonFlags): string[] {
+  const argv = [process.execPath, GFLOWD_BIN, 'run', '--port', String(port)];
+  if (flags.cpus !== undefined) argv.push('--cpus', String(flags.cpus));
+  if (flags.gpus !== undefined) argv.push('--gpus', flags.gpus);
+  return argv;
 }

@@ -66,10 +66,10 @@ async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<R
 
   // The replacement runs with the old daemon's command-line options unless told otherwise.
   const old = await new Client({ port }).request<DaemonInfo>('GET', ROUTES.daemon).catch(() => undefined);
-  const cpus = o.cpus ?? old?.flags.cpus;
+  const flags = { cpus: o.cpus ?? old?.flags.cpus, gpus: o.gpus ?? old?.flags.gpus };
   const session = `${SERVER_SESSION}_new_${Date.now()}`;
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  await newSession({ name: session, argv: daemonArgv(port, cpus), env: daemonEnv(), remainOnExit: true, cwd: stateDir });
+  await newSession({ name: session, argv: daemonArgv(port, flags), env: daemonEnv(), remainOnExit: true, cwd: stateDir });
   step('start-new', `started the new daemon in tmux session ${session}`);
 
   let newPid: number | undefined;

@@ -43,7 +43,7 @@ export async function up(flags: Partial<Settings>, say: (line: string) => void =
 
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   // remain-on-exit: if the daemon dies during start-up, its last words stay readable.
-  await newSession({ name: SERVER_SESSION, argv: daemonArgv(port, flags.cpus), env: daemonEnv(), remainOnExit: true, cwd: paths.stateDir });
+  await newSession({ name: SERVER_SESSION, argv: daemonArgv(port, flags), env: daemonEnv(), remainOnExit: true, cwd: paths.stateDir });
   let pid: number | undefined;
   let died = false;
   try {
