@@ -1,16 +1,9 @@
 // `gflow`: the user's command line. Each command's code is imported only when it runs, so
 // that `gflow submit` does not pay for what `gflow config` or `gflow queue --watch` need.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
-
-function int(name: string, min = Number.MIN_SAFE_INTEGER) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`);
-    return n;
-  };
-}
+import { addSubmitOptions, intOption as int } from './submit-options.js';
 
 function run(load: () => Promise<(...args: never[]) => Promise<void> | void>) {
   return async (...args: unknown[]): Promise<void> => {
@@ -31,16 +24,12 @@ export async function main(argv: string[]): Promise<void> {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
-  program
-    .command('submit')
-    .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
-    .usage('[options] -- <command...> | <script> | -')
-    .option('-n, --name <name>', 'job name')
-    .option('-p, --priority <n>', 'higher runs first (default 0)', int('priority'))
-    .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', int('cpus', 1))
-    .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
-    .option('--hold', 'queue the job on hold; start it with `gflow release`')
-    .option('--json', 'print the job as JSON')
+  addSubmitOptions(
+    program
+      .command('submit')
+      .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
+      .usage('[options] -- <command...> | <script> | -'),
+  )
     .argument('[command...]', 'the command and its arguments, a script path, or -')
     .passThroughOptions()
     .action(run(async () => (await import('./commands/submit.js')).submitCommand));
@@ -53,6 +42,7 @@ export async function main(argv: string[]): Promise<void> {
     .option('-s, --states <list>', 'only these states, e.g. R,PD or running,queued')
     .option('-j, --jobs <ids>', 'only these job ids, e.g. 1,3,5-9')
     .option('-n, --limit <n>', 'only the newest N jobs', int('limit', 1))
+    .option('-t, --tree', 'show dependencies as a tree')
     .option('-w, --watch', 'refresh every 2 s until Ctrl-C')
     .option('--json', 'print jobs as JSON')
     .action(run(async () => (await import('./commands/queue.js')).queueCommand));
@@ -92,6 +82,60 @@ export async function main(argv: string[]): Promise<void> {
       .option('--json', 'print the jobs as JSON')
       .action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
   }
+
+  program
+    .command('update')
+    .description('change queued or held jobs')
+    .argument('<jobs>', 'job ids like 1,3,5-9, @ or @~N')
+    .option('-n, --name <name>', 'job name')
+    .option('-p, --priority <n>', 'priority', int('priority'))
+    .option('-c, --cpus <n>', 'CPU slots', int('cpus', 1))
+    .option('-g, --gpus <n>', 'GPUs', int('gpus', 0))
+    .option('-t, --time <limit>', 'time limit (or none)')
+    .option('-d, --depends-on <job>', 'dependency (or none)')
+    .option('--depends-on-all <jobs>', 'dependencies, all must finish')
+    .option('--depends-on-any <jobs>', 'dependencies, one must finish')
+    .option('--begin <time>', 'start no earlier than (or none)')
+    .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
+    .action(run(async () => (await import('./commands/manage.js')).updateCommand));
+
+  program
+    .command('redo')
+    .description('submit an ended job again')
+    .argument('<job>', 'job id, @ or @~N')
+    .option('--cascade', 'also redo the jobs cancelled because this one failed, waiting on the new one')
+    .option('--json', 'print the new jobs as JSON')
+    .action(run(async () => (await import('./commands/manage.js')).redoCommand));
+
+  program
+    .command('why')
+    .description('why a job is still waiting: dependencies, resources and who holds them, its place in the queue')
+    .argument('<job>', 'job id, @ or @~N')
+    .option('--json', 'print the explanation as JSON')
+    .action(run(async () => (await import('./commands/manage.js')).whyCommand));
+
+  program
+    .command('info')
+    .description('GPUs (who holds each), CPU slots in use, jobs by state')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/info.js')).infoCommand));
+
+  const gpu = program.command('gpu').description('which GPUs gflow may use, and foreign processes to ignore');
+  gpu
+    .command('allow')
+    .argument('<gpus>', 'all, or indices like 0,2')
+    .action(run(async () => (await import('./commands/info.js')).gpuAllowCommand));
+  gpu
+    .command('ignore')
+    .description('treat a process gflow did not start as absent from a GPU')
+    .argument('<index>', 'GPU index')
+    .argument('<pid>', 'process id (see gflow info)')
+    .action(run(async () => (await import('./commands/info.js')).gpuIgnoreCommand(true)));
+  gpu
+    .command('unignore')
+    .argument('<index>', 'GPU index')
+    .argument('<pid>', 'process id')
+    .action(run(async () => (await import('./commands/info.js')).gpuIgnoreCommand(false)));
 
   program
     .command('close')

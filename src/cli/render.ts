@@ -21,14 +21,17 @@ export function elapsedSec(job: Job, now = Date.now()): number {
 }
 
 function nodelist(job: Job): string {
-  if (job.state === 'running') return job.reason ? `${job.session ?? ''} (${job.reason})` : job.session ?? '';
+  if (job.state === 'running') {
+    const where = job.gpuIds?.length ? `gpu:${job.gpuIds.join(',')}` : job.session ?? '';
+    return job.reason ? `${where} (${job.reason})` : where;
+  }
   if (job.reason) return `(${job.reason})`;
   return job.state === 'queued' ? '(Priority)' : '';
 }
 
 export function queueTable(jobs: Job[]): string {
   const header = ['JOBID', 'NAME', 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
-  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), '0', nodelist(j)]);
+  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), String(j.gpus), nodelist(j)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   widths[1] = Math.min(widths[1]!, 30);
   const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
@@ -69,6 +72,15 @@ export function jobDetails(job: Job): string {
     ['Exit code', job.exitCode],
     ['Signal', job.signal],
     ['Ended by', job.endedBy],
+    ['GPUs', job.gpus ? `${job.gpus}${job.gpuShared ? ` shared, ${job.gpuMemoryMb} MiB` : ''}${job.gpuIds ? ` → ${job.gpuIds.join(',')}` : ''}` : null],
+    ['Depends on', job.dependsOn.length ? `${job.dependsOn.join(', ')} (${job.dependsMode}${job.autoCancel ? '' : ', no auto-cancel'})` : null],
+    ['Array task', job.arrayTaskId],
+    ['Parameters', job.params ? Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ') : null],
+    ['Group', job.groupId ? `${job.groupId}${job.maxConcurrent ? ` (at most ${job.maxConcurrent} at once)` : ''}` : null],
+    ['Retries', job.maxRetries ? `attempt ${job.attempt} of ${job.maxRetries}${job.retryOnTimeout ? ', timeouts too' : ''}` : null],
+    ['Retry of', job.retriedFrom],
+    ['Redo of', job.redoneFrom],
+    ['Begin', job.beginAt],
     ['Session', job.session],
     ['PID', job.pid],
     ['Log', job.logPath],
@@ -81,4 +93,25 @@ export function jobDetails(job: Job): string {
 
 function quoteArg(a: string): string {
   return /^[A-Za-z0-9_\-./=:,@%+]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Jobs as a forest: each job under the job(s) it waits for (shown once, under its first). */
+export function dependencyTree(jobs: Job[]): string {
+  const byId = new Map(jobs.map((j) => [j.id, j]));
+  const children = new Map<number, Job[]>();
+  const roots: Job[] = [];
+  for (const j of jobs) {
+    const parent = j.dependsOn.find((d) => byId.has(d));
+    if (parent === undefined) roots.push(j);
+    else children.set(parent, [...(children.get(parent) ?? []), j]);
+  }
+  const lines: string[] = [];
+  const walk = (j: Job, prefix: string, last: boolean, top: boolean): void => {
+    const label = `${j.id} ${j.name ?? commandName(j)} ${STATE_COLOR[j.state](STATE_CODES[j.state])}${j.dependsOn.length > 1 ? ` (waits for ${j.dependsMode} of ${j.dependsOn.join(',')})` : ''}`;
+    lines.push(top ? label : `${prefix}${last ? '└─ ' : '├─ '}${label}`);
+    const kids = children.get(j.id) ?? [];
+    kids.forEach((k, i) => walk(k, top ? '' : `${prefix}${last ? '   ' : '│  '}`, i === kids.length - 1, false));
+  };
+  for (const r of roots) walk(r, '', true, true);
+  return `${lines.join('\n')}\n`;
 }

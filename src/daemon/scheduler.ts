@@ -176,6 +176,7 @@ export class Scheduler {
     const env: Record<string, string> = JSON.parse(started.env) as Record<string, string>;
     if (gpuIds.length) env.CUDA_VISIBLE_DEVICES = env.GFLOW_GPUS = gpuIds.join(',');
     if (started.array_task_id !== null) env.GFLOW_ARRAY_TASK_ID = String(started.array_task_id);
+    if (started.params) for (const [k, v] of Object.entries(JSON.parse(started.params) as Record<string, string>)) env[`GFLOW_PARAM_${k}`] = v;
     const work = (async () => {
       try {
         const pid = await launchJob(

@@ -36,15 +36,19 @@ describe('state database', () => {
   it('keeps an older daemon working while a newer one migrates the shared file (reload)', () => {
     const file = path.join(dir, 'shared.db');
     const older = openDatabase(file, 2);
-    const olderStore = new JobStore(older, (id) => `/logs/${id}.log`);
-    const first = olderStore.insert(job(), 1).id;
+    // The statements a schema-2 daemon issues: its own columns only.
+    const insert = older.prepare("INSERT INTO jobs (name, user, command, script, cwd, env, priority, cpus, time_limit_sec, state, reason, submitted_at, token) VALUES (NULL, 'u', '[\"true\"]', NULL, '/', '{}', 0, 1, NULL, 'queued', NULL, ?, 't')");
+    const start = older.prepare("UPDATE jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'");
+    const first = Number(insert.run(1).lastInsertRowid);
     const newer = openDatabase(file);
     assert.equal(schemaVersion(newer), SCHEMA_VERSION);
     // The old connection goes on as before on the migrated schema.
-    const second = olderStore.insert(job(), 2).id;
-    olderStore.transition(first, 'running', { startedAt: 3, session: 'gjob-1' });
-    assert.deepEqual(olderStore.list({}).map((r) => r.id), [first, second]);
-    assert.equal(new JobStore(newer, (id) => `/logs/${id}.log`).require(first).state, 'running');
+    const second = Number(insert.run(2).lastInsertRowid);
+    assert.equal(start.run(3, first).changes, 1);
+    assert.deepEqual((older.prepare('SELECT id FROM jobs ORDER BY id').all() as { id: number }[]).map((r) => r.id), [first, second]);
+    const store = new JobStore(newer, (id) => `/logs/${id}.log`);
+    assert.equal(store.require(first).state, 'running');
+    assert.equal(store.toJob(store.require(second)).gpus, 0, 'new columns get their defaults');
     older.close();
     newer.close();
   });

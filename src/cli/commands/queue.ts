@@ -5,7 +5,7 @@ import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { parseJobState } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { queueTable } from '../render.js';
+import { dependencyTree, queueTable } from '../render.js';
 
 interface QueueFlags {
   all?: boolean;
@@ -14,6 +14,7 @@ interface QueueFlags {
   limit?: number;
   watch?: boolean;
   json?: boolean;
+  tree?: boolean;
 }
 
 export async function queueCommand(flags: QueueFlags): Promise<void> {
@@ -38,7 +39,7 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
       process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
       return;
     }
-    const table = queueTable(jobs);
+    const table = flags.tree ? dependencyTree(jobs) : queueTable(jobs);
     process.stdout.write(flags.watch ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${table}` : table);
     if (flags.watch) await sleep(2000);
   } while (flags.watch);

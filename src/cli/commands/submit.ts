@@ -1,56 +1,125 @@
-// `gflow submit`: a command after --, a script file (with `# GFLOW` directives), or `-`.
+// `gflow submit`: a command after --, a script file (with `# GFLOW` directives), or `-`;
+// one job, or an array / sweep submitted as one request.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Command } from 'commander';
+import { parseBeginTime } from '../../core/begin-time.js';
 import { parseTimeLimit } from '../../core/duration.js';
-import { ROUTES, type JobResponse } from '../../protocol/api.js';
-import type { SubmitRequest } from '../../protocol/job.js';
+import { parseMemoryMb } from '../../core/size.js';
+import { expandParams, parseArraySpec, parseParamCsv, parseParamSpecs, substituteParams } from '../../core/sweep.js';
+import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
+import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { currentUser } from '../job-ref.js';
-import { parseDirectives, type SubmitFlags } from '../script-directives.js';
+import { currentUser, resolveJobId } from '../job-ref.js';
+import { parseDirectives } from '../script-directives.js';
+import type { SubmitFlags } from '../submit-options.js';
 
-const GFLOW_WORDS = new Set(['queue', 'q', 'list', 'show', 'log', 'attach', 'cancel', 'hold', 'release', 'close', 'status', 'config']);
+const GFLOW_WORDS = new Set(['queue', 'q', 'list', 'show', 'log', 'attach', 'cancel', 'hold', 'release', 'close', 'status', 'config', 'info', 'why', 'redo', 'update']);
 
-export async function submitCommand(args: string[], flags: SubmitFlags & { json?: boolean }): Promise<void> {
-  const req = await buildRequest(args, flags);
-  const { job } = await new Client().request<JobResponse>('POST', ROUTES.jobs, req);
-  process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
-}
-
-async function buildRequest(args: string[], cli: SubmitFlags): Promise<SubmitRequest> {
-  if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
-  const cwd = process.cwd();
-  const base = { cwd, env: { ...process.env } as Record<string, string>, user: currentUser() };
-  let flags = cli;
-  let source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>;
-  if (args.length === 1 && args[0] === '-') {
-    const text = await readStdin();
-    if (text.trim() === '') throw usage('the script on stdin is empty');
-    flags = { ...parseDirectives(text, 'stdin'), ...definedOnly(cli) };
-    source = { scriptText: text };
-  } else if (args.length === 1 && isFile(path.resolve(cwd, args[0]!))) {
-    const script = path.resolve(cwd, args[0]!);
-    flags = { ...parseDirectives(fs.readFileSync(script, 'utf8'), script), ...definedOnly(cli) };
-    source = { script };
-  } else {
-    // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
-    const command = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!) ? ['/bin/bash', '-c', args[0]!] : args;
-    checkProgram(command[0] === '/bin/bash' && args.length === 1 ? firstWord(args[0]!) : command[0]!, cwd);
-    source = { command };
+export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
+  const client = new Client();
+  const { source, flags } = readSource(args, cliFlags, cmd);
+  const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
+  const tasks = expandTasks(flags, base);
+  if (!tasks) {
+    const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
+    process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
+    return;
   }
-  return {
-    ...base,
-    ...source,
-    ...(flags.name !== undefined ? { name: flags.name } : {}),
-    ...(flags.priority !== undefined ? { priority: flags.priority } : {}),
-    ...(flags.cpus !== undefined ? { cpus: flags.cpus } : {}),
-    ...(flags.time !== undefined ? { timeLimitSec: parseTimeLimit(flags.time) } : {}),
-    ...(flags.hold ? { hold: true } : {}),
-  };
+  const batch: BatchRequest = { base, tasks };
+  const { jobs } = await client.request<JobsResponse>('POST', ROUTES.batch, batch);
+  process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-function definedOnly(flags: SubmitFlags): SubmitFlags {
-  return Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) as SubmitFlags;
+function readSource(args: string[], cli: SubmitFlags, cmd: Command): { source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags } {
+  if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
+  // Flags given on the command line win over the script's directives.
+  const merge = (text: string, where: string): SubmitFlags => {
+    const d = parseDirectives(text, where);
+    const out: Record<string, unknown> = {};
+    for (const k of d.given) out[k] = (d.flags as Record<string, unknown>)[k];
+    for (const [k, v] of Object.entries(cli)) if (cmd.getOptionValueSource(k) === 'cli' || !(k in out)) out[k] = v;
+    return out as SubmitFlags;
+  };
+  if (args.length === 1 && args[0] === '-') {
+    const text = readStdin();
+    if (text.trim() === '') throw usage('the script on stdin is empty');
+    return { source: { scriptText: text }, flags: merge(text, 'stdin') };
+  }
+  const file = path.resolve(args[0]!);
+  if (args.length === 1 && isFile(file)) return { source: { script: file }, flags: merge(fs.readFileSync(file, 'utf8'), file) };
+  // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
+  const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
+  checkProgram(snippet ? firstWord(args[0]!) : args[0]!);
+  return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
+}
+
+async function resources(client: Client, f: SubmitFlags): Promise<Partial<SubmitRequest>> {
+  const out: Partial<SubmitRequest> = {};
+  if (f.name !== undefined) out.name = f.name;
+  if (f.priority !== undefined) out.priority = f.priority;
+  if (f.cpus !== undefined) out.cpus = f.cpus;
+  if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
+  if (f.hold) out.hold = true;
+  if (f.gpus !== undefined) out.gpus = f.gpus;
+  if (f.gpuMemory !== undefined) out.gpuMemoryMb = parseMemoryMb(f.gpuMemory);
+  if (f.shared) {
+    if (out.gpuMemoryMb === undefined) throw usage('--shared needs --gpu-memory', 'say how much GPU memory the job uses, e.g. --shared --gpu-memory 20G');
+    out.shared = true;
+    out.gpus ??= 1;
+  }
+  const given = [f.dependsOn, f.dependsOnAll, f.dependsOnAny].filter((x) => x !== undefined);
+  if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
+  const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
+  if (refs !== undefined) {
+    out.dependsOn = await resolveRefs(client, refs);
+    out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+  }
+  if (f.autoCancel === false) out.autoCancel = false;
+  if (f.maxConcurrent !== undefined) out.maxConcurrent = f.maxConcurrent;
+  if (f.maxRetries !== undefined) out.maxRetries = f.maxRetries;
+  if (f.retryOnTimeout) out.retryOnTimeout = true;
+  if (f.begin !== undefined) out.beginAt = parseBeginTime(f.begin, new Date());
+  return out;
+}
+
+async function resolveRefs(client: Client, text: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) out.push(await resolveJobId(client, part));
+  if (out.length === 0) throw usage(`no job in '${text}'`, 'give job ids, @ or @~N');
+  return out;
+}
+
+// --array and --param/--param-file make a batch; one task per array index or sweep point.
+function expandTasks(f: SubmitFlags, base: SubmitRequest): TaskSpec[] | undefined {
+  const sweep = (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
+  if (f.array !== undefined && sweep) throw usage('--array and --param/--param-file do not go together', 'use one of them');
+  if (f.array !== undefined) {
+    const spec = parseArraySpec(f.array);
+    if (spec.maxConcurrent !== undefined) base.maxConcurrent = spec.maxConcurrent;
+    return spec.tasks.map((t) => ({ arrayTaskId: t }));
+  }
+  if (!sweep) {
+    if (f.nameTemplate !== undefined) throw usage('--name-template needs --param or --param-file');
+    return undefined;
+  }
+  const csv = f.paramFile !== undefined ? parseParamCsv(readFile(f.paramFile)) : undefined;
+  const points = expandParams(parseParamSpecs(f.param ?? []), csv);
+  if (points.length === 0) throw usage('the sweep has no points', 'give --param name=values or a --param-file with rows');
+  return points.map((p) => ({
+    params: p,
+    ...(base.command ? { command: base.command.map((a) => substituteParams(a, p)) } : {}),
+    ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
+  }));
+}
+
+function readFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw usage(`cannot read ${file}: ${(err as Error).message}`);
+  }
 }
 
 function isFile(p: string): boolean {
@@ -66,10 +135,10 @@ function firstWord(snippet: string): string {
 }
 
 // Refuse what can only fail: `gflow submit lst` is a typo, not a job.
-function checkProgram(word: string, cwd: string): void {
+function checkProgram(word: string): void {
   if (word === '' || isShellKeyword(word)) return;
   if (word.includes('/')) {
-    if (isFile(path.resolve(cwd, word))) return;
+    if (isFile(path.resolve(word))) return;
     throw usage(`'${word}' does not exist`, 'check the path, or give the command after --');
   }
   for (const dir of (process.env.PATH ?? '').split(':')) {
@@ -81,7 +150,7 @@ function checkProgram(word: string, cwd: string): void {
       // not in this directory
     }
   }
-  const hint = GFLOW_WORDS.has(word) ? `did you mean \`gflow ${word}\`?` : 'check the spelling, or give a script path; to run shell code, quote it: gflow submit -- \'cmd1 && cmd2\'';
+  const hint = GFLOW_WORDS.has(word) ? `did you mean \`gflow ${word}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
   throw usage(`'${word}' is neither a file nor a command on PATH`, hint);
 }
 
@@ -89,9 +158,7 @@ function isShellKeyword(word: string): boolean {
   return ['for', 'while', 'if', 'case', 'until', '{', '(', 'export', 'cd', 'source', '.', 'exec', 'set', 'eval'].includes(word) || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word);
 }
 
-async function readStdin(): Promise<string> {
+function readStdin(): string {
   if (process.stdin.isTTY) throw usage('`gflow submit -` reads a script from stdin, but stdin is a terminal', 'pipe a script in: gflow submit - < job.sh');
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return fs.readFileSync(0, 'utf8');
 }

@@ -1,0 +1,45 @@
+// `gflow info` and `gflow gpu …`: the machine as the scheduler sees it.
+import chalk from 'chalk';
+import { ROUTES, type InfoResponse } from '../../protocol/api.js';
+import { Client } from '../client.js';
+import { usage } from '../fail.js';
+
+export async function infoCommand(f: { json?: boolean }): Promise<void> {
+  const info = await new Client().request<InfoResponse>('GET', ROUTES.info);
+  if (f.json) {
+    process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
+    return;
+  }
+  const out: string[] = [];
+  out.push(`${chalk.bold('CPU slots')}: ${info.cpus.used} of ${info.cpus.total} in use`);
+  out.push(`${chalk.bold('Jobs')}: ${Object.entries(info.counts).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+  if (info.gpus.length === 0) {
+    out.push(`${chalk.bold('GPUs')}: none${info.gpuError ? ` (nvidia-smi: ${info.gpuError})` : ''}`);
+  } else {
+    out.push(`${chalk.bold('GPUs')} (allocation: ${info.strategy}):`);
+    for (const g of info.gpus) {
+      const holders = [
+        ...g.jobs.map((j) => `job ${j}`),
+        ...g.foreign.map((p) => `pid ${p.pid} (not gflow${p.ignored ? ', ignored' : ''}, ${p.usedMb} MiB)`),
+      ];
+      const state = !g.allowed ? chalk.gray('not allowed') : g.foreign.some((p) => !p.ignored) ? chalk.yellow('busy (foreign process)') : g.jobs.length ? chalk.green('in use') : 'free';
+      out.push(`  ${g.index}  ${g.name}  ${g.memoryUsedMb}/${g.memoryTotalMb} MiB  ${g.utilization}%  ${state}${holders.length ? `  — ${holders.join(', ')}` : ''}`);
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export async function gpuAllowCommand(list: string): Promise<void> {
+  if (!/^(all|\d+(,\d+)*)$/.test(list)) throw usage(`invalid GPU list '${list}'`, 'give all, or indices like 0,2');
+  const indices = list === 'all' ? null : list.split(',').map(Number);
+  await new Client().request('POST', ROUTES.gpuAllow, { indices });
+  process.stdout.write(`gflow may use ${list === 'all' ? 'all GPUs' : `GPUs ${list}`}\n`);
+}
+
+export function gpuIgnoreCommand(ignore: boolean) {
+  return async (index: string, pid: string): Promise<void> => {
+    if (!/^\d+$/.test(index) || !/^\d+$/.test(pid)) throw usage('give a GPU index and a process id', 'e.g. gflow gpu ignore 0 12345');
+    await new Client().request('POST', ROUTES.gpuIgnore, { index: Number(index), pid: Number(pid), ignore });
+    process.stdout.write(ignore ? `GPU ${index}: process ${pid} no longer blocks it\n` : `GPU ${index}: process ${pid} blocks it again while it runs\n`);
+  };
+}

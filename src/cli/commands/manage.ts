@@ -1,0 +1,69 @@
+// `gflow update`, `gflow redo`, `gflow why`: changing and explaining jobs.
+import { parseBeginTime } from '../../core/begin-time.js';
+import { parseTimeLimit } from '../../core/duration.js';
+import { ROUTES, type JobResponse, type JobsResponse, type UpdateRequest, type WhyResponse } from '../../protocol/api.js';
+import { toGflowError } from '../../protocol/errors.js';
+import { Client } from '../client.js';
+import { usage } from '../fail.js';
+import { resolveJobId, resolveJobIds } from '../job-ref.js';
+
+interface UpdateFlags {
+  name?: string;
+  priority?: number;
+  cpus?: number;
+  gpus?: number;
+  time?: string;
+  dependsOn?: string;
+  dependsOnAll?: string;
+  dependsOnAny?: string;
+  begin?: string;
+  maxRetries?: number;
+}
+
+export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> {
+  const client = new Client();
+  const req: UpdateRequest = {};
+  if (f.name !== undefined) req.name = f.name;
+  if (f.priority !== undefined) req.priority = f.priority;
+  if (f.cpus !== undefined) req.cpus = f.cpus;
+  if (f.gpus !== undefined) req.gpus = f.gpus;
+  if (f.time !== undefined) req.timeLimitSec = f.time === 'none' ? null : parseTimeLimit(f.time);
+  if (f.begin !== undefined) req.beginAt = f.begin === 'none' ? null : parseBeginTime(f.begin, new Date());
+  if (f.maxRetries !== undefined) req.maxRetries = f.maxRetries;
+  const deps = [f.dependsOn, f.dependsOnAll, f.dependsOnAny].filter((x) => x !== undefined);
+  if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
+  if (deps.length === 1) {
+    const text = deps[0]!;
+    req.dependsOn = text === 'none' ? [] : await Promise.all(text.split(',').map((p) => resolveJobId(client, p.trim())));
+    req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+  }
+  if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');
+  let failed = false;
+  for (const id of await resolveJobIds(client, ref)) {
+    try {
+      await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
+      process.stdout.write(`Updated job ${id}\n`);
+    } catch (err) {
+      const e = toGflowError(err);
+      if (e.code === 'daemon_not_running') throw e;
+      failed = true;
+      process.stderr.write(`gflow: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`);
+    }
+  }
+  if (failed) process.exitCode = 1;
+}
+
+export async function redoCommand(ref: string, f: { cascade?: boolean; json?: boolean }): Promise<void> {
+  const client = new Client();
+  const id = await resolveJobId(client, ref);
+  const { jobs } = await client.request<JobsResponse>('POST', ROUTES.jobAction(id, 'redo'), { cascade: f.cascade === true });
+  if (f.json) process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+  else for (const j of jobs) process.stdout.write(`Submitted job ${j.id} (redo of ${j.redoneFrom})\n`);
+}
+
+export async function whyCommand(ref: string, f: { json?: boolean }): Promise<void> {
+  const client = new Client();
+  const id = await resolveJobId(client, ref);
+  const answer = await client.request<WhyResponse>('GET', ROUTES.jobAction(id, 'why'));
+  process.stdout.write(f.json ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.lines.join('\n')}\n`);
+}

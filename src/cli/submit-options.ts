@@ -1,0 +1,77 @@
+// The options of `gflow submit`, defined once: for the command line and for the `# GFLOW`
+// directives at the top of a script, which are parsed by the same definitions.
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+export interface SubmitFlags {
+  name?: string;
+  priority?: number;
+  cpus?: number;
+  time?: string;
+  hold?: boolean;
+  gpus?: number;
+  shared?: boolean;
+  gpuMemory?: string;
+  dependsOn?: string;
+  dependsOnAll?: string;
+  dependsOnAny?: string;
+  autoCancel?: boolean;
+  array?: string;
+  param?: string[];
+  paramFile?: string;
+  nameTemplate?: string;
+  maxConcurrent?: number;
+  maxRetries?: number;
+  retryOnTimeout?: boolean;
+  begin?: string;
+  json?: boolean;
+}
+
+export function intOption(name: string, min = Number.MIN_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function addSubmitOptions(cmd: Command): Command {
+  return cmd
+    .option('-n, --name <name>', 'job name')
+    .option('-p, --priority <n>', 'higher runs first (default 0)', intOption('priority'))
+    .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', intOption('cpus', 1))
+    .option('-g, --gpus <n>', 'whole GPUs the job needs (CUDA_VISIBLE_DEVICES is set)', intOption('gpus', 0))
+    .option('--shared', 'share GPUs with other shared jobs within --gpu-memory')
+    .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G')
+    .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
+    .option('-d, --depends-on <job>', 'start after this job finished (id, @ or @~N)')
+    .option('--depends-on-all <jobs>', 'start after all of these finished, e.g. 3,5,@')
+    .option('--depends-on-any <jobs>', 'start after any one of these finished')
+    .option('--no-auto-cancel', 'keep waiting when a dependency fails, instead of being cancelled')
+    .option('--array <spec>', 'an array of tasks: 1-10, 1,3,7, 0-20:5, 1-100%4 (%N: at most N at once)')
+    .option('--param <name=values>', 'a sweep parameter: lr=0.1,0.01 or n=1:10[:step]; repeat for a product', collect)
+    .option('--param-file <csv>', 'sweep points from a CSV file (header = parameter names)')
+    .option('--name-template <text>', 'job names for a sweep, e.g. run-{lr}-{bs}')
+    .option('--max-concurrent <n>', 'run at most N jobs of this submission at once', intOption('max-concurrent', 1))
+    .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
+    .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
+    .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
+    .option('--hold', 'queue the job on hold; start it with `gflow release`')
+    .addOption(new Option('--json', 'print the job(s) as JSON'));
+}
+
+/** Parses directive tokens (`--gpus=1 --name x`) with the same definitions as the CLI. */
+export function parseDirectiveTokens(tokens: string[], where: string): { flags: SubmitFlags; given: Set<string> } {
+  const cmd = addSubmitOptions(new Command('directives'))
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} })
+    .allowExcessArguments(false);
+  try {
+    cmd.parse(tokens, { from: 'user' });
+  } catch (err) {
+    throw new InvalidArgumentError(`${where}: ${(err as Error).message.replace(/^error: /, '')}`);
+  }
+  const given = new Set(Object.keys(cmd.opts()).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+  return { flags: cmd.opts<SubmitFlags>(), given };
+}
