@@ -19,6 +19,7 @@ export class Gpus {
   private lastError: string | null | undefined;
   private timer: NodeJS.Timeout | null = null;
   private lastSignature = '';
+  private refreshing: Promise<void> | null = null;
 
   constructor(
     private readonly store: JobStore,
@@ -47,7 +48,15 @@ export class Gpus {
     return this.inventory.devices.length;
   }
 
-  async refresh(): Promise<void> {
+  /** Reads nvidia-smi again; callers at the same moment share one read. */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.read().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async read(): Promise<void> {
     this.inventory = await queryGpus();
     if (this.inventory.error !== this.lastError) {
       if (this.inventory.error) this.log.warn(`no GPUs: nvidia-smi: ${this.inventory.error}; scheduling by CPU only`);

@@ -261,6 +261,16 @@ export class JobStore {
     return moved;
   }
 
+  /** The newest retry of a job (the job itself if it was never retried). */
+  latestRetryOf(id: number): number {
+    let current = id;
+    for (;;) {
+      const next = this.db.prepare('SELECT id FROM jobs WHERE retried_from = ? ORDER BY id DESC LIMIT 1').get(current) as { id: number } | undefined;
+      if (!next) return current;
+      current = next.id;
+    }
+  }
+
   /** Jobs by id, for dependency checks. */
   statesOf(ids: number[]): Map<number, JobState> {
     const out = new Map<number, JobState>();

@@ -90,6 +90,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN redone_from INTEGER;
       ALTER TABLE jobs ADD COLUMN begin_at INTEGER;             -- ms since the epoch
       CREATE INDEX jobs_by_group ON jobs(group_id) WHERE group_id IS NOT NULL;
+      CREATE INDEX jobs_by_retry ON jobs(retried_from) WHERE retried_from IS NOT NULL;
       CREATE TABLE settings (
         key   TEXT PRIMARY KEY,  -- 'allowed_gpus', 'ignored_gpu_pids'
         value TEXT NOT NULL      -- JSON

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
+import { FakeNvidiaSmi, type FakeGpu } from './fake-nvidia-smi.js';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = { gflow: path.join(ROOT, 'bin', 'gflow'), gflowd: path.join(ROOT, 'bin', 'gflowd') };
@@ -59,6 +60,14 @@ export class Sandbox {
 
   static async create(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
     return new Sandbox(await freePort(), extraEnv);
+  }
+
+  /** A sandbox whose daemon sees these GPUs through a fake nvidia-smi first on PATH. */
+  static async withGpus(gpus: FakeGpu[]): Promise<{ sb: Sandbox; smi: FakeNvidiaSmi }> {
+    const sb = await Sandbox.create();
+    const smi = new FakeNvidiaSmi(path.join(sb.dir, 'nvidia'), gpus);
+    sb.env.PATH = `${smi.binDir}:${sb.env.PATH ?? ''}`;
+    return { sb, smi };
   }
 
   get stateDir(): string {

@@ -38,10 +38,12 @@ function newJob(req: SubmitRequest, groupId: string | null, task: TaskSpec = {})
   };
 }
 
-function checkDependencies(ctx: Ctx, deps: number[]): void {
+// Dependencies must exist; one that failed and was retried means its latest retry.
+function checkDependencies(ctx: Ctx, deps: number[]): number[] {
   const known = ctx.store.statesOf(deps);
   const missing = deps.find((d) => !known.has(d));
   if (missing !== undefined) throw new GflowError('bad_request', `dependency ${missing} does not exist`, 'see `gflow queue -a` for job ids');
+  return deps.map((d) => ctx.store.latestRetryOf(d));
 }
 
 // A script read from stdin is kept with the job, so the job runs what was submitted.
@@ -55,7 +57,7 @@ function storeScriptText(ctx: Ctx, row: JobRow, text: string): JobRow {
 
 export function submit(ctx: Ctx, body: unknown): Answer {
   const req = validateSubmit(body);
-  checkDependencies(ctx, req.dependsOn ?? []);
+  if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
   const row = ctx.store.db.transaction(() => {
     const inserted = ctx.store.insert(newJob(req, req.maxConcurrent ? crypto.randomUUID() : null), Date.now());
     return req.scriptText === undefined ? inserted : storeScriptText(ctx, inserted, req.scriptText);
@@ -67,7 +69,7 @@ export function submit(ctx: Ctx, body: unknown): Answer {
 
 export function submitBatch(ctx: Ctx, body: unknown): Answer {
   const { base, tasks } = validateBatch(body);
-  checkDependencies(ctx, base.dependsOn ?? []);
+  if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
   const groupId = crypto.randomUUID();
   const now = Date.now();
   const rows = ctx.store.db.transaction(() =>
