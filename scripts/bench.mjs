@@ -1,34 +1,44 @@
-// `npm run bench`: runs the benchmarks against isolated daemons and writes
-// bench/results.json and bench/results.md. `node scripts/bench.mjs reload` runs one part.
+// `npm run bench`: runs the benchmarks against isolated daemons (own state dir, own tmux
+// server, own port), stops everything, and writes bench/results.json and bench/results.md.
+// `node scripts/bench.mjs reload drain` runs some parts only.
 import fs from 'node:fs';
 import os from 'node:os';
+import { Sandbox } from '../dist/test/helpers/sandbox.js';
+import { benchCli } from './bench/cli.mjs';
+import { benchBigSubmit, benchDrain, benchLatency } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
+import { benchScale } from './bench/scale.mjs';
 import { load } from './bench/stats.mjs';
+import { toMarkdown } from './bench/table.mjs';
 
-const parts = { reload: benchReload };
+// Each part gets a fresh sandbox started with these `gflowd up` arguments (null: none).
+const parts = {
+  cli: [['--cpus', '2'], benchCli],
+  latency: [['--cpus', '2'], benchLatency],
+  drain2: [['--cpus', '2'], (sb) => benchDrain(sb, 2)],
+  drain100: [['--cpus', '100'], (sb) => benchDrain(sb, 100)],
+  submit: [['--cpus', '2'], benchBigSubmit],
+  scale: [null, benchScale],
+  reload: [null, () => benchReload()],
+};
 const only = process.argv.slice(2);
-const results = { machine: { cpus: os.availableParallelism(), node: process.version, date: new Date().toISOString() } };
-for (const [name, run] of Object.entries(parts)) {
+const file = 'bench/results.json';
+const results = fs.existsSync(file) && only.length ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+results.machine = { cpus: os.availableParallelism(), node: process.version, date: new Date().toISOString() };
+for (const [name, [upArgs, run]] of Object.entries(parts)) {
   if (only.length && !only.includes(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
-  const loadBefore = load();
-  results[name] = { ...(await run()), loadavg: loadBefore };
+  const sb = await Sandbox.create();
+  try {
+    if (upArgs) await sb.up(...upArgs);
+    const loadavg = load();
+    results[name] = { ...(await run(sb)), loadavg };
+  } finally {
+    await sb.cleanup();
+  }
   process.stderr.write(`${JSON.stringify(results[name])}\n`);
 }
 fs.mkdirSync('bench', { recursive: true });
-fs.writeFileSync('bench/results.json', `${JSON.stringify(results, null, 2)}\n`);
+fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 fs.writeFileSync('bench/results.md', toMarkdown(results));
 process.stdout.write(toMarkdown(results));
-
-function toMarkdown(r) {
-  const lines = [`# gflow benchmarks`, '', `${r.machine.cpus} CPUs · node ${r.machine.node} · ${r.machine.date}`, ''];
-  lines.push('| figure | min | median | max | target | load (1/5/15 min) |', '|---|---|---|---|---|---|');
-  const row = (name, s, target, loadavg) => lines.push(`| ${name} | ${s.min} | ${s.median} | ${s.max} | ${target} | ${loadavg.join(' / ')} |`);
-  if (r.reload) {
-    row('reload wall time (ms, n=' + r.reload.reloadWallMs.n + ')', r.reload.reloadWallMs, '< 1500 median', r.reload.loadavg);
-    row('time with no daemon scheduling (ms)', r.reload.noSchedulerMs, '—', r.reload.loadavg);
-    lines.push(`| raw HTTP requests failed during reloads (no retries) | | ${r.reload.rawRequests.failed} of ${r.reload.rawRequests.ok + r.reload.rawRequests.failed} | | — | |`);
-    lines.push(`| CLI commands failed during reloads | | ${r.reload.cliCommands.failed} of ${r.reload.cliCommands.ok + r.reload.cliCommands.failed} | | 0 | |`);
-  }
-  return `${lines.join('\n')}\n`;
-}

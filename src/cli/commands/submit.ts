@@ -3,10 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parseBeginTime } from '../../core/begin-time.js';
 import { parseTimeLimit } from '../../core/duration.js';
-import { parseMemoryMb } from '../../core/size.js';
-import { expandParams, parseArraySpec, parseParamCsv, parseParamSpecs, substituteParams } from '../../core/sweep.js';
 import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
@@ -21,7 +18,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   const client = new Client();
   const { source, flags } = readSource(args, cliFlags, cmd);
   const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
-  const tasks = expandTasks(flags, base);
+  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base) : undefined;
   if (!tasks) {
     const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
     process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
@@ -63,7 +60,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;
   if (f.gpus !== undefined) out.gpus = f.gpus;
-  if (f.gpuMemory !== undefined) out.gpuMemoryMb = parseMemoryMb(f.gpuMemory);
+  if (f.gpuMemory !== undefined) out.gpuMemoryMb = (await import('../../core/size.js')).parseMemoryMb(f.gpuMemory);
   if (f.shared) {
     if (out.gpuMemoryMb === undefined) throw usage('--shared needs --gpu-memory', 'say how much GPU memory the job uses, e.g. --shared --gpu-memory 20G');
     out.shared = true;
@@ -80,7 +77,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.maxConcurrent !== undefined) out.maxConcurrent = f.maxConcurrent;
   if (f.maxRetries !== undefined) out.maxRetries = f.maxRetries;
   if (f.retryOnTimeout) out.retryOnTimeout = true;
-  if (f.begin !== undefined) out.beginAt = parseBeginTime(f.begin, new Date());
+  if (f.begin !== undefined) out.beginAt = (await import('../../core/begin-time.js')).parseBeginTime(f.begin, new Date());
   return out;
 }
 
@@ -92,7 +89,8 @@ async function resolveRefs(client: Client, text: string): Promise<number[]> {
 }
 
 // --array and --param/--param-file make a batch; one task per array index or sweep point.
-function expandTasks(f: SubmitFlags, base: SubmitRequest): TaskSpec[] | undefined {
+async function expandTasks(f: SubmitFlags, base: SubmitRequest): Promise<TaskSpec[] | undefined> {
+  const { expandParams, parseArraySpec, parseParamCsv, parseParamSpecs, substituteParams } = await import('../../core/sweep.js');
   const sweep = (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
   if (f.array !== undefined && sweep) throw usage('--array and --param/--param-file do not go together', 'use one of them');
   if (f.array !== undefined) {
