@@ -7,7 +7,7 @@ import type { GpuSlot } from '../core/plan.js';
 import { queryGpus, type GpuInventory } from '../executor/nvidia-smi.js';
 import { TOKEN_VAR } from '../executor/terminate.js';
 import type { GpuInfo } from '../protocol/api.js';
-import type { JobRow, JobStore } from '../store/jobs.js';
+import type { JobStore, SlimRow } from '../store/jobs.js';
 import type { Logger } from './logger.js';
 
 
@@ -89,7 +89,7 @@ export class Gpus {
   }
 
   /** Per GPU: its jobs and its foreign processes. */
-  describe(running: JobRow[]): GpuInfo[] {
+  describe(running: SlimRow[]): GpuInfo[] {
     const allowed = this.allowed();
     const ignored = this.ignored();
     const tokens = new Map(running.map((r) => [r.token, r.id]));
@@ -113,7 +113,7 @@ export class Gpus {
   }
 
   /** What the planner needs: which GPUs are usable and how they are taken. */
-  slots(running: JobRow[]): GpuSlot[] {
+  slots(running: SlimRow[]): GpuSlot[] {
     return this.describe(running).map((g) => {
       const onIt = running.filter((r) => g.jobs.includes(r.id));
       return {

@@ -15,12 +15,13 @@ import fs from 'node:fs';
 import { planStarts } from '../core/plan.js';
 import { jobLogPath, type Paths } from '../config/paths.js';
 import { launchJob } from '../executor/launch.js';
+import { whenLogComplete } from '../executor/log-complete.js';
 import { isAlive } from '../executor/proc.js';
 import { jobSessionName } from '../executor/session-name.js';
 import { readStatus, type ExitStatus } from '../executor/status-file.js';
 import { terminateJob } from '../executor/terminate.js';
 import type { JobState } from '../protocol/job.js';
-import type { JobRow, JobStore } from '../store/jobs.js';
+import type { JobRow, JobStore, SlimRow } from '../store/jobs.js';
 import { Lease } from '../store/lease.js';
 import path from 'node:path';
 import { hasSession, listPanes } from '../tmux/tmux.js';
@@ -54,6 +55,8 @@ export class Scheduler {
   private followerPoll: NodeJS.Timeout | null = null;
   private dbWatcher: fs.FSWatcher | null = null;
   private beginTimer: NodeJS.Timeout | null = null;
+  private dataVersion = -1;
+  private readonly finishing = new Set<number>();
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new Lease(o.store.db);
@@ -82,7 +85,12 @@ export class Scheduler {
     await this.tryLead();
   }
 
+  // The WAL changes with every commit; SQLite's data_version tells whether another
+  // connection (the other daemon during a reload) made the change.
   private onDatabaseChange(): void {
+    const version = this.store.db.pragma('data_version', { simple: true }) as number;
+    if (version === this.dataVersion) return;
+    this.dataVersion = version;
     if (this.leader) this.requestPass();
     else void this.tryLead();
   }
@@ -128,14 +136,14 @@ export class Scheduler {
     if (this.closed || !this.leader) return;
     // Stop requests may come through the other daemon during a reload.
     for (const row of this.store.byState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
-    const queued = this.store.byState('queued');
+    const queued = this.store.slimByState('queued');
     if (queued.length === 0) return;
     const now = Date.now();
     const deps = applyDependencies(this.store, queued, this.o.log, now);
     // The inventory is refreshed right before GPUs are handed out.
     if (deps.ready.some((r) => r.gpus > 0)) await this.o.gpus.refresh();
     if (this.closed || !this.leader) return;
-    const running = this.store.byState('running');
+    const running = this.store.slimByState('running');
     const groupRunning = new Map<string, number>();
     for (const r of running) if (r.group_id) groupRunning.set(r.group_id, (groupRunning.get(r.group_id) ?? 0) + 1);
     const plan = planStarts(
@@ -149,21 +157,31 @@ export class Scheduler {
         now,
       },
     );
-    const reasons = new Map<number, string | null>([...deps.waiting, ...plan.waiting]);
-    this.store.setWaitReasons(reasons);
+    // Store why jobs wait, where that changed.
+    const reasons = new Map<number, string>([...deps.waiting, ...plan.waiting]);
+    const starting = new Set(plan.start.map((s) => s.id));
+    const changed = new Map<number, string | null>();
+    for (const q of queued) {
+      const reason = reasons.get(q.id) ?? null;
+      if (!starting.has(q.id) && reason !== q.reason) changed.set(q.id, reason);
+    }
+    if (changed.size) this.store.setWaitReasons(changed);
     this.armBeginTimer(deps.ready, now);
     const byId = new Map(queued.map((r) => [r.id, r]));
-    await Promise.all(plan.start.map((s) => this.startJob(byId.get(s.id)!, s.gpuIds)));
+    // Each start is recorded synchronously; the tmux sessions are created in the background,
+    // so the next pass (a job's end, a submission) need not wait for them.
+    for (const s of plan.start) void this.startJob(byId.get(s.id)!.id, s.gpuIds);
   }
 
   // Wakes the scheduler when the earliest --begin time comes.
-  private armBeginTimer(rows: JobRow[], now: number): void {
+  private armBeginTimer(rows: SlimRow[], now: number): void {
     const next = Math.min(...rows.map((r) => r.begin_at ?? Infinity).filter((t) => t > now));
     if (this.beginTimer) clearTimeout(this.beginTimer);
     this.beginTimer = Number.isFinite(next) ? setTimeout(() => this.requestPass(), Math.min(next - now, 2 ** 31 - 1)) : null;
   }
 
-  private startJob(row: JobRow, gpuIds: number[]): Promise<void> {
+  private startJob(id: number, gpuIds: number[]): Promise<void> {
+    const row = this.store.require(id);
     const session = jobSessionName(row.id, row.name);
     // Recorded as running before tmux is asked: if the daemon dies in between, the restart
     // finds no session and marks the job lost — a job is started at most once.
@@ -205,8 +223,19 @@ export class Scheduler {
     if (status) this.finish(row, status);
   }
 
-  /** Records the end of a running job from its exit status (or its loss). */
-  private finish(row: JobRow, status: ExitStatus | null): void {
+  /** Records the end of a running job from its exit status (or its loss), once its log is complete. */
+  private finish(row: SlimRow, status: ExitStatus | null): void {
+    if (status === null) return this.record(row, null);
+    if (this.finishing.has(row.id)) return;
+    this.finishing.add(row.id);
+    void whenLogComplete(jobLogPath(this.o.paths, row.id)).then(() => {
+      this.finishing.delete(row.id);
+      const now = this.store.get(row.id);
+      if (now?.state === 'running' && this.leader) this.record(now, status);
+    });
+  }
+
+  private record(row: SlimRow, status: ExitStatus | null): void {
     const endedBy = row.stop_request ? (row.escalated ? 'hard' : 'soft') : 'natural';
     let state: JobState;
     let reason: string | null;

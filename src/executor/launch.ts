@@ -41,7 +41,7 @@ export async function launchJob(job: LaunchInput, dirs: LaunchDirs): Promise<num
   });
   return newSession({
     name: job.session,
-    argv: ['/bin/bash', dirs.wrapper, spec, statusFile(dirs.statusDir, job.id), dirs.logFile],
+    argv: ['/bin/bash', dirs.wrapper, spec, statusFile(dirs.statusDir, job.id)],
     cwd: job.cwd,
     remainOnExit: true,
     logFile: dirs.logFile,

@@ -17,15 +17,14 @@ export const END_MARK = '\x1b]6973;gflow-end\x07';
 const END_MARK_SH = '\\033]6973;gflow-end\\007';
 
 const SCRIPT = `#!/bin/bash
-# gflow job wrapper. Usage: wrapper <spec file> <status file> <log file>
-if [ -z "\${GFLOW_WRAPPED:-}" ]; then
-  # Start clean: the job gets the submitter's environment (from the spec), not the tmux server's.
-  exec /usr/bin/env -i GFLOW_WRAPPED=1 TMUX="\${TMUX:-}" TMUX_PANE="\${TMUX_PANE:-}" TERM="\${TERM:-screen}" /bin/bash "$0" "$@"
-fi
-unset GFLOW_WRAPPED
+# gflow job wrapper. Usage: wrapper <spec file> <status file>
+# Start clean: the job gets the submitter's environment (from the spec), not the tmux
+# server's; only what describes this terminal stays.
+for _v in $(compgen -e); do
+  case $_v in TMUX | TMUX_PANE | TERM) ;; *) unset "$_v" 2>/dev/null ;; esac
+done
 spec=$1
 status=$2
-log=$3
 record() {
   printf '%s\\n' "$1" > "$status.tmp.$$" && mv -f "$status.tmp.$$" "$status"
 }
@@ -56,13 +55,9 @@ while :; do
 done
 wait "$child" 2>/dev/null
 st=$?
-# Mark the end of the output, and write the status only once tmux has logged everything up
-# to the mark: whoever reads the status file then finds the whole log.
+# Mark the end of the output: the daemon records the end once the log holds this mark, so
+# whoever reads an ended job's log finds all of it.
 printf '${END_MARK_SH}'
-for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
-  case "$(tail -c ${END_MARK.length} -- "$log" 2>/dev/null)" in *gflow-end*) break ;; esac
-  sleep 0.05
-done
 record "$st"
 exit "$st"
 `;

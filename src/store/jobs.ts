@@ -3,6 +3,7 @@
 import { assertTransition } from '../core/transitions.js';
 import { GflowError } from '../protocol/errors.js';
 import type { DependsMode, EndedBy, Job, JobState, ListQuery } from '../protocol/job.js';
+import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 
 export interface NewJob {
@@ -100,7 +101,16 @@ export interface JobRow {
   begin_at: number | null;
 }
 
-export function dependsOf(row: JobRow): number[] {
+/** A job row without the bulky fields (environment, command). */
+export type SlimRow = Omit<JobRow, 'env' | 'command'>;
+const SLIM_COLUMNS = [
+  'id', 'name', 'user', 'script', 'cwd', 'priority', 'cpus', 'time_limit_sec', 'state', 'reason', 'submitted_at', 'started_at', 'finished_at',
+  'exit_code', 'signal', 'ended_by', 'session', 'pid', 'token', 'stop_request', 'stop_requested_at', 'escalated', 'session_closed', 'gpus',
+  'gpu_shared', 'gpu_memory_mb', 'gpu_ids', 'depends_on', 'depends_mode', 'auto_cancel', 'group_id', 'max_concurrent', 'array_task_id',
+  'params', 'max_retries', 'retry_on_timeout', 'attempt', 'retried_from', 'redone_from', 'begin_at',
+].join(', ');
+
+export function dependsOf(row: Pick<JobRow, 'depends_on'>): number[] {
   return row.depends_on ? (JSON.parse(row.depends_on) as number[]) : [];
 }
 
@@ -130,10 +140,37 @@ const PATCH_COLUMNS: Record<keyof TransitionPatch, string> = {
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 export class JobStore {
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(
     readonly db: Db,
     private readonly logPathOf: (id: number) => string,
   ) {}
+
+  /** A prepared statement, prepared once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      if (this.statements.size > 256) this.statements.clear(); // SQL built from id lists varies
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
+  /**
+   * Runs bookkeeping writes (pids, wait reasons) without waiting for the disk. In WAL mode
+   * they still survive a crash of the daemon, and the next durable commit (a submission, a
+   * state change) syncs them too: the WAL is written in order.
+   */
+  private relaxed<T>(fn: () => T): T {
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+  }
 
   toJob(row: JobRow): Job {
     return {
@@ -210,8 +247,7 @@ export class JobStore {
       begin_at: job.beginAt,
     };
     const names = Object.keys(columns);
-    const info = this.db
-      .prepare(`INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+    const info = this.stmt(`INSERT INTO jobs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
       .run(...Object.values(columns));
     return this.require(Number(info.lastInsertRowid));
   }
@@ -252,10 +288,10 @@ export class JobStore {
   /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */
   rewireDependents(from: number, to: number): number[] {
     const moved: number[] = [];
-    for (const row of this.db.prepare("SELECT * FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL").all() as JobRow[]) {
+    for (const row of this.stmt("SELECT * FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL").all() as JobRow[]) {
       const deps = dependsOf(row);
       if (!deps.includes(from)) continue;
-      this.db.prepare('UPDATE jobs SET depends_on = ? WHERE id = ?').run(JSON.stringify(deps.map((d) => (d === from ? to : d))), row.id);
+      this.stmt('UPDATE jobs SET depends_on = ? WHERE id = ?').run(JSON.stringify(deps.map((d) => (d === from ? to : d))), row.id);
       moved.push(row.id);
     }
     return moved;
@@ -265,7 +301,7 @@ export class JobStore {
   latestRetryOf(id: number): number {
     let current = id;
     for (;;) {
-      const next = this.db.prepare('SELECT id FROM jobs WHERE retried_from = ? ORDER BY id DESC LIMIT 1').get(current) as { id: number } | undefined;
+      const next = this.stmt('SELECT id FROM jobs WHERE retried_from = ? ORDER BY id DESC LIMIT 1').get(current) as { id: number } | undefined;
       if (!next) return current;
       current = next.id;
     }
@@ -277,7 +313,7 @@ export class JobStore {
     if (ids.length === 0) return out;
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
-      for (const r of this.db.prepare(`SELECT id, state FROM jobs WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: number; state: JobState }[]) out.set(r.id, r.state);
+      for (const r of this.stmt(`SELECT id, state FROM jobs WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: number; state: JobState }[]) out.set(r.id, r.state);
     }
     return out;
   }
@@ -291,23 +327,23 @@ export class JobStore {
           throw new GflowError('conflict', `cannot update job ${id}: it is ${row.state}`, 'only queued or held jobs can be updated');
         }
         const names = Object.keys(columns);
-        if (names.length) this.db.prepare(`UPDATE jobs SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(columns), id);
+        if (names.length) this.stmt(`UPDATE jobs SET ${names.map((n) => `${n} = ?`).join(', ')} WHERE id = ?`).run(...Object.values(columns), id);
         return this.require(id);
       })
       .immediate();
   }
 
   getSetting<T>(key: string): T | undefined {
-    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    const row = this.stmt('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
     return row ? (JSON.parse(row.value) as T) : undefined;
   }
 
   setSetting(key: string, value: unknown): void {
-    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+    this.stmt('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
   }
 
   get(id: number): JobRow | undefined {
-    return this.db.prepare('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
+    return this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as JobRow | undefined;
   }
 
   require(id: number): JobRow {
@@ -336,25 +372,29 @@ export class JobStore {
     // With a limit, show the newest N jobs, still in ascending order.
     if (q.limit !== undefined) {
       return (
-        this.db.prepare(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT ?`).all(...args, q.limit) as JobRow[]
+        this.stmt(`SELECT * FROM jobs ${clause} ORDER BY id DESC LIMIT ?`).all(...args, q.limit) as JobRow[]
       ).reverse();
     }
-    return this.db.prepare(`SELECT * FROM jobs ${clause} ORDER BY id`).all(...args) as JobRow[];
+    return this.stmt(`SELECT * FROM jobs ${clause} ORDER BY id`).all(...args) as JobRow[];
   }
 
   /** The user's `back`-th most recent job (1 = the latest). */
   latestOf(user: string, back: number): JobRow | undefined {
-    return this.db
-      .prepare('SELECT * FROM jobs WHERE user = ? ORDER BY id DESC LIMIT 1 OFFSET ?')
+    return this.stmt('SELECT * FROM jobs WHERE user = ? ORDER BY id DESC LIMIT 1 OFFSET ?')
       .get(user, back - 1) as JobRow | undefined;
   }
 
   byState(state: JobState): JobRow[] {
-    return this.db.prepare('SELECT * FROM jobs WHERE state = ? ORDER BY id').all(state) as JobRow[];
+    return this.stmt('SELECT * FROM jobs WHERE state = ? ORDER BY id').all(state) as JobRow[];
+  }
+
+  /** Jobs in a state without their environment and command: what a scheduling pass reads. */
+  slimByState(state: JobState): SlimRow[] {
+    return this.stmt(`SELECT ${SLIM_COLUMNS} FROM jobs WHERE state = ? ORDER BY id`).all(state) as SlimRow[];
   }
 
   usedCpus(): number {
-    const row = this.db.prepare("SELECT coalesce(sum(cpus), 0) AS n FROM jobs WHERE state = 'running'").get() as { n: number };
+    const row = this.stmt("SELECT coalesce(sum(cpus), 0) AS n FROM jobs WHERE state = 'running'").get() as { n: number };
     return row.n;
   }
 
@@ -371,37 +411,38 @@ export class JobStore {
           sets.push(`${PATCH_COLUMNS[key]} = ?`);
           args.push(value);
         }
-        this.db.prepare(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
+        this.stmt(`UPDATE jobs SET ${sets.join(', ')} WHERE id = ?`).run(...args, id);
         return this.require(id);
       })
       .immediate();
   }
 
   setPid(id: number, pid: number): void {
-    this.db.prepare('UPDATE jobs SET pid = ? WHERE id = ?').run(pid, id);
+    this.relaxed(() => this.stmt('UPDATE jobs SET pid = ? WHERE id = ?').run(pid, id));
   }
 
   /** Records that a running job is being stopped, so a restarted daemon finishes the job. */
   requestStop(id: number, kind: 'cancel' | 'timeout', now: number): JobRow {
-    this.db
-      .prepare("UPDATE jobs SET stop_request = coalesce(stop_request, ?), stop_requested_at = coalesce(stop_requested_at, ?), reason = ? WHERE id = ? AND state = 'running'")
+    this.stmt("UPDATE jobs SET stop_request = coalesce(stop_request, ?), stop_requested_at = coalesce(stop_requested_at, ?), reason = ? WHERE id = ? AND state = 'running'")
       .run(kind, now, kind === 'cancel' ? 'cancelling' : 'time limit reached', id);
     return this.require(id);
   }
 
   markEscalated(id: number): void {
-    this.db.prepare('UPDATE jobs SET escalated = 1 WHERE id = ?').run(id);
+    this.stmt('UPDATE jobs SET escalated = 1 WHERE id = ?').run(id);
   }
 
   /** Stores why queued jobs wait, only where it changed (keeps the pass cheap). */
   setWaitReasons(reasons: Map<number, string | null>): void {
-    const stmt = this.db.prepare("UPDATE jobs SET reason = ? WHERE id = ? AND state = 'queued' AND reason IS NOT ?");
-    this.db.transaction(() => {
-      for (const [id, reason] of reasons) stmt.run(reason, id, reason);
-    })();
+    const stmt = this.stmt("UPDATE jobs SET reason = ? WHERE id = ? AND state = 'queued' AND reason IS NOT ?");
+    this.relaxed(() =>
+      this.db.transaction(() => {
+        for (const [id, reason] of reasons) stmt.run(reason, id, reason);
+      })(),
+    );
   }
 
   markSessionClosed(id: number): void {
-    this.db.prepare('UPDATE jobs SET session_closed = 1 WHERE id = ?').run(id);
+    this.stmt('UPDATE jobs SET session_closed = 1 WHERE id = ?').run(id);
   }
 }
