@@ -18,6 +18,7 @@ import { listenReusePort } from './listen.js';
 import { Gpus } from './gpus.js';
 import { Logger } from './logger.js';
 import { Scheduler } from './scheduler.js';
+import { closeControlClient, useControlClient } from '../tmux/tmux.js';
 import { createApiServer } from './server.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
@@ -86,6 +87,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     return fail(err);
   }
   onGpuChange = () => scheduler.requestPass();
+  useControlClient();
   await gpus.start();
   await scheduler.start();
   log.event(`listening on ${DEFAULT_HOST}:${settings.port}; ready`);
@@ -114,6 +116,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       server.closeIdleConnections();
     });
     store.db.close();
+    closeControlClient();
     log.event('stopped');
     log.close();
     process.exit(0);

@@ -42,7 +42,7 @@ export async function launchJob(job: LaunchInput, dirs: LaunchDirs): Promise<num
   return newSession({
     name: job.session,
     argv: ['/bin/bash', dirs.wrapper, spec, statusFile(dirs.statusDir, job.id)],
-    cwd: job.cwd,
+    // No -c: the spec changes directory (tmux would read `#{…}` in a path as a format).
     remainOnExit: true,
     logFile: dirs.logFile,
   });

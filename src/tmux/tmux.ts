@@ -4,6 +4,7 @@
 // matches by prefix) and the trailing `:` so that pane and window targets resolve too.
 // GFLOW_TMUX_SOCKET selects a private server (`tmux -L <name>`); tests use it, users don't.
 import { execFile } from 'node:child_process';
+import { TmuxControl } from './control.js';
 
 export interface TmuxResult {
   code: number;
@@ -18,7 +19,25 @@ export function socketArgs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export const target = (session: string): string => `=${session}:`;
 
+let control: TmuxControl | undefined;
+
+/**
+ * Sends the daemon's tmux commands through a control-mode client attached to the daemon's
+ * own session (no tmux process per command). Outside tmux, commands start tmux each time.
+ */
+export function useControlClient(env: NodeJS.ProcessEnv = process.env): void {
+  if (!env.TMUX || !env.TMUX_PANE) return;
+  control = TmuxControl.start(socketArgs(env), env.TMUX_PANE, env);
+}
+
+export function closeControlClient(): void {
+  control?.close();
+  control = undefined;
+}
+
 export function tmux(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<TmuxResult> {
+  const viaControl = env === process.env && control?.alive ? control.run(args) : undefined;
+  if (viaControl) return viaControl;
   return new Promise((resolve) => {
     execFile('tmux', [...socketArgs(env), ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
@@ -36,6 +55,9 @@ async function tmuxOk(args: string[], what: string): Promise<string> {
   if (r.code !== 0) throw new Error(`${what}: ${r.stderr.trim() || `tmux exited ${r.code}`}`);
   return r.stdout;
 }
+
+// tmux expands formats (#{…}) in some arguments (-c, the pipe-pane command): `##` is a `#`.
+export const escapeFormat = (text: string): string => text.replace(/#/g, '##');
 
 // Quotes a word for the /bin/sh that tmux runs pipe-pane commands with.
 export function shellQuote(word: string): string {
@@ -58,13 +80,13 @@ export interface NewSessionOptions {
 /** Creates a detached session running `argv` directly (no shell, no send-keys); returns the pane PID. */
 export async function newSession(o: NewSessionOptions): Promise<number> {
   const args = ['new-session', '-d', '-s', o.name, '-x', String(o.width ?? 200), '-y', String(o.height ?? 50), '-P', '-F', '#{pane_pid}'];
-  if (o.cwd) args.push('-c', o.cwd);
+  if (o.cwd) args.push('-c', escapeFormat(o.cwd));
   for (const [k, v] of Object.entries(o.env ?? {})) args.push('-e', `${k}=${v}`);
   args.push('--', ...o.argv);
   // Options and logging go in the same tmux invocation: the server runs the whole command
   // list before it reads the pane, so no output and no early exit can slip past them.
   if (o.remainOnExit) args.push(';', 'set-option', '-p', '-t', target(o.name), 'remain-on-exit', 'on');
-  if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', `exec cat >> ${shellQuote(o.logFile)}`);
+  if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', escapeFormat(`exec cat >> ${shellQuote(o.logFile)}`));
   const out = await tmuxOk(args, `cannot create tmux session ${o.name}`);
   const pid = Number(out.trim().split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux did not report a pane PID for ${o.name}`);
