@@ -2,6 +2,7 @@
 // shows) and the same lines without colour in a size-bounded, rotated file.
 import fs from 'node:fs';
 import chalk from 'chalk';
+import { openAppend } from '../executor/safe-file.js';
 
 export type Level = 'info' | 'event' | 'warn' | 'error';
 
@@ -33,7 +34,7 @@ export class Logger {
     this.out = o.out ?? process.stdout;
     // After `tmux kill-session` the pane is gone and writes fail; the file log goes on.
     this.out.on('error', () => {});
-    this.fd = fs.openSync(o.file, 'a', 0o600);
+    this.fd = openAppend(o.file);
     this.size = fs.fstatSync(this.fd).size;
   }
 
@@ -84,7 +85,7 @@ export class Logger {
       }
     }
     fs.renameSync(this.o.file, `${this.o.file}.1`);
-    this.fd = fs.openSync(this.o.file, 'a', 0o600);
+    this.fd = openAppend(this.o.file);
     this.size = 0;
   }
 

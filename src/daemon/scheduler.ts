@@ -24,7 +24,7 @@ import type { JobState } from '../protocol/job.js';
 import type { JobRow, JobStore, SlimRow } from '../store/jobs.js';
 import { Lease } from '../store/lease.js';
 import path from 'node:path';
-import { hasSession, listPanes } from '../tmux/tmux.js';
+import { hasSession, listPanes, tmuxServerRunning } from '../tmux/tmux.js';
 import { applyDependencies } from './dependencies.js';
 import type { Gpus } from './gpus.js';
 import type { Logger } from './logger.js';
@@ -225,17 +225,19 @@ export class Scheduler {
 
   /** Records the end of a running job from its exit status (or its loss), once its log is complete. */
   private finish(row: SlimRow, status: ExitStatus | null): void {
-    if (status === null) return this.record(row, null);
     if (this.finishing.has(row.id)) return;
     this.finishing.add(row.id);
-    void whenLogComplete(jobLogPath(this.o.paths, row.id)).then(() => {
+    void (async () => {
+      if (status) await whenLogComplete(jobLogPath(this.o.paths, row.id));
+      // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
+      const serverLost = (status === null || status.signal === 'SIGHUP') && !row.stop_request && !(await tmuxServerRunning());
       this.finishing.delete(row.id);
       const now = this.store.get(row.id);
-      if (now?.state === 'running' && this.leader) this.record(now, status);
-    });
+      if (now?.state === 'running' && this.leader) this.record(now, status, serverLost);
+    })();
   }
 
-  private record(row: SlimRow, status: ExitStatus | null): void {
+  private record(row: SlimRow, status: ExitStatus | null, serverLost = false): void {
     const endedBy = row.stop_request ? (row.escalated ? 'hard' : 'soft') : 'natural';
     let state: JobState;
     let reason: string | null;
@@ -245,6 +247,9 @@ export class Scheduler {
     } else if (row.stop_request === 'timeout') {
       state = 'timeout';
       reason = 'time limit reached';
+    } else if (serverLost) {
+      state = 'failed';
+      reason = 'tmux server lost';
     } else if (status === null) {
       state = 'failed';
       reason = 'lost';

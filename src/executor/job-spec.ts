@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { shellQuote } from '../tmux/tmux.js';
+import { writeFresh } from './safe-file.js';
 
 // Variables that describe the terminal gflow runs the job in, not the submitter's.
 const KEEP_FROM_PANE = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'GFLOW_WRAPPED', 'PWD', 'OLDPWD', 'SHLVL', '_']);
@@ -27,7 +28,7 @@ export function renderSpec(s: SpecInput): string {
 
 export function writeSpec(file: string, s: SpecInput): void {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, renderSpec(s), { mode: 0o600 });
+  writeFresh(file, renderSpec(s));
 }
 
 // How to run a script: through its `#!` line if it has one (as the kernel would, so the

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { newSession } from '../tmux/tmux.js';
 import { writeSpec, scriptArgv } from './job-spec.js';
+import { writeFresh } from './safe-file.js';
 import { statusFile } from './status-file.js';
 import { TOKEN_VAR } from './terminate.js';
 
@@ -39,6 +40,8 @@ export async function launchJob(job: LaunchInput, dirs: LaunchDirs): Promise<num
       [TOKEN_VAR]: job.token,
     },
   });
+  // The log is created here, as a regular file: the pane's output is appended to it.
+  writeFresh(dirs.logFile, '');
   return newSession({
     name: job.session,
     argv: ['/bin/bash', dirs.wrapper, spec, statusFile(dirs.statusDir, job.id)],

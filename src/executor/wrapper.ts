@@ -25,8 +25,10 @@ for _v in $(compgen -e); do
 done
 spec=$1
 status=$2
+# noclobber: the temporary file is created with O_EXCL, so a planted symlink is not followed.
+set -o noclobber
 record() {
-  printf '%s\\n' "$1" > "$status.tmp.$$" && mv -f "$status.tmp.$$" "$status"
+  printf '%s\\n' "$1" > "$status.tmp.$$" && mv -f -- "$status.tmp.$$" "$status"
 }
 if ! . "$spec"; then
   echo "gflow: cannot load job spec $spec" >&2

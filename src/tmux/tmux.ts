@@ -93,6 +93,10 @@ export async function newSession(o: NewSessionOptions): Promise<number> {
   return pid;
 }
 
+export async function tmuxServerRunning(): Promise<boolean> {
+  return (await tmux(['list-sessions', '-F', '#{session_name}'])).code === 0;
+}
+
 export async function hasSession(name: string): Promise<boolean> {
   return (await tmux(['has-session', '-t', target(name)])).code === 0;
 }
