@@ -56,7 +56,7 @@ export class Scheduler {
   private dbWatcher: fs.FSWatcher | null = null;
   private beginTimer: NodeJS.Timeout | null = null;
   private dataVersion = -1;
-  private readonly finishing = new Set<number>();
+  private readonly finishing = new Map<number, Promise<void>>();
 
   constructor(private readonly o: SchedulerOptions) {
     this.lease = new Lease(o.store.db);
@@ -220,14 +220,14 @@ export class Scheduler {
     const row = this.store.get(id);
     if (!row || row.state !== 'running') return;
     const status = readStatus(this.o.paths.statusDir, id);
-    if (status) this.finish(row, status);
+    if (status) void this.finish(row, status);
   }
 
   /** Records the end of a running job from its exit status (or its loss), once its log is complete. */
-  private finish(row: SlimRow, status: ExitStatus | null): void {
-    if (this.finishing.has(row.id)) return;
-    this.finishing.add(row.id);
-    void (async () => {
+  private finish(row: SlimRow, status: ExitStatus | null): Promise<void> {
+    const busy = this.finishing.get(row.id);
+    if (busy) return busy;
+    const work = (async () => {
       if (status) await whenLogComplete(jobLogPath(this.o.paths, row.id));
       // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
       const serverLost = (status === null || status.signal === 'SIGHUP') && !row.stop_request && !(await tmuxServerRunning());
@@ -235,6 +235,8 @@ export class Scheduler {
       const now = this.store.get(row.id);
       if (now?.state === 'running' && this.leader) this.record(now, status, serverLost);
     })();
+    this.finishing.set(row.id, work);
+    return work;
   }
 
   private record(row: SlimRow, status: ExitStatus | null, serverLost = false): void {
@@ -287,13 +289,16 @@ export class Scheduler {
 
   /** Reconciles every job recorded as running with what is really there. */
   private async reconcile(): Promise<void> {
-    for (const row of this.store.byState('running')) {
-      const verdict = await this.check(row);
-      if (verdict === 'alive') {
-        this.o.log.info(`adopted running job ${row.id} (session ${row.session}, pid ${row.pid})`);
-        this.armDeadline(row);
-      }
-    }
+    // In parallel, and awaited: the daemon answers only once every job has its true state.
+    await Promise.all(
+      this.store.byState('running').map(async (row) => {
+        const verdict = await this.check(row);
+        if (verdict === 'alive') {
+          this.o.log.info(`adopted running job ${row.id} (session ${row.session}, pid ${row.pid})`);
+          this.armDeadline(row);
+        }
+      }),
+    );
   }
 
   private async safetyCheck(): Promise<void> {
@@ -309,7 +314,7 @@ export class Scheduler {
   private async check(row: JobRow): Promise<'ended' | 'alive' | 'launching'> {
     const status = readStatus(this.o.paths.statusDir, row.id);
     if (status) {
-      this.finish(row, status);
+      await this.finish(row, status);
       return 'ended';
     }
     let pid = row.pid;
@@ -325,7 +330,7 @@ export class Scheduler {
     if (pid !== null && isAlive(pid) && (!row.session || (await hasSession(row.session)))) return 'alive';
     // The wrapper may have written its status just now.
     const late = readStatus(this.o.paths.statusDir, row.id);
-    this.finish(this.store.require(row.id), late ?? null);
+    await this.finish(this.store.require(row.id), late ?? null);
     return 'ended';
   }
 
@@ -353,7 +358,7 @@ export class Scheduler {
     )
       .then(() => {
         const after = this.store.get(id);
-        if (this.leader && after?.state === 'running') this.finish(after, readStatus(this.o.paths.statusDir, id) ?? null);
+        if (this.leader && after?.state === 'running') return this.finish(after, readStatus(this.o.paths.statusDir, id) ?? null);
       })
       .catch((err: Error) => this.o.log.error(`stopping job ${id}: ${err.message}`))
       .finally(() => this.stopping.delete(id));

@@ -103,14 +103,22 @@ async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<R
     throw new GflowError('start_failed', `${e.message}; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
   }
 
-  process.kill(oldPid, 'SIGUSR2');
+  try {
+    process.kill(oldPid, 'SIGUSR2');
+  } catch {
+    // The old daemon is already gone (it crashed meanwhile): nothing to hand over.
+  }
   try {
     await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: EXIT_WAIT_MS });
     step('hand-over', `old daemon ${oldPid} handed over and exited`);
   } catch (err) {
     if (!(err instanceof TimeoutError)) throw err;
     process.stderr.write(`gflowd: the old daemon ${oldPid} did not exit within ${EXIT_WAIT_MS / 1000} s of SIGUSR2; sending SIGKILL\n`);
-    process.kill(oldPid, 'SIGKILL');
+    try {
+      process.kill(oldPid, 'SIGKILL');
+    } catch {
+      // gone
+    }
     await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: 5000 });
     step('hand-over', `old daemon ${oldPid} killed`);
   }

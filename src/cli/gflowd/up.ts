@@ -6,7 +6,7 @@ import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { GflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
-import { capturePane, hasSession, killSession, listPanes, newSession, socketArgs } from '../../tmux/tmux.js';
+import { capturePane, hasSession, killSession, listPanes, listSessions, newSession, renameSession, socketArgs } from '../../tmux/tmux.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
 import { findDaemonInSession } from './find-daemon.js';
 import { probe } from './health.js';
@@ -16,6 +16,16 @@ const START_TIMEOUT_MS = 20_000;
 
 export function attachHint(): string {
   return `tmux ${[...socketArgs(), 'attach', '-t', SERVER_SESSION].join(' ')}`;
+}
+
+async function orphanedReload(pid: number): Promise<string | undefined> {
+  for (const name of (await listSessions()).filter((n) => n.startsWith(`${SERVER_SESSION}_new_`))) {
+    if ((await findDaemonInSession(name)) === pid && !(await hasSession(SERVER_SESSION) && (await findDaemonInSession()) !== undefined)) {
+      if (await hasSession(SERVER_SESSION)) await killSession(SERVER_SESSION);
+      return name;
+    }
+  }
+  return undefined;
 }
 
 export async function up(flags: Partial<Settings>, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
@@ -28,6 +38,13 @@ export async function up(flags: Partial<Settings>, say: (line: string) => void =
     return existing;
   }
   if (answer.kind === 'gflowd') {
+    // A reload that was cut off leaves the new daemon in its own session: adopt it.
+    const orphan = await orphanedReload(answer.health.pid);
+    if (orphan) {
+      await renameSession(orphan, SERVER_SESSION);
+      say(`gflowd is running (pid ${answer.health.pid}, port ${port}); adopted it from the interrupted reload session ${orphan}. Watch it with: ${attachHint()}`);
+      return answer.health.pid;
+    }
     throw new GflowError('port_in_use', `another gflowd (pid ${answer.health.pid}) already answers on port ${port}, outside the tmux session ${SERVER_SESSION}`, 'stop it (kill its process), or use another port with --port');
   }
   if (answer.kind === 'foreign') {
@@ -36,9 +53,11 @@ export async function up(flags: Partial<Settings>, say: (line: string) => void =
   if (existing !== undefined) {
     throw new GflowError('daemon_unhealthy', `gflowd (pid ${existing}) runs in ${SERVER_SESSION} but does not answer on port ${port}`, 'restart it with `gflowd restart`');
   }
-  if (await hasSession(SERVER_SESSION)) {
-    await killSession(SERVER_SESSION);
-    say(`Removed a stale tmux session ${SERVER_SESSION} (no daemon was running in it)`);
+  // Sessions left by a daemon that died (here, or during a reload) are removed.
+  for (const name of (await listSessions()).filter((n) => n === SERVER_SESSION || n.startsWith(`${SERVER_SESSION}_new_`))) {
+    if ((await listPanes(name)).some((p) => !p.dead && name !== SERVER_SESSION)) continue; // a reload in progress
+    await killSession(name);
+    say(`Removed a stale tmux session ${name} (no daemon was running in it)`);
   }
 
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
