@@ -254,33 +254,16 @@ export class JobStore {
 
   /** The spec of an existing job, to submit it again (retry, redo). */
   specOf(row: JobRow): NewJob {
+    const j = this.toJob(row);
     return {
-      name: row.name,
-      user: row.user,
-      command: row.command === null ? null : (JSON.parse(row.command) as string[]),
-      script: row.script,
-      cwd: row.cwd,
+      name: j.name, user: j.user, command: j.command, script: j.script, cwd: j.cwd, priority: j.priority, cpus: j.cpus,
+      timeLimitSec: j.timeLimitSec, gpus: j.gpus, gpuShared: j.gpuShared, gpuMemoryMb: j.gpuMemoryMb, dependsOn: j.dependsOn,
+      dependsMode: j.dependsMode, autoCancel: j.autoCancel, groupId: j.groupId, maxConcurrent: j.maxConcurrent, arrayTaskId: j.arrayTaskId,
+      params: j.params, maxRetries: j.maxRetries, retryOnTimeout: j.retryOnTimeout, attempt: j.attempt, retriedFrom: j.retriedFrom,
+      redoneFrom: j.redoneFrom,
       env: JSON.parse(row.env) as Record<string, string>,
-      priority: row.priority,
-      cpus: row.cpus,
-      timeLimitSec: row.time_limit_sec,
-      hold: false,
       token: row.token,
-      gpus: row.gpus,
-      gpuShared: row.gpu_shared === 1,
-      gpuMemoryMb: row.gpu_memory_mb,
-      dependsOn: dependsOf(row),
-      dependsMode: row.depends_mode,
-      autoCancel: row.auto_cancel === 1,
-      groupId: row.group_id,
-      maxConcurrent: row.max_concurrent,
-      arrayTaskId: row.array_task_id,
-      params: row.params ? (JSON.parse(row.params) as Record<string, string>) : null,
-      maxRetries: row.max_retries,
-      retryOnTimeout: row.retry_on_timeout === 1,
-      attempt: row.attempt,
-      retriedFrom: row.retried_from,
-      redoneFrom: row.redone_from,
+      hold: false,
       beginAt: null,
     };
   }

@@ -34,6 +34,16 @@ describe('crash loop', () => {
       }
     });
 
+  const killAll = (): void => {
+    for (const pid of daemons()) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  };
+
   it(`keeps its promises through ${ROUNDS} rounds of kill -9`, async () => {
     const acknowledged: number[] = [];
     // Each job records that it started, and exits with its id modulo 3.
@@ -51,15 +61,14 @@ describe('crash loop', () => {
       let reload: ReturnType<typeof spawn> | undefined;
       if (round % 4 === 3) reload = sb.track(spawn(process.execPath, [BIN.gflowd, 'reload'], { env: sb.env, stdio: 'ignore' }));
       await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
-      for (const pid of daemons()) process.kill(pid, 'SIGKILL');
-      await pWaitFor(() => daemons().every((pid) => !isAlive(pid)), { timeout: 5000 });
+      // A reload in progress may start a new daemon meanwhile: kill until none is left.
+      await pWaitFor(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
       stop = true;
       await Promise.all(clients);
       if (reload) {
         // The interrupted reload goes on by itself; whatever it started dies too.
         if (reload.exitCode === null) await new Promise((r) => reload!.once('exit', r));
-        for (const pid of daemons()) process.kill(pid, 'SIGKILL');
-        await pWaitFor(() => daemons().every((pid) => !isAlive(pid)), { timeout: 5000 });
+        await pWaitFor(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
       }
 
       await sb.up('--cpus', '2');
