@@ -17,6 +17,11 @@ function run(load: () => Promise<(...args: never[]) => Promise<void> | void>) {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // `gflow queue | head` closes the pipe early: that is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = new Command('gflow')
     .description('Queue and run jobs on this machine, one tmux session per job.')
     .version(packageVersion(), '-V, --version')
