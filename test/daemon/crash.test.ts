@@ -60,7 +60,10 @@ describe('crash loop', () => {
       const clients = [client(), client(), client()];
       let reload: ReturnType<typeof spawn> | undefined;
       if (round % 4 === 3) reload = sb.track(spawn(process.execPath, [BIN.gflowd, 'reload'], { env: sb.env, stdio: 'ignore' }));
-      await new Promise((r) => setTimeout(r, 50 + Math.random() * 400));
+      // At least one acknowledged submission per round, then a kill at a random moment.
+      const seen = acknowledged.length;
+      await pWaitFor(() => acknowledged.length > seen, { timeout: 30_000 });
+      await new Promise((r) => setTimeout(r, Math.random() * 400));
       // A reload in progress may start a new daemon meanwhile: kill until none is left.
       await pWaitFor(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
       stop = true;
