@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/system-deps.sh
+. scripts/npm-env.sh
 npm ci --no-audit --no-fund
 npm link --no-audit --no-fund
 gflowd up
