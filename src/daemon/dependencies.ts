@@ -2,22 +2,22 @@
 // never be met are cancelled (with their own dependents, transitively) unless they opted out
 // with --no-auto-cancel; the others learn why they wait.
 import { evaluateDeps } from '../core/deps.js';
-import { dependsOf, type JobStore, type SlimRow } from '../store/jobs.js';
+import { dependsOf, type JobStore, type PlanRow } from '../store/jobs.js';
 import type { Logger } from './logger.js';
 
 export interface DependencyResult {
   /** queued jobs whose dependencies are met */
-  ready: SlimRow[];
+  ready: PlanRow[];
   /** why the others wait */
   waiting: Map<number, string>;
 }
 
-export function applyDependencies(store: JobStore, queued: SlimRow[], log: Logger, now: number): DependencyResult {
+export function applyDependencies(store: JobStore, queued: PlanRow[], log: Logger, now: number): DependencyResult {
   let pending = queued;
   for (;;) {
     const ids = [...new Set(pending.flatMap(dependsOf))];
     const states = store.statesOf(ids);
-    const ready: SlimRow[] = [];
+    const ready: PlanRow[] = [];
     const waiting = new Map<number, string>();
     let cancelled = false;
     for (const row of pending) {

@@ -21,7 +21,7 @@ import { jobSessionName } from '../executor/session-name.js';
 import { readStatus, type ExitStatus } from '../executor/status-file.js';
 import { terminateJob } from '../executor/terminate.js';
 import type { JobState } from '../protocol/job.js';
-import type { JobRow, JobStore, SlimRow } from '../store/jobs.js';
+import type { JobRow, JobStore, PlanRow, SlimRow } from '../store/jobs.js';
 import { Lease } from '../store/lease.js';
 import path from 'node:path';
 import { hasSession, listPanes, tmuxServerRunning } from '../tmux/tmux.js';
@@ -136,7 +136,7 @@ export class Scheduler {
     if (this.closed || !this.leader) return;
     // Stop requests may come through the other daemon during a reload.
     for (const row of this.store.byState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
-    const queued = this.store.slimByState('queued');
+    const queued = this.store.planningView();
     if (queued.length === 0) return;
     const now = Date.now();
     const deps = applyDependencies(this.store, queued, this.o.log, now);
@@ -174,7 +174,7 @@ export class Scheduler {
   }
 
   // Wakes the scheduler when the earliest --begin time comes.
-  private armBeginTimer(rows: SlimRow[], now: number): void {
+  private armBeginTimer(rows: PlanRow[], now: number): void {
     const next = Math.min(...rows.map((r) => r.begin_at ?? Infinity).filter((t) => t > now));
     if (this.beginTimer) clearTimeout(this.beginTimer);
     this.beginTimer = Number.isFinite(next) ? setTimeout(() => this.requestPass(), Math.min(next - now, 2 ** 31 - 1)) : null;

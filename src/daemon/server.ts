@@ -79,6 +79,11 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   if (method !== 'POST') throw methodNotAllowed(method, url.pathname);
 
   const body = await readJson(req);
+  // What the API acknowledges is on disk before the answer goes out.
+  return ctx.store.durable(() => act(ctx, idem, req, url, method, body));
+}
+
+async function act(ctx: Ctx, idem: IdempotencyStore, req: http.IncomingMessage, url: URL, method: string, body: unknown): Promise<Answer> {
   const key = req.headers[IDEMPOTENCY_HEADER];
   const run = (): Answer | Promise<Answer> => {
     if (url.pathname === ROUTES.jobs) return submit(ctx, body);

@@ -23,8 +23,9 @@ export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
       throw new GflowError('start_failed', `${file} is not a gflow database`, 'move it aside to start with an empty queue; gflow leaves it untouched');
     }
     db.pragma('journal_mode = WAL');
-    // FULL: a commit is on disk before the API acknowledges it.
-    db.pragma('synchronous = FULL');
+    // NORMAL: in WAL mode every commit survives a crash of the daemon (kill -9); what users
+    // are told was done (API writes) is also synced to disk first: see JobStore.durable.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
   } catch (err) {
     db?.close();

@@ -110,6 +110,10 @@ const SLIM_COLUMNS = [
   'params', 'max_retries', 'retry_on_timeout', 'attempt', 'retried_from', 'redone_from', 'begin_at',
 ].join(', ');
 
+const PLAN_COLUMNS = ['id', 'priority', 'cpus', 'gpus', 'gpu_shared', 'gpu_memory_mb', 'group_id', 'max_concurrent', 'begin_at', 'depends_on', 'depends_mode', 'auto_cancel', 'reason'] as const;
+/** What a scheduling pass needs of a queued job. */
+export type PlanRow = Pick<JobRow, (typeof PLAN_COLUMNS)[number]>;
+
 export function dependsOf(row: Pick<JobRow, 'depends_on'>): number[] {
   return row.depends_on ? (JSON.parse(row.depends_on) as number[]) : [];
 }
@@ -159,16 +163,17 @@ export class JobStore {
   }
 
   /**
-   * Runs bookkeeping writes (pids, wait reasons) without waiting for the disk. In WAL mode
-   * they still survive a crash of the daemon, and the next durable commit (a submission, a
-   * state change) syncs them too: the WAL is written in order.
+   * Runs `fn` with every commit synced to disk before it returns: for what the API
+   * acknowledges (a submission, a cancel). The scheduler's own bookkeeping (starts, ends,
+   * pids) commits without waiting for the disk; the WAL is written in order, so the next
+   * synced commit makes it durable too, and a crash of the daemon never loses it.
    */
-  private relaxed<T>(fn: () => T): T {
-    this.db.pragma('synchronous = NORMAL');
+  async durable<T>(fn: () => T | Promise<T>): Promise<T> {
+    this.db.pragma('synchronous = FULL');
     try {
-      return fn();
+      return await fn();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.db.pragma('synchronous = NORMAL');
     }
   }
 
@@ -371,7 +376,12 @@ export class JobStore {
     return this.stmt('SELECT * FROM jobs WHERE state = ? ORDER BY id').all(state) as JobRow[];
   }
 
-  /** Jobs in a state without their environment and command: what a scheduling pass reads. */
+  /** Queued jobs, with just what planning needs: a pass reads all of them. */
+  planningView(): PlanRow[] {
+    return this.stmt(`SELECT ${PLAN_COLUMNS.join(', ')} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as PlanRow[];
+  }
+
+  /** Jobs in a state without their environment and command. */
   slimByState(state: JobState): SlimRow[] {
     return this.stmt(`SELECT ${SLIM_COLUMNS} FROM jobs WHERE state = ? ORDER BY id`).all(state) as SlimRow[];
   }
@@ -401,7 +411,7 @@ export class JobStore {
   }
 
   setPid(id: number, pid: number): void {
-    this.relaxed(() => this.stmt('UPDATE jobs SET pid = ? WHERE id = ?').run(pid, id));
+    this.stmt('UPDATE jobs SET pid = ? WHERE id = ?').run(pid, id);
   }
 
   /** Records that a running job is being stopped, so a restarted daemon finishes the job. */
@@ -418,11 +428,9 @@ export class JobStore {
   /** Stores why queued jobs wait, only where it changed (keeps the pass cheap). */
   setWaitReasons(reasons: Map<number, string | null>): void {
     const stmt = this.stmt("UPDATE jobs SET reason = ? WHERE id = ? AND state = 'queued' AND reason IS NOT ?");
-    this.relaxed(() =>
-      this.db.transaction(() => {
-        for (const [id, reason] of reasons) stmt.run(reason, id, reason);
-      })(),
-    );
+    this.db.transaction(() => {
+      for (const [id, reason] of reasons) stmt.run(reason, id, reason);
+    })();
   }
 
   markSessionClosed(id: number): void {
