@@ -12,6 +12,7 @@
 // so a change made through either daemon (a submission, a cancel, a released lease) wakes
 // the leader — or the waiting daemon — at once.
 import fs from 'node:fs';
+import path from 'node:path';
 import { planStarts } from '../core/plan.js';
 import { jobLogPath, type Paths } from '../config/paths.js';
 import { launchJob } from '../executor/launch.js';
@@ -23,7 +24,6 @@ import { terminateJob } from '../executor/terminate.js';
 import type { JobState } from '../protocol/job.js';
 import type { JobRow, JobStore, PlanRow, SlimRow } from '../store/jobs.js';
 import { Lease } from '../store/lease.js';
-import path from 'node:path';
 import { hasSession, listPanes, tmuxServerRunning } from '../tmux/tmux.js';
 import { applyDependencies } from './dependencies.js';
 import type { Gpus } from './gpus.js';
@@ -135,7 +135,7 @@ export class Scheduler {
   private async pass(): Promise<void> {
     if (this.closed || !this.leader) return;
     // Stop requests may come through the other daemon during a reload.
-    for (const row of this.store.byState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
+    for (const row of this.store.slimByState('running')) if (row.stop_request && !this.stopping.has(row.id)) void this.terminate(row);
     const queued = this.store.planningView();
     if (queued.length === 0) return;
     const now = Date.now();
@@ -167,15 +167,14 @@ export class Scheduler {
     }
     if (changed.size) this.store.setWaitReasons(changed);
     this.armBeginTimer(deps.ready, now);
-    const byId = new Map(queued.map((r) => [r.id, r]));
     // Each start is recorded synchronously; the tmux sessions are created in the background,
     // so the next pass (a job's end, a submission) need not wait for them.
-    for (const s of plan.start) void this.startJob(byId.get(s.id)!.id, s.gpuIds);
+    for (const s of plan.start) void this.startJob(s.id, s.gpuIds);
   }
 
   // Wakes the scheduler when the earliest --begin time comes.
   private armBeginTimer(rows: PlanRow[], now: number): void {
-    const next = Math.min(...rows.map((r) => r.begin_at ?? Infinity).filter((t) => t > now));
+    const next = rows.reduce((min, r) => (r.begin_at !== null && r.begin_at > now && r.begin_at < min ? r.begin_at : min), Infinity);
     if (this.beginTimer) clearTimeout(this.beginTimer);
     this.beginTimer = Number.isFinite(next) ? setTimeout(() => this.requestPass(), Math.min(next - now, 2 ** 31 - 1)) : null;
   }
@@ -343,7 +342,7 @@ export class Scheduler {
   }
 
   // SIGTERM, then SIGKILL after the grace period; the exit status then ends the job.
-  private terminate(row: JobRow): Promise<void> {
+  private terminate(row: SlimRow): Promise<void> {
     const id = row.id;
     this.o.log.event(`job ${id}: ${row.stop_request === 'timeout' ? 'time limit reached' : 'cancelling'}, sending SIGTERM`);
     const work = terminateJob(
