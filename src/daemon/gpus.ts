@@ -20,6 +20,7 @@ export class Gpus {
   private timer: NodeJS.Timeout | null = null;
   private lastSignature = '';
   private refreshing: Promise<void> | null = null;
+  private stopped = false;
 
   constructor(
     private readonly store: JobStore,
@@ -33,11 +34,18 @@ export class Gpus {
 
   async start(refreshMs = 10_000): Promise<void> {
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    const tick = (): void => {
+      if (this.stopped) return;
+      // Without nvidia-smi there is nothing to watch closely: look again once a minute.
+      this.timer = setTimeout(() => void this.refresh().then(tick), this.inventory.error?.includes('ENOENT') ? 60_000 : refreshMs);
+    };
+    tick();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.stopped = true;
   }
 
   get error(): string | null {
