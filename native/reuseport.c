@@ -4,6 +4,8 @@
 #include <node_api.h>
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <netinet/tcp.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,10 +80,57 @@ static napi_value bind_reuse_port(napi_env env, napi_callback_info info) {
   return result;
 }
 
-static napi_value init(napi_env env, napi_value exports) {
+static int fd_arg(napi_env env, napi_callback_info info, int32_t *fd, int32_t *extra) {
+  size_t argc = 2;
+  napi_value argv[2];
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || napi_get_value_int32(env, argv[0], fd) != napi_ok) return -1;
+  if (extra && (argc < 2 || napi_get_value_int32(env, argv[1], extra) != napi_ok)) return -1;
+  return 0;
+}
+
+// steerNewConnections(fd, index): from now on the kernel gives every new connection of the
+// port's SO_REUSEPORT group to the socket at `index` (in the order the sockets joined). A
+// daemon handing over steers new connections to its successor, so that its own accept queue
+// can drain before it closes (closing a listener resets what is queued on it).
+static napi_value steer_new_connections(napi_env env, napi_callback_info info) {
+  int32_t fd, index;
+  if (fd_arg(env, info, &fd, &index) < 0) {
+    napi_throw_type_error(env, NULL, "steerNewConnections(fd, index)");
+    return NULL;
+  }
+  struct sock_filter code[] = {{BPF_RET | BPF_K, 0, 0, (uint32_t)index}};
+  struct sock_fprog prog = {1, code};
+  if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof prog) < 0) return fail(env, "setsockopt(SO_ATTACH_REUSEPORT_CBPF)", errno);
+  return NULL;
+}
+
+// acceptQueueLength(fd): connections waiting in a listening socket's accept queue.
+static napi_value accept_queue_length(napi_env env, napi_callback_info info) {
+  int32_t fd;
+  if (fd_arg(env, info, &fd, NULL) < 0) {
+    napi_throw_type_error(env, NULL, "acceptQueueLength(fd)");
+    return NULL;
+  }
+  struct tcp_info ti;
+  socklen_t len = sizeof ti;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return fail(env, "getsockopt(TCP_INFO)", errno);
+  napi_value result;
+  // For a listening socket the kernel reports its accept-queue length in tcpi_unacked.
+  napi_create_uint32(env, ti.tcpi_unacked, &result);
+  return result;
+}
+
+static void export_fn(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
-  napi_create_function(env, "bindReusePort", NAPI_AUTO_LENGTH, bind_reuse_port, NULL, &fn);
-  napi_set_named_property(env, exports, "bindReusePort", fn);
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  export_fn(env, exports, "bindReusePort", bind_reuse_port);
+  export_fn(env, exports, "steerNewConnections", steer_new_connections);
+  export_fn(env, exports, "acceptQueueLength", accept_queue_length);
   return exports;
 }
 

@@ -8,6 +8,8 @@ import { GflowError } from '../protocol/errors.js';
 
 interface ReusePortAddon {
   bindReusePort(host: string, port: number, backlog: number): number;
+  steerNewConnections(fd: number, index: number): void;
+  acceptQueueLength(fd: number): number;
 }
 
 const BACKLOG = 511;
@@ -23,13 +25,18 @@ function loadAddon(): ReusePortAddon {
   return require('../../../build/Release/reuseport.node') as ReusePortAddon;
 }
 
-export async function listenReusePort(server: net.Server, host: string, port: number): Promise<void> {
+/** The bound listener; `handOver` is what a daemon does before it closes it during a reload. */
+export interface Listener {
+  handOver(): Promise<void>;
+}
+
+export async function listenReusePort(server: net.Server, host: string, port: number): Promise<Listener> {
   // Node's own option where it has one (>= 22.12), else a handle `{ fd }` from the addon.
   let options: net.ListenOptions | { fd: number };
+  let fd: number | undefined;
   if (nodeHasReusePort()) {
     options = { host, port, backlog: BACKLOG, reusePort: true } as net.ListenOptions;
   } else {
-    let fd: number;
     try {
       fd = loadAddon().bindReusePort(host, port, BACKLOG);
     } catch (err) {
@@ -41,6 +48,21 @@ export async function listenReusePort(server: net.Server, host: string, port: nu
     server.once('error', (err) => reject(bindError(err, host, port)));
     server.listen(options, () => resolve());
   });
+  return { handOver: () => (fd === undefined ? Promise.resolve() : drainTo(fd)) };
+}
+
+// New connections go to the successor (the second socket of the port's group); the ones
+// already queued here are accepted before the listener closes, so none is reset. Without a
+// successor the kernel keeps spreading connections here, hence the cap on the wait.
+async function drainTo(fd: number): Promise<void> {
+  const addon = loadAddon();
+  try {
+    addon.steerNewConnections(fd, 1);
+  } catch {
+    return; // an older kernel: closing resets what is queued, and clients retry
+  }
+  const deadline = Date.now() + 500;
+  while (addon.acceptQueueLength(fd) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
 }
 
 function bindError(err: unknown, host: string, port: number): GflowError {

@@ -14,7 +14,7 @@ import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
 import { JobStore } from '../store/jobs.js';
 import { packageVersion } from '../version.js';
-import { listenReusePort } from './listen.js';
+import { listenReusePort, type Listener } from './listen.js';
 import { Gpus } from './gpus.js';
 import { Logger } from './logger.js';
 import { Scheduler } from './scheduler.js';
@@ -81,8 +81,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
   });
+  let listener: Listener;
   try {
-    await listenReusePort(server, DEFAULT_HOST, settings.port);
+    listener = await listenReusePort(server, DEFAULT_HOST, settings.port);
   } catch (err) {
     return fail(err);
   }
@@ -111,6 +112,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     }, 10_000).unref();
     // Scheduling stops first, so that the lease is free while this daemon still answers.
     await scheduler.close();
+    if (signal === 'SIGUSR2') await listener.handOver();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isAlive } from '../../../src/executor/proc.js';
@@ -98,6 +99,32 @@ describe('gflowd reload', () => {
     assert.deepEqual(sessions, ['gflow_server']);
     const daemons = sb.processes().filter((pid) => fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'gflowd');
     assert.deepEqual(daemons, [await sb.daemonPid()]);
+  });
+
+  it('loses no raw HTTP request, even without retries, while it reloads', async () => {
+    const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();
+    let running = true;
+    const failures: string[] = [];
+    let ok = 0;
+    const loop = async (): Promise<void> => {
+      while (running) {
+        const r = await new Promise<string | null>((resolve) => {
+          const req = http.get({ host: '127.0.0.1', port: sb.port, path: '/v1/jobs?limit=1', agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode === 200 ? null : `status ${res.statusCode}`));
+          });
+          req.on('error', (err) => resolve(err.message));
+        });
+        if (r) failures.push(r);
+        else ok++;
+      }
+    };
+    const loops = [loop(), loop(), loop(), loop()];
+    for (let i = 0; i < 3; i++) assert.equal((await sb.gflowd('reload')).code, 0);
+    running = false;
+    await Promise.all(loops);
+    assert.deepEqual(failures, []);
+    assert.ok(ok > 0);
   });
 
   it('rolls back when the new daemon cannot start, leaving the old one serving', async () => {
