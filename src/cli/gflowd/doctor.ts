@@ -33,7 +33,7 @@ export async function doctor(flags: Partial<Settings> & { json?: boolean }): Pro
     detail:
       migrate === '1'
         ? 'enabled: during a reload, connections queued on the old daemon move to the new one'
-        : `${migrate ?? 'unavailable'}: during a reload, connections queued on the old daemon are reset and the CLI retries them; enable with \`sudo sysctl -w net.ipv4.tcp_migrate_req=1\``,
+        : `${migrate ?? 'unavailable'}: a reload steers new connections to the new daemon and drains the old one's queue first, and the CLI retries what is reset; for a second safety net: \`sudo sysctl -w net.ipv4.tcp_migrate_req=1\``,
   });
   try {
     const mode = fs.statSync(paths.tokenFile).mode & 0o777;
