@@ -1,5 +1,6 @@
 // `gflow log <id|@>`: the job's output, readable by default, raw with --raw, followed with -f.
 import fs from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
@@ -49,9 +50,11 @@ function readFrom(file: string, offset: number): Buffer {
 // progress bars render once per line) until the job has ended.
 async function follow(client: Client, job: Job, initial: Buffer, flags: LogFlags, render: (s: string) => string): Promise<void> {
   let offset = initial.length;
+  // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
+  const decoder = new StringDecoder('utf8');
   let pending = '';
   const emit = (chunk: Buffer, final: boolean): void => {
-    pending += chunk.toString('utf8');
+    pending += final ? decoder.end(chunk) : decoder.write(chunk);
     const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
     if (cut > 0) {
       process.stdout.write(render(pending.slice(0, cut)));
@@ -59,7 +62,7 @@ async function follow(client: Client, job: Job, initial: Buffer, flags: LogFlags
     }
   };
   if (flags.last !== undefined) {
-    const complete = initial.toString('utf8');
+    const complete = decoder.write(initial);
     const lastNl = complete.lastIndexOf('\n') + 1;
     process.stdout.write(selectLines(render(complete.slice(0, lastNl)), undefined, flags.last));
     pending = complete.slice(lastNl);
@@ -67,32 +70,32 @@ async function follow(client: Client, job: Job, initial: Buffer, flags: LogFlags
     emit(initial, false);
   }
   let wake: (() => void) | undefined;
-  const poke = (): void => wake?.();
   let watcher: fs.FSWatcher | undefined;
   const watchFile = (): void => {
     if (watcher) return;
     try {
-      watcher = fs.watch(job.logPath, poke);
+      watcher = fs.watch(job.logPath, () => wake?.());
     } catch {
       // the log does not exist until the job starts
     }
   };
-  watchFile();
+  let checkedAt = 0;
   try {
     for (;;) {
-      // The log grows by events; the job's state is checked about once a second.
+      watchFile();
+      // New output arrives by events; the job's state is asked for about once a second.
       await new Promise<void>((resolve) => {
         wake = resolve;
-        setTimeout(resolve, 1000).unref();
+        setTimeout(resolve, 1000);
       });
-      watchFile();
       const more = readFrom(job.logPath, offset);
       offset += more.length;
       if (more.length) emit(more, false);
+      if (Date.now() - checkedAt < 1000) continue;
+      checkedAt = Date.now();
       const { job: now } = await client.request<JobResponse>('GET', ROUTES.job(job.id));
       if (!ACTIVE_STATES.includes(now.state)) {
-        const rest = readFrom(job.logPath, offset);
-        emit(rest, true);
+        emit(readFrom(job.logPath, offset), true);
         return;
       }
     }
