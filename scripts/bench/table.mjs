@@ -1,0 +1,46 @@
+// bench/results.md: one row per figure, with its target and whether it is met.
+export function toMarkdown(r) {
+  const lines = ['# gflow benchmarks', '', `${r.machine.cpus} CPUs · node ${r.machine.node} · ${r.machine.date}`, ''];
+  lines.push('| figure | min | median | max | target | met | load 1/5/15 |', '|---|---|---|---|---|---|---|');
+  const la = (p) => (p?.loadavg ?? []).join(' / ');
+  const row = (name, s, target, met, part) => lines.push(`| ${name} | ${s?.min ?? ''} | ${s?.median ?? s ?? ''} | ${s?.max ?? ''} | ${target} | ${met === undefined ? '' : met ? 'yes' : '**no**'} | ${la(part)} |`);
+  if (r.cli) {
+    const base = r.cli['node -e 0'];
+    row('`node -e 0` (ms)', base, '—', undefined, r.cli);
+    const targets = { 'gflow --version': 1.15, 'gflow submit -- true': 1.3, 'gflow queue': undefined };
+    for (const [name, t] of Object.entries(targets)) {
+      const s = r.cli[name];
+      row(`\`${name}\` (ms; ×${s.ratio} node)`, s, t ? `≤ ${t} × node` : '—', t ? s.ratio <= t : undefined, r.cli);
+    }
+  }
+  if (r.latency) {
+    const nodeMs = r.cli?.['node -e 0']?.median;
+    row('submit → job start (ms)', r.latency.submitToStartMs, nodeMs ? `≤ ${Math.round(nodeMs + 50)} (node + 50)` : 'node + 50', nodeMs ? r.latency.submitToStartMs.median <= nodeMs + 50 : undefined, r.latency);
+    row('… of which the daemon: request → job start (ms)', r.latency.daemonPartMs, '—', undefined, r.latency);
+  }
+  for (const key of ['drain2', 'drain100']) {
+    const d = r[key];
+    if (d) row(`drain ${d.jobs} \`true\` jobs, ${d.slots} slots (jobs/s, n=${d.jobsPerSec.n}; ${d.failed} failed)`, d.jobsPerSec, d.slots === 2 ? '≥ 100' : 'tmux-bound', d.slots === 2 ? d.jobsPerSec.median >= 100 : undefined, d);
+  }
+  if (r.submit) {
+    row('submit a 1,000-task array (ms)', r.submit.array1000Ms, '≤ 500', r.submit.array1000Ms.median <= 500, r.submit);
+    row('submit a 1,000-point sweep (ms)', r.submit.sweep1000Ms, '≤ 500', r.submit.sweep1000Ms.median <= 500, r.submit);
+  }
+  if (r.scale) {
+    const s = r.scale;
+    row(`\`gflow queue\`, empty database (ms)`, s.queueEmptyMs, '—', undefined, s);
+    row(`\`gflow queue\`, ${s.endedJobs} ended jobs (ms; ×${s.queueRatio})`, s.queueFullMs, '≤ 1.5 × empty', s.queueRatio <= 1.5, s);
+    row(`\`gflow queue -a -n 50\`, ${s.endedJobs} ended jobs (ms; ×${s.queueAllRatio})`, s.queueAllN50FullMs, '—', undefined, s);
+    row('daemon RSS idle (MB)', s.rssIdleMb, '≤ 80', s.rssIdleMb <= 80, s);
+    row(`daemon RSS with ${s.endedJobs} jobs (MB)`, s.rssAfterMb, '≤ 150', s.rssAfterMb <= 150, s);
+    row('idle daemon CPU (%, over 10 s)', s.idleCpuPct, '< 1', s.idleCpuPct < 1, s);
+    row('scheduling pass, 10,000 queued jobs (ms)', s.pass10kMs, '≤ 20', s.pass10kMs.median <= 20, s);
+  }
+  if (r.reload) {
+    row(`reload wall time (ms, n=${r.reload.reloadWallMs.n})`, r.reload.reloadWallMs, '< 1500 median', r.reload.reloadWallMs.median < 1500, r.reload);
+    row('time with no daemon scheduling during a reload (ms)', r.reload.noSchedulerMs, '—', undefined, r.reload);
+    row('raw HTTP requests failed during reloads (no retries)', `${r.reload.rawRequests.failed} of ${r.reload.rawRequests.ok + r.reload.rawRequests.failed}`, '—', undefined, r.reload);
+    row('CLI commands failed during reloads', `${r.reload.cliCommands.failed} of ${r.reload.cliCommands.ok + r.reload.cliCommands.failed}`, '0', r.reload.cliCommands.failed === 0, r.reload);
+  }
+  return `${lines.join('\n')}\n`;
+}
