@@ -1,5 +1,6 @@
 // The one place where the CLI reports an error: one line (plus a hint), then the exit code.
 // Exit codes: 0 ok, 1 failure, 2 usage error.
+import path from 'node:path';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 
 export function exitCodeOf(err: GflowError): number {
@@ -9,7 +10,8 @@ export function exitCodeOf(err: GflowError): number {
 export function reportAndExit(err: unknown): never {
   const e = toGflowError(err);
   const hint = e.hint ? `\n  hint: ${e.hint}` : '';
-  process.stderr.write(`gflow: ${e.message}${hint}\n`);
+  const program = path.basename(process.argv[1] ?? 'gflow');
+  process.stderr.write(`${program}: ${e.message}${hint}\n`);
   if (process.env.GFLOW_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
   process.exit(exitCodeOf(e));
 }
