@@ -27,13 +27,16 @@ spec=$1
 status=$2
 # noclobber: the temporary file is created with O_EXCL, so a planted symlink is not followed.
 set -o noclobber
-record() {
-  printf '%s\\n' "$1" > "$status.tmp.$$" && mv -f -- "$status.tmp.$$" "$status"
+# The end mark tells the daemon the log is complete (see below); mv by its path, because the
+# job's environment decides PATH.
+finish_job() {
+  printf '${END_MARK_SH}'
+  printf '%s\\n' "$1" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"
+  exit "$1"
 }
 if ! . "$spec"; then
-  echo "gflow: cannot load job spec $spec" >&2
-  record 127
-  exit 127
+  echo "gflow: cannot start the job: see the error above ($spec)" >&2
+  finish_job 127
 fi
 # Run the job in the background of this shell so that signals can be forwarded, with the
 # terminal as its stdin and SIGINT/SIGQUIT restored (bash ignores them in background jobs).
@@ -56,12 +59,9 @@ while :; do
   kill -0 "$child" 2>/dev/null || break
 done
 wait "$child" 2>/dev/null
-st=$?
-# Mark the end of the output: the daemon records the end once the log holds this mark, so
-# whoever reads an ended job's log finds all of it.
-printf '${END_MARK_SH}'
-record "$st"
-exit "$st"
+# The daemon records the end once the log holds the end mark, so whoever reads an ended
+# job's log finds all of it.
+finish_job "$?"
 `;
 
 export const WRAPPER_VERSION = crypto.createHash('sha256').update(SCRIPT).digest('hex').slice(0, 12);
