@@ -36,7 +36,7 @@ export function parseGpuCsv(text: string): GpuDevice[] {
     .map((line) => {
       const f = line.split(',').map((x) => x.trim());
       if (f.length < 6 || !/^\d+$/.test(f[0]!)) throw new Error(`unexpected nvidia-smi line: ${line}`);
-      return { index: Number(f[0]), uuid: f[1]!, name: f.slice(2, f.length - 3).join(','), memoryTotalMb: num(f.at(-3)), memoryUsedMb: num(f.at(-2)), utilization: num(f.at(-1)) };
+      return { index: Number(f[0]), uuid: f[1]!, name: f.slice(2, f.length - 3).join(', '), memoryTotalMb: num(f.at(-3)), memoryUsedMb: num(f.at(-2)), utilization: num(f.at(-1)) };
     });
 }
 

@@ -1,6 +1,6 @@
 // The HTTP API: every route the daemon serves, in one table, shared by CLI and daemon.
 // All routes but /health need `Authorization: Bearer <token>`.
-import type { DependsMode, Job, SubmitRequest } from './job.js';
+import type { DependsMode, Job } from './job.js';
 
 export const API_PREFIX = '/v1';
 
@@ -24,8 +24,6 @@ export type JobAction = (typeof JOB_ACTIONS)[number];
 // Requests that change state carry this header; a retried request with the same key
 // gets the first answer again instead of acting twice.
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-export type SubmitBody = SubmitRequest;
 
 /** What a daemon runs with; a reload starts the replacement with the same `flags`. */
 export interface DaemonInfo {

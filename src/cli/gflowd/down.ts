@@ -7,18 +7,21 @@ import type { Settings } from '../../config/schema.js';
 import { isAlive } from '../../executor/proc.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { hasSession, killSession, listPanes } from '../../tmux/tmux.js';
-import { findDaemonInSession, isGflowd } from './find-daemon.js';
+import { findDaemonByName, findDaemonInSession, isGflowd } from './find-daemon.js';
 import { probe } from './health.js';
 
 const STOP_GRACE_MS = 10_000;
 
 export async function down(flags: Partial<Settings>, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
-  const { port } = resolveSettings(resolvePaths(), flags);
+  const paths = resolvePaths();
+  const { port } = resolveSettings(paths, flags);
   let pid = await findDaemonInSession();
   if (pid === undefined) {
-    // A daemon started by hand (`gflowd run`) has no session; its /health names it.
+    // A daemon started by hand (`gflowd run`) has no session; its /health names it, or,
+    // if it stopped answering, its process name and state directory do.
     const answer = await probe(port);
     if (answer.kind === 'gflowd' && isGflowd(answer.health.pid)) pid = answer.health.pid;
+    else pid = await findDaemonByName(paths.stateDir);
   }
   if (pid === undefined) {
     if (await hasSession(SERVER_SESSION)) {

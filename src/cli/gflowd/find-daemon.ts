@@ -1,6 +1,8 @@
 // Finding the daemon's PID (shared by up, down, status and reload):
 // the pane of its tmux session, or one of that pane's descendants, whose process is gflowd.
 // find-process (slow to load) is only the fallback for a daemon running outside tmux.
+import fs from 'node:fs';
+import { resolvePaths } from '../../config/paths.js';
 import { descendantsOf, isAlive, readCmdline, readStat } from '../../executor/proc.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { listPanes } from '../../tmux/tmux.js';
@@ -25,10 +27,31 @@ export async function findDaemonInSession(session: string = SERVER_SESSION): Pro
   return undefined;
 }
 
-/** Any daemon of this user, found by name: the fallback when there is no session. */
-export async function findDaemonByName(): Promise<number[]> {
+/**
+ * The daemon of this state directory found by name, when neither its session nor its port
+ * tells (a daemon started by hand that stopped answering). Other daemons of the same user
+ * (another state directory, another port) are left alone.
+ */
+export async function findDaemonByName(stateDir: string): Promise<number | undefined> {
   const { default: find } = await import('find-process');
   const uid = process.getuid?.();
   const found = await find('name', 'gflowd', true);
-  return found.filter((p) => (uid === undefined || p.uid === undefined || p.uid === uid) && p.pid !== process.pid && isGflowd(p.pid)).map((p) => p.pid);
+  return found
+    .filter((p) => (uid === undefined || p.uid === undefined || p.uid === uid) && p.pid !== process.pid && isGflowd(p.pid))
+    .map((p) => p.pid)
+    .find((pid) => stateDirOf(pid) === stateDir);
+}
+
+function stateDirOf(pid: number): string | undefined {
+  try {
+    const env = Object.fromEntries(
+      fs
+        .readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+    ) as NodeJS.ProcessEnv;
+    return resolvePaths(env).stateDir;
+  } catch {
+    return undefined;
+  }
 }

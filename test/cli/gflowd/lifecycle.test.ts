@@ -107,6 +107,25 @@ describe('gflowd lifecycle', () => {
     fs.rmSync(db);
   });
 
+  it('down finds a daemon outside tmux that stopped answering, by name and state directory', async () => {
+    const other = await Sandbox.create();
+    const bystander = await Sandbox.create();
+    try {
+      const hung = other.spawnDaemon();
+      const alive = bystander.spawnDaemon();
+      await pWaitFor(async () => (await other.gflow('queue')).code === 0 && (await bystander.gflow('queue')).code === 0, { timeout: 15_000 });
+      process.kill(hung.pid!, 'SIGSTOP'); // it no longer answers
+      const r = await other.gflowd('down');
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`SIGKILL[\\s\\S]*stopped \\(pid ${hung.pid}\\)`));
+      assert.equal(isAlive(hung.pid!), false);
+      assert.ok(isAlive(alive.pid!), 'the daemon of another state directory is left alone');
+    } finally {
+      await other.cleanup();
+      await bystander.cleanup();
+    }
+  });
+
   it('the listening socket is not inherited by tmux or jobs: the port is free once the daemon exits', async () => {
     // A fresh tmux server, started by the daemon itself when it launches the first job.
     const other = await Sandbox.create();
