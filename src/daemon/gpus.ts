@@ -107,12 +107,7 @@ export class Gpus {
         .filter((p) => p.uuid === d.uuid && ownerToken(p.pid, tokens) === undefined)
         .map((p) => ({ pid: p.pid, usedMb: p.usedMb, ignored: ignored.some(([i, pid]) => i === d.index && pid === p.pid) }));
       return {
-        index: d.index,
-        uuid: d.uuid,
-        name: d.name,
-        memoryTotalMb: d.memoryTotalMb,
-        memoryUsedMb: d.memoryUsedMb,
-        utilization: d.utilization,
+        ...d,
         allowed: allowed === null || allowed.includes(d.index),
         jobs,
         foreign,

@@ -1,15 +1,10 @@
 // The GPU inventory, read from nvidia-smi's CSV output. No nvidia-smi, or one that fails,
 // means no GPUs: the caller schedules by CPU only and says so in its log.
 import { execFile } from 'node:child_process';
+import type { GpuDevice } from '../protocol/api.js';
 
-export interface GpuDevice {
-  index: number;
-  uuid: string;
-  name: string;
-  memoryTotalMb: number;
-  memoryUsedMb: number;
-  utilization: number;
-}
+export type { GpuDevice };
+
 
 export interface GpuProcess {
   uuid: string;

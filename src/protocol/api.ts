@@ -61,13 +61,17 @@ export interface WhyResponse {
   lines: string[];
 }
 
-export interface GpuInfo {
+/** One GPU as nvidia-smi reports it. */
+export interface GpuDevice {
   index: number;
   uuid: string;
   name: string;
   memoryTotalMb: number;
   memoryUsedMb: number;
   utilization: number;
+}
+
+export interface GpuInfo extends GpuDevice {
   allowed: boolean;
   /** jobs of gflow on this GPU */
   jobs: number[];

@@ -1,17 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Sandbox } from '../helpers/sandbox.js';
+import { describe, it } from 'node:test';
+import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 describe('gflow config', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s), null);
 
   it('sets, gets and lists settings with their sources', async () => {
     assert.equal((await sb.ok('gflow', 'config', 'path')).trim(), path.join(sb.configDir, 'config.json'));

@@ -4,22 +4,16 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
-import { ROOT, Sandbox } from '../helpers/sandbox.js';
+import { ROOT, Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 const NASTY = ['; touch pwned1', '$(touch pwned2)', '`touch pwned3`', "it's \"quoted\"", 'line1\nline2', '#{session_name} #(touch pwned4)', '-rf', '\\', '  spaced  ', '*', '~'];
 
 describe('hostile input', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-    await sb.up();
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s));
 
   const noPwned = (): void => {
     const found = execFileSync('find', [sb.dir, '/tmp', '-maxdepth', '3', '-name', 'pwned*'], { encoding: 'utf8' }).trim();

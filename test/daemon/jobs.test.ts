@@ -2,10 +2,10 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import { isAlive, listProcesses, readCmdline } from '../../src/executor/proc.js';
-import { Sandbox } from '../helpers/sandbox.js';
+import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 /** A job that waits until the test creates `gate` in the sandbox dir, then runs `then`. */
 const gated = (gate: string, then = 'exit 0'): string[] => ['--', 'bash', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; ${then}`];
@@ -17,14 +17,8 @@ function processesWithArg(arg: string): number[] {
 }
 
 describe('jobs', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-    await sb.up('--cpus', '1');
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s), ['--cpus', '1']);
 
   it('records exit codes 0 and 3 and a SIGKILLed job, and logs the output', async () => {
     const ok = await sb.submit('--', 'bash', '-c', 'echo "out $GFLOW_JOB_ID"; echo err >&2');
@@ -188,14 +182,8 @@ describe('jobs', () => {
 });
 
 describe('reading jobs', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-    await sb.up();
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s));
 
   it('follows a log until the job ends, and shows progress bars in their last state', async () => {
     const id = await sb.submit('--', 'bash', '-c', 'echo start; while [ ! -e go-log ]; do sleep 0.05; done; printf "10%%\\r50%%\\r100%%\\n"; printf "\\033[31mred\\033[0m\\n"; echo end');

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
 import type { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
-import { Sandbox } from '../helpers/sandbox.js';
+import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 const gate = (name: string, then = 'exit 0'): string => `while [ ! -e ${name} ]; do sleep 0.05; done; ${then}`;
 
@@ -95,14 +95,8 @@ describe('GPU scheduling', () => {
 });
 
 describe('dependencies, arrays, sweeps, retries', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-    await sb.up('--cpus', '4');
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s), ['--cpus', '4']);
   const open = (name: string): void => fs.writeFileSync(path.join(sb.dir, name), '');
 
   it('cancels the chain of a failed job, transitively', async () => {

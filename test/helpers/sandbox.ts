@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
+import { after, before } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi, type FakeGpu } from './fake-nvidia-smi.js';
@@ -207,4 +208,20 @@ export class Sandbox {
     }
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One sandbox for the enclosing `describe`: created before its tests (with a daemon started
+ * by `gflowd up <upArgs>` unless upArgs is null), cleaned up after them.
+ */
+export function useSandbox(set: (sb: Sandbox) => void, upArgs: string[] | null = []): void {
+  let sb: Sandbox | undefined;
+  before(async () => {
+    sb = await Sandbox.create();
+    set(sb);
+    if (upArgs) await sb.up(...upArgs);
+  });
+  after(async () => {
+    await sb?.cleanup();
+  });
 }

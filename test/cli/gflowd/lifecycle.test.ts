@@ -4,19 +4,14 @@ import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import { isAlive } from '../../../src/executor/proc.js';
-import { Sandbox } from '../../helpers/sandbox.js';
+import { Sandbox, useSandbox } from '../../helpers/sandbox.js';
 
 describe('gflowd lifecycle', () => {
-  let sb: Sandbox;
-  before(async () => {
-    sb = await Sandbox.create();
-  });
-  after(async () => {
-    await sb.cleanup();
-  });
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s), null);
 
   it('starts in tmux, shows its banner to an attached user, reports status and stops', async () => {
     const pid = await sb.up();
