@@ -1,36 +1,57 @@
 // What the daemon knows about GPUs: the inventory from nvidia-smi (refreshed periodically and
-// right before an allocation), which GPUs gflow may use, and which processes on them are
-// foreign (not started by gflow) or ignored. Allowed GPUs and ignored processes live in the
-// database, so they survive restarts and reloads.
-import fs from 'node:fs';
+// right before an allocation), which GPUs gflow may use (the `gpus` setting), and which
+// processes on them block them. A GPU is busy when any process on it is not one of its
+// current holders' — a process gflow did not start, a leftover of an ended job, or a job's
+// process on a GPU that job was not given — unless an admin chose to ignore that process.
 import type { GpuSlot } from '../core/plan.js';
+import type { Executor } from '../executor/executor.js';
 import { queryGpus, type GpuInventory } from '../executor/nvidia-smi.js';
-import { TOKEN_VAR } from '../executor/terminate.js';
+import { readStat } from '../executor/proc.js';
 import type { GpuInfo } from '../protocol/api.js';
-import type { JobStore, SlimRow } from '../store/jobs.js';
+import { GflowError } from '../protocol/errors.js';
+import type { SlimJob } from '../store/jobs.js';
+import type { SettingsStore } from '../store/settings.js';
 import type { Logger } from './logger.js';
+import type { GpuView } from './scheduler/planning.js';
 
+const IGNORED_KEY = 'ignored_gpu_processes';
 
-const ALLOWED_KEY = 'allowed_gpus';
-const IGNORED_KEY = 'ignored_gpu_pids';
+/** A process an admin chose to ignore, tied to its start time: a reused PID is not ignored. */
+interface IgnoredProcess {
+  index: number;
+  pid: number;
+  startTime: string;
+}
 
-export class Gpus {
+export interface GpusOptions {
+  settings: SettingsStore;
+  executor: Pick<Executor, 'tokenOf'>;
+  /** the job a token belongs to (also an ended one) */
+  jobOfToken: (token: string) => number | undefined;
+  log: Logger;
+  /** the `gpus` setting: null = all */
+  allowed: number[] | null;
+  strategy: 'sequential' | 'random';
+  /** called when GPU availability changed (a foreign process went away, say) */
+  onChange: () => void;
+}
+
+export class Gpus implements GpuView {
   private inventory: GpuInventory = { devices: [], processes: [], error: 'not read yet' };
   private lastError: string | null | undefined;
   private timer: NodeJS.Timeout | null = null;
   private lastSignature = '';
   private refreshing: Promise<void> | null = null;
   private stopped = false;
+  private allowedList: number[] | null;
 
-  constructor(
-    private readonly store: JobStore,
-    private readonly log: Logger,
-    /** from `gflowd up --gpus`, GFLOW_GPUS or the config file; null = all */
-    private readonly configured: number[] | null,
-    readonly strategy: 'sequential' | 'random',
-    /** called when GPU availability changed (a foreign process went away, say) */
-    private readonly onChange: () => void,
-  ) {}
+  constructor(private readonly o: GpusOptions) {
+    this.allowedList = o.allowed;
+  }
+
+  get strategy(): 'sequential' | 'random' {
+    return this.o.strategy;
+  }
 
   async start(refreshMs = 10_000): Promise<void> {
     await this.refresh();
@@ -52,10 +73,6 @@ export class Gpus {
     return this.inventory.error;
   }
 
-  get count(): number {
-    return this.inventory.devices.length;
-  }
-
   /** Reads nvidia-smi again; callers at the same moment share one read. */
   refresh(): Promise<void> {
     this.refreshing ??= this.read().finally(() => {
@@ -67,78 +84,79 @@ export class Gpus {
   private async read(): Promise<void> {
     this.inventory = await queryGpus();
     if (this.inventory.error !== this.lastError) {
-      if (this.inventory.error) this.log.warn(`no GPUs: nvidia-smi: ${this.inventory.error}; scheduling by CPU only`);
-      else this.log.info(`GPUs: ${this.inventory.devices.map((d) => `${d.index} ${d.name} ${d.memoryTotalMb} MiB`).join('; ') || 'none'}`);
+      if (this.inventory.error) this.o.log.warn(`no GPUs: nvidia-smi: ${this.inventory.error}; scheduling by CPU only`);
+      else this.o.log.info(`GPUs: ${this.inventory.devices.map((d) => `${d.index} ${d.name} ${d.memoryTotalMb} MiB`).join('; ') || 'none'}`);
       this.lastError = this.inventory.error;
     }
     const signature = JSON.stringify(this.inventory.processes.map((p) => [p.uuid, p.pid]));
     if (signature !== this.lastSignature) {
       this.lastSignature = signature;
-      this.onChange();
+      this.o.onChange();
     }
   }
 
   allowed(): number[] | null {
-    const stored = this.store.getSetting<number[] | null>(ALLOWED_KEY);
-    return stored === undefined ? this.configured : stored;
+    return this.allowedList;
   }
 
   setAllowed(indices: number[] | null): void {
-    this.store.setSetting(ALLOWED_KEY, indices);
+    this.allowedList = indices;
   }
 
-  ignored(): [number, number][] {
-    return this.store.getSetting<[number, number][]>(IGNORED_KEY) ?? [];
+  ignored(): IgnoredProcess[] {
+    return this.o.settings.get<IgnoredProcess[]>(IGNORED_KEY) ?? [];
   }
 
-  setIgnored(index: number, pid: number, ignore: boolean): void {
-    const rest = this.ignored().filter(([i, p]) => !(i === index && p === pid));
-    this.store.setSetting(IGNORED_KEY, ignore ? [...rest, [index, pid]] : rest);
+  setIgnored(index: number, pid: number, ignore: boolean): IgnoredProcess[] {
+    const rest = this.ignored().filter((p) => !(p.index === index && p.pid === pid));
+    if (!ignore) {
+      this.o.settings.set(IGNORED_KEY, rest);
+      return rest;
+    }
+    const startTime = readStat(pid)?.startTime;
+    if (startTime === undefined) throw new GflowError('not_found', `no process ${pid} is running`, 'see `gflow info` for the processes on each GPU');
+    const next = [...rest, { index, pid, startTime }];
+    this.o.settings.set(IGNORED_KEY, next);
+    return next;
   }
 
-  /** Per GPU: its jobs and its foreign processes. */
-  describe(running: SlimRow[]): GpuInfo[] {
-    const allowed = this.allowed();
+  private isIgnored(index: number, pid: number, ignored: IgnoredProcess[]): boolean {
+    return ignored.some((p) => p.index === index && p.pid === pid && readStat(pid)?.startTime === p.startTime);
+  }
+
+  /** Per GPU: the jobs holding it and the processes that block it. */
+  describe(running: readonly SlimJob[]): GpuInfo[] {
+    const allowed = this.allowedList;
     const ignored = this.ignored();
-    const tokens = new Map(running.map((r) => [r.token, r.id]));
+    const byToken = new Map(running.map((r) => [r.token, r]));
     return this.inventory.devices.map((d) => {
-      const jobs = running.filter((r) => r.gpu_ids && (JSON.parse(r.gpu_ids) as number[]).includes(d.index)).map((r) => r.id);
+      const jobs = running.filter((r) => r.gpuIds?.includes(d.index)).map((r) => r.id);
       const foreign = this.inventory.processes
-        .filter((p) => p.uuid === d.uuid && ownerToken(p.pid, tokens) === undefined)
-        .map((p) => ({ pid: p.pid, usedMb: p.usedMb, ignored: ignored.some(([i, pid]) => i === d.index && pid === p.pid) }));
-      return {
-        ...d,
-        allowed: allowed === null || allowed.includes(d.index),
-        jobs,
-        foreign,
-      };
+        .filter((p) => p.uuid === d.uuid)
+        .flatMap((p) => {
+          const token = this.o.executor.tokenOf(p.pid);
+          const job = token === undefined ? undefined : byToken.get(token);
+          if (job?.gpuIds?.includes(d.index)) return []; // a holder's own process
+          const owner = job?.id ?? (token === undefined ? null : (this.o.jobOfToken(token) ?? null));
+          return [{ pid: p.pid, usedMb: p.usedMb, ignored: this.isIgnored(d.index, p.pid, ignored), job: owner }];
+        });
+      return { ...d, allowed: allowed === null || allowed.includes(d.index), jobs, foreign };
     });
   }
 
   /** What the planner needs: which GPUs are usable and how they are taken. */
-  slots(running: SlimRow[]): GpuSlot[] {
+  slots(running: readonly SlimJob[]): GpuSlot[] {
     return this.describe(running).map((g) => {
       const onIt = running.filter((r) => g.jobs.includes(r.id));
+      const shared = onIt.filter((r) => r.gpuShared);
       return {
         index: g.index,
         memoryTotalMb: g.memoryTotalMb,
         usable: g.allowed && g.foreign.every((f) => f.ignored),
-        exclusive: onIt.some((r) => r.gpu_shared === 0),
-        sharedMb: onIt.filter((r) => r.gpu_shared === 1).reduce((sum, r) => sum + (r.gpu_memory_mb ?? 0), 0),
-        sharedJobs: onIt.filter((r) => r.gpu_shared === 1).length,
+        exclusive: onIt.some((r) => !r.gpuShared),
+        sharedMb: shared.reduce((sum, r) => sum + (r.gpuMemoryMb ?? 0), 0),
+        sharedJobs: shared.length,
       };
     });
   }
-}
-
-// The job a process belongs to, from the token in its environment (undefined: foreign).
-function ownerToken(pid: number, tokens: Map<string, number>): number | undefined {
-  let env: string;
-  try {
-    env = fs.readFileSync(`/proc/${pid}/environ`, 'latin1');
-  } catch {
-    return undefined; // another user's process, or gone
-  }
-  const m = new RegExp(`(?:^|\\0)${TOKEN_VAR}=([0-9a-f]+)`).exec(env);
-  return m ? (tokens.get(m[1]!) ?? -1) : undefined;
 }

@@ -4,21 +4,22 @@
 // their own tmux sessions and are adopted by the next daemon.
 import fs from 'node:fs';
 import chalk from 'chalk';
-import { resolvePaths, jobLogPath } from '../config/paths.js';
+import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
-import { installWrapper } from '../executor/wrapper.js';
+import { TmuxExecutor } from '../executor/tmux/tmux-executor.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
 import { JobStore } from '../store/jobs.js';
+import { SettingsStore } from '../store/settings.js';
 import { packageVersion } from '../version.js';
 import { listenReusePort, type Listener } from './listen.js';
 import { Gpus } from './gpus.js';
 import { Logger } from './logger.js';
-import { Scheduler } from './scheduler.js';
-import { closeControlClient, useControlClient } from '../tmux/tmux.js';
+import { moveLegacyGpuAllowList } from './legacy-settings.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
@@ -33,8 +34,16 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     log.error(`${e.message}${e.hint ? ` — ${e.hint}` : ''}`);
     process.exit(1);
   };
-  process.on('uncaughtException', (err) => log.error(`uncaught: ${err.stack ?? err.message}`));
-  process.on('unhandledRejection', (err) => log.error(`unhandled rejection: ${String(err)}`));
+  // A bug must not leave a daemon running on in an unknown state: say why and exit. Jobs
+  // keep running in tmux; the next `gflowd up` adopts them.
+  const die = (what: string, err: unknown): void => {
+    log.error(`${what}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    log.error('gflowd exits; running jobs keep running, and `gflowd up` adopts them');
+    log.close();
+    process.exit(70);
+  };
+  process.on('uncaughtException', (err) => die('uncaught exception', err));
+  process.on('unhandledRejection', (err) => die('unhandled promise rejection', err));
 
   let settings: Settings;
   try {
@@ -48,11 +57,15 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     log.raw(`  ${chalk.dim(label.padEnd(7))}${where}`, `  ${label.padEnd(7)}${where}`);
   }
 
+  const executor = new TmuxExecutor(paths, (message) => log.warn(message));
   let store: JobStore;
+  let settingsStore: SettingsStore;
   try {
     const db = openDatabase(paths.db);
-    store = new JobStore(db, (id) => jobLogPath(paths, id));
+    store = new JobStore(db, (id) => executor.logPath(id));
+    settingsStore = new SettingsStore(db);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
+    moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
   } catch (err) {
     return fail(err);
   }
@@ -64,19 +77,24 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   }
   // The scheduler is told when GPU availability changes; it exists by the time that happens.
   let onGpuChange = (): void => {};
-  const gpus = new Gpus(store, log, parseGpuList(settings.gpus), settings.gpuStrategy, () => onGpuChange());
-  if (flags.gpus !== undefined) gpus.setAllowed(parseGpuList(flags.gpus));
-  const scheduler = new Scheduler({
-    store,
-    paths,
+  const gpus = new Gpus({
+    settings: settingsStore,
+    executor,
+    jobOfToken: (token) => store.idByToken(token),
     log,
-    gpus,
-    wrapper: installWrapper(paths.stateDir),
-    cpus: settings.cpus,
-    killGraceMs: settings.killGraceSec * 1000,
+    allowed: parseGpuList(settings.gpus),
+    strategy: settings.gpuStrategy,
+    onChange: () => onGpuChange(),
   });
+  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db });
+  // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
+  // reload, which passes the flags on, keeps what was allowed last.
+  const onGpusAllowed = (text: string): void => {
+    settings.gpus = text;
+    delete flags.gpus;
+  };
   const server = createApiServer({
-    ctx: { store, paths, log, scheduler, gpus, cpus: settings.cpus },
+    ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
     token,
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
@@ -88,7 +106,6 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     return fail(err);
   }
   onGpuChange = () => scheduler.requestPass();
-  useControlClient();
   await gpus.start();
   await scheduler.start();
   log.event(`listening on ${DEFAULT_HOST}:${settings.port}; ready`);
@@ -118,7 +135,6 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       server.closeIdleConnections();
     });
     store.db.close();
-    closeControlClient();
     log.event('stopped');
     log.close();
     process.exit(0);

@@ -1,12 +1,13 @@
 // The daemon's HTTP API: routing, authentication, idempotency and error answers.
 // A bad request gets a 4xx JSON error; nothing a client sends can crash the daemon.
 import http from 'node:http';
-import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo } from '../protocol/api.js';
+import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo, type ResolveResponse } from '../protocol/api.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import type { Health } from '../protocol/job.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
-import { allowGpus, ignoreGpuProcess, info, why } from './handlers/info.js';
+import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
+import { why } from './handlers/why.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { checkToken, readJson, sendError, sendJson } from './http.js';
@@ -115,9 +116,8 @@ async function act(ctx: Ctx, idem: IdempotencyStore, req: http.IncomingMessage, 
   if (seen) return [seen.status, seen.body];
   // Synchronous handlers record their answer in the transaction that makes their change,
   // so a retry after a crash can never act twice.
-  const db = ctx.store.db;
   let pending: Promise<Answer> | undefined;
-  const answer = db.transaction((): Answer | undefined => {
+  const answer = ctx.store.atomically((): Answer | undefined => {
     const a = run();
     if (a instanceof Promise) {
       pending = a;
@@ -125,7 +125,7 @@ async function act(ctx: Ctx, idem: IdempotencyStore, req: http.IncomingMessage, 
     }
     idem.put(key, a[0], a[1], Date.now());
     return a;
-  })();
+  });
   if (answer) return answer;
   const late = await pending!;
   idem.put(key, late[0], late[1], Date.now());
@@ -136,9 +136,10 @@ function resolve(ctx: Ctx, params: URLSearchParams): Answer {
   const user = params.get('user');
   const back = Number(params.get('back') ?? '1');
   if (!user || !Number.isSafeInteger(back) || back < 1) throw new GflowError('bad_request', 'resolve needs user and back (a positive whole number)');
-  const row = ctx.store.latestOf(user, back);
-  if (!row) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} jobs`, 'submit one with `gflow submit -- <command>`');
-  return [200, { job: ctx.store.toJob(row) }];
+  const jobs = ctx.store.latestSubmission(user, back);
+  if (jobs.length === 0) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} submissions`, 'submit one with `gflow submit -- <command>`');
+  const answer: ResolveResponse = { job: ctx.store.toJob(jobs.at(-1)!), jobs: jobs.map((j) => ctx.store.toJob(j)) };
+  return [200, answer];
 }
 
 function notFound(method: string, path: string): GflowError {

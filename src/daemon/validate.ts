@@ -97,6 +97,7 @@ export function validateBatch(body: unknown): BatchRequest {
       if (!Array.isArray(task.command) || task.command.length === 0) throw bad(`tasks[${i}].command`, 'a non-empty array of strings');
       out.command = task.command.map((a, j) => str(a, `tasks[${i}].command[${j}]`));
     }
+    if (task.scriptText !== undefined) out.scriptText = str(task.scriptText, `tasks[${i}].scriptText`, 1024 * 1024);
     if (task.name !== undefined) out.name = str(task.name, `tasks[${i}].name`, 200);
     if (task.arrayTaskId !== undefined) out.arrayTaskId = int(task.arrayTaskId, `tasks[${i}].arrayTaskId`, 0, 1e9);
     if (task.params !== undefined) {

@@ -90,3 +90,9 @@ export function descendantsOf(root: number, procs: ProcStat[] = listProcesses())
 export function withEnvMarker(marker: string, procs: ProcStat[] = listProcesses()): ProcStat[] {
   return procs.filter((p) => p.pid !== process.pid && readEnviron(p.pid).includes(marker));
 }
+
+/** One variable of a process's environment (undefined: not set, gone, or not ours to read). */
+export function readEnvironVar(pid: number, name: string): string | undefined {
+  const prefix = `${name}=`;
+  return readEnviron(pid).find((kv) => kv.startsWith(prefix))?.slice(prefix.length);
+}

@@ -1,6 +1,7 @@
 // The HTTP API: every route the daemon serves, in one table, shared by CLI and daemon.
 // All routes but /health need `Authorization: Bearer <token>`.
 import type { DependsMode, Job } from './job.js';
+import type { WaitReason } from './wait-reason.js';
 
 export const API_PREFIX = '/v1';
 
@@ -36,6 +37,13 @@ export interface DaemonInfo {
 export interface JobResponse {
   job: Job;
 }
+/** GET resolve: the user's N-th most recent submission (`@`, `@~N`). */
+export interface ResolveResponse {
+  /** the newest job of the submission */
+  job: Job;
+  /** every job of it (an array or sweep is one submission) */
+  jobs: Job[];
+}
 export interface JobsResponse {
   jobs: Job[];
 }
@@ -56,9 +64,21 @@ export interface RedoRequest {
   cascade?: boolean;
 }
 
+/** `gflow why`: for a queued job, what the planner decides and what it decides it from. */
 export interface WhyResponse {
   job: Job;
-  lines: string[];
+  wait?: {
+    /** what keeps it from starting now; null: it starts at the next pass */
+    reason: WaitReason | null;
+    /** its place in the queue's order (priority, then submission), from 1 */
+    place: number;
+    queued: number;
+    dependencies: { id: number; state: string }[];
+    cpus: { total: number; free: number; holders: { id: number; cpus: number }[] };
+    /** the GPUs and who holds or blocks them (for a job that asks for GPUs) */
+    gpus: GpuInfo[];
+    gpuError: string | null;
+  };
 }
 
 /** One GPU as nvidia-smi reports it. */
@@ -75,8 +95,11 @@ export interface GpuInfo extends GpuDevice {
   allowed: boolean;
   /** jobs of gflow on this GPU */
   jobs: number[];
-  /** processes gflow did not start, and whether they are ignored */
-  foreign: { pid: number; usedMb: number; ignored: boolean }[];
+  /**
+   * processes that block it: not started by gflow (job null), or a gflow job's process that
+   * does not hold this GPU (a leftover of an ended job, or a job using a GPU it was not given)
+   */
+  foreign: { pid: number; usedMb: number; ignored: boolean; job: number | null }[];
 }
 
 export interface InfoResponse {

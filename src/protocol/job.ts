@@ -1,4 +1,5 @@
 // The job as it travels between daemon and CLI (JSON). Times are ISO 8601 strings.
+import type { JobRecord } from '../core/job.js';
 
 export const JOB_STATES = ['queued', 'hold', 'running', 'finished', 'failed', 'cancelled', 'timeout'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -33,47 +34,28 @@ export function parseJobState(value: string): JobState | undefined {
 // `hard` (SIGKILL after the grace period).
 export type EndedBy = 'natural' | 'soft' | 'hard';
 
-export interface Job {
-  id: number;
-  name: string | null;
-  state: JobState;
-  /** argv of a command job; null for a script job */
-  command: string[] | null;
-  /** absolute path of a script job; null for a command job */
-  script: string | null;
-  cwd: string;
-  user: string;
-  priority: number;
-  cpus: number;
-  timeLimitSec: number | null;
-  reason: string | null;
-  submittedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  endedBy: EndedBy | null;
-  session: string | null;
-  pid: number | null;
+/** Fields of a job that stay inside the daemon. */
+const PRIVATE_KEYS = ['env', 'token', 'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed'] as const;
+type PrivateKey = (typeof PRIVATE_KEYS)[number];
+/** Times travel as ISO 8601 strings. */
+const TIME_KEYS = ['submittedAt', 'startedAt', 'finishedAt', 'beginAt'] as const;
+type TimeKey = (typeof TIME_KEYS)[number];
+
+/** The job as clients see it: the daemon's record (src/core/job.ts) without its private fields. */
+export type Job = {
+  [K in Exclude<keyof JobRecord, PrivateKey>]: K extends TimeKey ? (null extends JobRecord[K] ? string | null : string) : JobRecord[K];
+} & {
+  /** where the job's output is logged */
   logPath: string;
-  gpus: number;
-  gpuShared: boolean;
-  gpuMemoryMb: number | null;
-  /** GPU indices given to the job when it started (CUDA_VISIBLE_DEVICES) */
-  gpuIds: number[] | null;
-  dependsOn: number[];
-  dependsMode: DependsMode;
-  autoCancel: boolean;
-  groupId: string | null;
-  maxConcurrent: number | null;
-  arrayTaskId: number | null;
-  params: Record<string, string> | null;
-  maxRetries: number;
-  retryOnTimeout: boolean;
-  attempt: number;
-  retriedFrom: number | null;
-  redoneFrom: number | null;
-  beginAt: string | null;
+};
+
+export function toWireJob(record: JobRecord, logPath: string): Job {
+  const out: Record<string, unknown> = { logPath };
+  for (const [k, v] of Object.entries(record)) {
+    if ((PRIVATE_KEYS as readonly string[]).includes(k)) continue;
+    out[k] = (TIME_KEYS as readonly string[]).includes(k) && v !== null ? new Date(v as number).toISOString() : v;
+  }
+  return out as Job;
 }
 
 /** `all`: every dependency must finish; `any`: one finished dependency is enough. */
@@ -114,6 +96,8 @@ export interface TaskSpec {
   name?: string;
   arrayTaskId?: number;
   params?: Record<string, string>;
+  /** this task's own script text (a sweep over a script substitutes its {name}s) */
+  scriptText?: string;
 }
 
 /** An array or sweep, submitted and committed as one: all of it or none of it. */

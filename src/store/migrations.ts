@@ -97,6 +97,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'which failed dependency cancelled a job (redo --cascade follows it)',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN cancelled_by INTEGER;
+      UPDATE jobs SET cancelled_by = CAST(substr(reason, 12) AS INTEGER)
+        WHERE state = 'cancelled' AND reason LIKE 'dependency % failed';
+      CREATE INDEX jobs_by_cancelled_by ON jobs(cancelled_by) WHERE cancelled_by IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase, schemaVersion } from '../../src/store/db.js';
-import { JobStore, NEW_JOB_DEFAULTS, type NewJob } from '../../src/store/jobs.js';
+import { NEW_JOB_DEFAULTS, type NewJob } from '../../src/core/job.js';
+import { JobStore } from '../../src/store/jobs.js';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-db-'));
@@ -27,9 +28,9 @@ describe('state database', () => {
     const store = new JobStore(db, (id) => `/logs/${id}.log`);
     const row = store.require(1);
     assert.equal(row.state, 'queued');
-    assert.equal(row.stop_request, null);
+    assert.equal(row.stopRequest, null);
     store.requestStop(1, 'cancel', 2); // only running jobs are affected
-    assert.equal(store.require(1).stop_request, null);
+    assert.equal(store.require(1).stopRequest, null);
     db.close();
   });
 

@@ -6,7 +6,7 @@ import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
 import { renderLog, selectLines } from '../log-text.js';
-import { END_MARK } from '../../executor/wrapper.js';
+import { END_MARK } from '../../executor/tmux/wrapper.js';
 
 interface LogFlags {
   follow?: boolean;

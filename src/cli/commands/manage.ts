@@ -65,5 +65,5 @@ export async function whyCommand(ref: string, f: { json?: boolean }): Promise<vo
   const client = new Client();
   const id = await resolveJobId(client, ref);
   const answer = await client.request<WhyResponse>('GET', ROUTES.jobAction(id, 'why'));
-  process.stdout.write(f.json ? `${JSON.stringify(answer, null, 2)}\n` : `${answer.lines.join('\n')}\n`);
+  process.stdout.write(f.json ? `${JSON.stringify(answer, null, 2)}\n` : `${(await import('../why-text.js')).whyLines(answer).join('\n')}\n`);
 }

@@ -1,17 +1,21 @@
 // What every API handler gets, and what it returns.
 import type { Paths } from '../../config/paths.js';
+import type { Executor } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Gpus } from '../gpus.js';
 import type { Logger } from '../logger.js';
-import type { Scheduler } from '../scheduler.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 
 export interface Ctx {
   store: JobStore;
   paths: Paths;
   log: Logger;
   scheduler: Scheduler;
+  executor: Executor;
   gpus: Gpus;
   cpus: number;
+  /** a GPU allow-list given at run time (`gflow gpu allow`) replaces the start flag */
+  onGpusAllowed: (text: string) => void;
 }
 
 export type Answer = [status: number, body: unknown];

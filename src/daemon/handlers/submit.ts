@@ -2,9 +2,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { NEW_JOB_DEFAULTS, type JobRecord, type NewJob } from '../../core/job.js';
 import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
-import { NEW_JOB_DEFAULTS, type JobRow, type NewJob } from '../../store/jobs.js';
 import { validateBatch, validateSubmit } from '../validate.js';
 import type { Answer, Ctx } from './context.js';
 
@@ -17,12 +17,12 @@ function newJob(req: SubmitRequest, groupId: string | null, task: TaskSpec = {})
     script: req.script ?? null,
     cwd: req.cwd,
     env: req.env,
-    priority: req.priority ?? 0,
-    cpus: req.cpus ?? 1,
+    priority: req.priority ?? NEW_JOB_DEFAULTS.priority,
+    cpus: req.cpus ?? NEW_JOB_DEFAULTS.cpus,
     timeLimitSec: req.timeLimitSec ?? null,
     hold: req.hold ?? false,
     token: crypto.randomBytes(16).toString('hex'),
-    gpus: req.gpus ?? 0,
+    gpus: req.gpus ?? NEW_JOB_DEFAULTS.gpus,
     gpuShared: req.shared ?? false,
     gpuMemoryMb: req.gpuMemoryMb ?? null,
     dependsOn: req.dependsOn ?? [],
@@ -46,22 +46,23 @@ function checkDependencies(ctx: Ctx, deps: number[]): number[] {
   return deps.map((d) => ctx.store.latestRetryOf(d));
 }
 
-// A script read from stdin is kept with the job, so the job runs what was submitted.
-function storeScriptText(ctx: Ctx, row: JobRow, text: string): JobRow {
+// A script sent as text (stdin, or a sweep's substituted copy) is kept with the job, so the
+// job runs what was submitted.
+function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: number): JobRecord {
+  const row = ctx.store.insert(job, now);
+  if (scriptText === undefined) return row;
   const file = path.join(ctx.paths.jobsDir, String(row.id), 'script');
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, text, { mode: 0o700 });
-  ctx.store.db.prepare('UPDATE jobs SET script = ? WHERE id = ?').run(file, row.id);
+  fs.writeFileSync(file, scriptText, { mode: 0o700 });
+  ctx.store.setScript(row.id, file);
   return ctx.store.require(row.id);
 }
 
 export function submit(ctx: Ctx, body: unknown): Answer {
   const req = validateSubmit(body);
+  if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
   if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
-  const row = ctx.store.db.transaction(() => {
-    const inserted = ctx.store.insert(newJob(req, req.maxConcurrent ? crypto.randomUUID() : null), Date.now());
-    return req.scriptText === undefined ? inserted : storeScriptText(ctx, inserted, req.scriptText);
-  })();
+  const row = ctx.store.atomically(() => insert(ctx, newJob(req, null), req.scriptText, Date.now()));
   ctx.log.event(`job ${row.id} submitted by ${row.user}${row.name ? ` (${row.name})` : ''}: ${describe(row)}`);
   ctx.scheduler.requestPass();
   return [201, { job: ctx.store.toJob(row) }];
@@ -72,18 +73,13 @@ export function submitBatch(ctx: Ctx, body: unknown): Answer {
   if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
   const groupId = crypto.randomUUID();
   const now = Date.now();
-  const rows = ctx.store.db.transaction(() =>
-    tasks.map((task) => {
-      const inserted = ctx.store.insert(newJob(base, groupId, task), now);
-      return base.scriptText === undefined ? inserted : storeScriptText(ctx, inserted, base.scriptText);
-    }),
-  )();
+  const rows = ctx.store.atomically(() => tasks.map((task) => insert(ctx, newJob(base, groupId, task), task.scriptText ?? base.scriptText, now)));
   ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${base.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();
   return [201, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
 }
 
-export function describe(row: JobRow): string {
-  const text = row.command ? (JSON.parse(row.command) as string[]).join(' ') : `script ${row.script}`;
+export function describe(job: JobRecord): string {
+  const text = job.command ? job.command.join(' ') : `script ${job.script}`;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -3,8 +3,8 @@
 // name, command or environment value is ever interpreted by the shell.
 import fs from 'node:fs';
 import path from 'node:path';
-import { shellQuote } from '../tmux/tmux.js';
-import { writeFresh } from './safe-file.js';
+import { shellQuote } from '../../tmux/tmux.js';
+import { writeFresh } from '../safe-file.js';
 
 // Variables that describe the terminal gflow runs the job in, not the submitter's.
 const KEEP_FROM_PANE = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'GFLOW_WRAPPED', 'PWD', 'OLDPWD', 'SHLVL', '_']);

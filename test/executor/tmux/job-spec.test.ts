@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { renderSpec, scriptArgv } from '../../src/executor/job-spec.js';
-import { jobSessionName } from '../../src/executor/session-name.js';
-import { parseStatus } from '../../src/executor/status-file.js';
+import { renderSpec, scriptArgv } from '../../../src/executor/tmux/job-spec.js';
+import { jobSessionName } from '../../../src/executor/tmux/session-name.js';
+import { parseStatus } from '../../../src/executor/tmux/status-file.js';
 
 describe('job spec', () => {
   it('passes hostile values through bash untouched', () => {

@@ -4,9 +4,9 @@
 // job's token in its environment: that finds children that called setsid, changed their
 // process group or double-forked away from the wrapper.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { descendantsOf, isAlive, listProcesses, withEnvMarker, type ProcStat } from './proc.js';
+import { TOKEN_VAR } from '../../core/job-env.js';
+import { descendantsOf, isAlive, listProcesses, withEnvMarker, type ProcStat } from '../proc.js';
 
-export const TOKEN_VAR = 'GFLOW_JOB_TOKEN';
 
 export interface JobProcessRef {
   /** the wrapper (the pane's process) */

@@ -4,10 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-export interface ExitStatus {
-  exitCode: number;
-  signal: string | null;
-}
+import type { ExitStatus } from '../../core/end-state.js';
 
 export function statusFile(statusDir: string, id: number): string {
   return path.join(statusDir, String(id));

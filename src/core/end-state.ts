@@ -1,0 +1,42 @@
+// How a running job ended, decided from what its executor saw and whether gflow was stopping
+// it. Pure: the reaper (src/daemon/scheduler) records the result.
+import type { StopRequest } from './job.js';
+import type { EndedBy, JobState } from '../protocol/job.js';
+
+export interface ExitStatus {
+  exitCode: number;
+  /** the signal that killed the job, when it died of one */
+  signal: string | null;
+}
+
+/** What the executor saw: the job's exit status, or none (it vanished). */
+export interface Outcome {
+  exit: ExitStatus | null;
+  /** the place the job ran in is gone as a whole (the tmux server died), not just the job */
+  serverLost: boolean;
+}
+
+export interface Ending {
+  state: Extract<JobState, 'finished' | 'failed' | 'cancelled' | 'timeout'>;
+  reason: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  endedBy: EndedBy | null;
+}
+
+export function endingOf(job: { stopRequest: StopRequest | null; escalated: boolean }, outcome: Outcome): Ending {
+  const { exit } = outcome;
+  const stopped: EndedBy = job.escalated ? 'hard' : 'soft';
+  const base = {
+    exitCode: exit?.exitCode ?? null,
+    // A job that vanished after SIGKILL was killed by it.
+    signal: exit?.signal ?? (exit === null && job.escalated ? 'SIGKILL' : null),
+    endedBy: job.stopRequest ? stopped : exit === null ? null : 'natural',
+  } as const;
+  if (job.stopRequest === 'cancel') return { ...base, state: 'cancelled', reason: 'cancelled by user' };
+  if (job.stopRequest === 'timeout') return { ...base, state: 'timeout', reason: 'time limit reached' };
+  if (outcome.serverLost) return { ...base, state: 'failed', reason: 'tmux server lost' };
+  if (exit === null) return { ...base, state: 'failed', reason: 'lost' };
+  if (exit.exitCode === 0) return { ...base, state: 'finished', reason: null };
+  return { ...base, state: 'failed', reason: exit.signal ? `killed by ${exit.signal}` : `exit code ${exit.exitCode}` };
+}

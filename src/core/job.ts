@@ -1,0 +1,114 @@
+// The job, declared once. The store decodes rows into `JobRecord`s (camelCase, real
+// booleans, parsed lists, times in ms since the epoch); the wire type `Job`
+// (src/protocol/job.ts) and everything the store writes derive from this declaration.
+import type { DependsMode, EndedBy, JobState } from '../protocol/job.js';
+
+export type StopRequest = 'cancel' | 'timeout';
+
+export interface JobRecord {
+  id: number;
+  name: string | null;
+  user: string;
+  /** argv of a command job; null for a script job */
+  command: string[] | null;
+  /** absolute path of a script job; null for a command job */
+  script: string | null;
+  cwd: string;
+  /** the submitter's environment */
+  env: Record<string, string>;
+  priority: number;
+  cpus: number;
+  timeLimitSec: number | null;
+  state: JobState;
+  reason: string | null;
+  submittedAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  exitCode: number | null;
+  signal: string | null;
+  endedBy: EndedBy | null;
+  session: string | null;
+  pid: number | null;
+  /** marks every process of the job (GFLOW_JOB_TOKEN in their environment) */
+  token: string;
+  stopRequest: StopRequest | null;
+  stopRequestedAt: number | null;
+  /** SIGKILL was needed to stop it */
+  escalated: boolean;
+  sessionClosed: boolean;
+  gpus: number;
+  gpuShared: boolean;
+  gpuMemoryMb: number | null;
+  /** GPU indices given to the job when it started (CUDA_VISIBLE_DEVICES) */
+  gpuIds: number[] | null;
+  dependsOn: number[];
+  dependsMode: DependsMode;
+  autoCancel: boolean;
+  /** the dependency whose failure cancelled this job (auto-cancel) */
+  cancelledBy: number | null;
+  /** an array or sweep: the jobs of one submission */
+  groupId: string | null;
+  maxConcurrent: number | null;
+  arrayTaskId: number | null;
+  params: Record<string, string> | null;
+  maxRetries: number;
+  retryOnTimeout: boolean;
+  attempt: number;
+  retriedFrom: number | null;
+  redoneFrom: number | null;
+  beginAt: number | null;
+}
+
+export type JobKey = keyof JobRecord;
+
+/** Fields the daemon sets while a job runs and ends; a new job starts without them. */
+export const RUNTIME_KEYS = [
+  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid',
+  'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy',
+] as const satisfies readonly JobKey[];
+type RuntimeKey = (typeof RUNTIME_KEYS)[number];
+
+/** What a submission stores: the spec of a job. `hold` decides its first state. */
+export type NewJob = Omit<JobRecord, RuntimeKey> & { hold: boolean };
+export type SpecKey = Exclude<JobKey, RuntimeKey>;
+
+/** Fields of a waiting job that `gflow update` may change. */
+export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus', 'dependsOn', 'dependsMode', 'beginAt', 'maxRetries'] as const satisfies readonly SpecKey[];
+export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
+
+/** Fields a state transition may set along with the new state. */
+export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'gpuIds' | 'cancelledBy'>>;
+
+/** Defaults of a submission's optional fields. */
+export const NEW_JOB_DEFAULTS = {
+  name: null,
+  script: null,
+  command: null,
+  priority: 0,
+  cpus: 1,
+  timeLimitSec: null,
+  hold: false,
+  gpus: 0,
+  gpuShared: false,
+  gpuMemoryMb: null,
+  dependsOn: [],
+  dependsMode: 'all',
+  autoCancel: true,
+  groupId: null,
+  maxConcurrent: null,
+  arrayTaskId: null,
+  params: null,
+  maxRetries: 0,
+  retryOnTimeout: false,
+  attempt: 0,
+  retriedFrom: null,
+  redoneFrom: null,
+  beginAt: null,
+} as const satisfies Partial<NewJob>;
+
+/** What a finished job's spec is when it is submitted again (a retry, a redo). */
+export function specOf(job: JobRecord): NewJob {
+  const spec: Record<string, unknown> = { hold: false };
+  for (const [k, v] of Object.entries(job)) if (!(RUNTIME_KEYS as readonly string[]).includes(k)) spec[k] = v;
+  return { ...(spec as NewJob), beginAt: null };
+}

@@ -1,0 +1,32 @@
+// `gflow why`: asks the planner — the same code the scheduler's pass runs — about one job,
+// and sends its structured answer with what it was decided from; the CLI renders it.
+import { byPriority } from '../../core/plan.js';
+import type { WhyResponse } from '../../protocol/api.js';
+import type { WaitReason } from '../../protocol/wait-reason.js';
+import { dependencyVerdicts, plan } from '../scheduler/planning.js';
+import type { Answer, Ctx } from './context.js';
+
+export async function why(ctx: Ctx, id: number): Promise<Answer> {
+  const job = ctx.store.require(id);
+  const body: WhyResponse = { job: ctx.store.toJob(job) };
+  if (job.state !== 'queued') return [200, body];
+  if (job.gpus > 0) await ctx.gpus.refresh();
+  const queued = ctx.store.planningView();
+  const deps = dependencyVerdicts(ctx.store, queued);
+  const running = ctx.store.slimByState('running');
+  const decision = plan(deps.ready, running, ctx.cpus, ctx.gpus, Date.now());
+  const doomed = deps.doomed.find((d) => d.id === id);
+  const reason: WaitReason | null = doomed ? { kind: 'dependencyFailed', failed: doomed.failed } : (deps.waiting.get(id) ?? decision.waiting.get(id) ?? null);
+  const states = ctx.store.statesOf(job.dependsOn);
+  const used = running.reduce((n, r) => n + r.cpus, 0);
+  body.wait = {
+    reason,
+    place: [...queued].sort(byPriority).findIndex((q) => q.id === id) + 1,
+    queued: queued.length,
+    dependencies: job.dependsOn.map((d) => ({ id: d, state: states.get(d) ?? 'unknown' })),
+    cpus: { total: ctx.cpus, free: ctx.cpus - used, holders: running.map((r) => ({ id: r.id, cpus: r.cpus })) },
+    gpus: job.gpus > 0 ? ctx.gpus.describe(running) : [],
+    gpuError: job.gpus > 0 ? ctx.gpus.error : null,
+  };
+  return [200, body];
+}

@@ -1,0 +1,74 @@
+// Launching: a start is recorded first (the job is `running` before the executor is asked),
+// then the executor starts it in the background, so the next pass need not wait for it.
+import { jobEnvironment } from '../../core/job-env.js';
+import type { Start } from '../../core/plan.js';
+import type { Executor } from '../../executor/executor.js';
+import { GflowError } from '../../protocol/errors.js';
+import type { JobStore } from '../../store/jobs.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from './clock.js';
+import type { Reaper } from './reaper.js';
+import type { Timers } from './timers.js';
+
+export interface LauncherDeps {
+  store: JobStore;
+  executor: Executor;
+  log: Logger;
+  clock: Clock;
+  timers: Timers;
+  reaper: Reaper;
+  leads: () => boolean;
+  /** a launch finished, well or not (a stop requested meanwhile can now be carried out) */
+  onLaunched: (id: number) => void;
+}
+
+export class Launcher {
+  private readonly inFlight = new Map<number, Promise<void>>();
+
+  constructor(private readonly d: LauncherDeps) {}
+
+  has(id: number): boolean {
+    return this.inFlight.has(id);
+  }
+
+  start(s: Start): void {
+    const { store, executor, log } = this.d;
+    if (!this.d.leads()) return;
+    const job = store.get(s.id);
+    // Cancelled or held while the pass waited for the GPU inventory: not to be started.
+    if (job?.state !== 'queued') return;
+    const session = executor.placeFor(job);
+    let started;
+    try {
+      // Recorded as running before the executor is asked: if the daemon dies in between,
+      // the next one finds nothing there and marks the job lost — a job starts at most once.
+      started = store.transition(s.id, 'running', { startedAt: this.d.clock.now(), session, reason: null, gpuIds: s.gpuIds.length ? s.gpuIds : null });
+    } catch (err) {
+      // The other daemon of a reload changed the job in between: it is not ours to start.
+      if (err instanceof GflowError && err.code === 'conflict') return;
+      throw err;
+    }
+    const work = executor
+      .launch({ job: started, session, env: jobEnvironment(started, s.gpuIds) })
+      .then(
+        (pid) => {
+          store.setPid(s.id, pid);
+          log.event(`job ${s.id} started in ${session} (pid ${pid}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
+          this.d.timers.armDeadline(started);
+        },
+        (err: Error) => {
+          log.error(`job ${s.id} could not start: ${err.message}`);
+          this.d.reaper.end(s.id, { state: 'failed', reason: `start failed: ${err.message}`, exitCode: null, signal: null, endedBy: null });
+        },
+      )
+      .finally(() => {
+        this.inFlight.delete(s.id);
+        this.d.onLaunched(s.id);
+      });
+    this.inFlight.set(s.id, work);
+  }
+
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+}

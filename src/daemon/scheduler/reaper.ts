@@ -1,0 +1,71 @@
+// Learning of ends: a started job's executor says whether it still runs or how it ended; the
+// ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
+import { endingOf, type Ending } from '../../core/end-state.js';
+import type { Executor } from '../../executor/executor.js';
+import type { JobStore } from '../../store/jobs.js';
+import type { Logger } from '../logger.js';
+import { retryIfWanted } from '../retry.js';
+import type { Clock } from './clock.js';
+
+export interface ReaperDeps {
+  store: JobStore;
+  executor: Executor;
+  log: Logger;
+  clock: Clock;
+  /** whether this daemon still leads (checked right before an end is written) */
+  leads: () => boolean;
+  /** jobs whose launch is in flight: not started as far as the executor knows */
+  launching: (id: number) => boolean;
+  onEnded: (id: number) => void;
+}
+
+export class Reaper {
+  private readonly inspecting = new Map<number, Promise<'running' | 'ended'>>();
+
+  constructor(private readonly d: ReaperDeps) {}
+
+  /** Looks at a running job and records its end if it ended; callers at once share one look. */
+  check(id: number): Promise<'running' | 'ended'> {
+    const busy = this.inspecting.get(id);
+    if (busy) return busy;
+    const work = this.inspect(id).finally(() => this.inspecting.delete(id));
+    this.inspecting.set(id, work);
+    return work;
+  }
+
+  private async inspect(id: number): Promise<'running' | 'ended'> {
+    const job = this.d.store.get(id);
+    if (!job || job.state !== 'running') return 'ended';
+    if (this.d.launching(id)) return 'running';
+    const seen = await this.d.executor.inspect(job);
+    if (seen.kind === 'running') {
+      if (job.pid !== seen.pid && this.d.leads()) this.d.store.setPid(id, seen.pid);
+      return 'running';
+    }
+    // Read again: a stop may have been requested (or escalated) while the executor looked.
+    const now = this.d.store.get(id);
+    if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome));
+    return 'ended';
+  }
+
+  /** Records the end of a running job (and queues its retry); nothing if it is no longer running. */
+  end(id: number, ending: Ending): void {
+    if (!this.d.leads()) return;
+    const done = this.d.store.atomically(() => {
+      const current = this.d.store.get(id);
+      if (current?.state !== 'running') return undefined;
+      const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: this.d.clock.now() });
+      retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
+      return ended;
+    });
+    if (!done) return;
+    const how = done.exitCode !== null ? `exit ${done.exitCode}${done.signal ? ` (${done.signal})` : ''}` : (done.reason ?? '');
+    this.d.log.event(`job ${id} ${done.state}: ${how}`);
+    this.d.onEnded(id);
+  }
+
+  /** Waits for the looks in progress. */
+  async settle(): Promise<void> {
+    await Promise.allSettled([...this.inspecting.values()]);
+  }
+}

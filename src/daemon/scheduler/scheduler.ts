@@ -1,0 +1,221 @@
+// The scheduler: starts queued jobs when there is room, learns of jobs' ends, enforces time
+// limits and stops jobs on request — through the executor (src/executor/executor.ts) only.
+//
+// Event-driven: a submission, a release, a cancel or a job's end calls `requestPass()`, which
+// runs one pass on the next turn of the event loop (requests in the same turn share a pass).
+// A pass runs its phases in a fixed order: reap (record ends the executor told of), stop
+// (carry out stop requests), plan (dependencies, then who fits), start. A slow safety tick
+// catches anything an event missed. The database is the only state; the parts below hold
+// timers and work in flight, never facts about jobs.
+import type { Executor } from '../../executor/executor.js';
+import type { JobStore } from '../../store/jobs.js';
+import { Lease } from '../../store/lease.js';
+import type { Logger } from '../logger.js';
+import { systemClock, type Clock } from './clock.js';
+import { Launcher } from './launcher.js';
+import { Leadership } from './leadership.js';
+import { dependencyVerdicts, nextBegin, plan, type GpuView } from './planning.js';
+import { Reaper } from './reaper.js';
+import { Stopper } from './stopper.js';
+import { Timers } from './timers.js';
+import { shortReason } from '../../protocol/wait-reason.js';
+
+export interface SchedulerOptions {
+  store: JobStore;
+  executor: Executor;
+  gpus: GpuView;
+  log: Logger;
+  cpus: number;
+  killGraceMs: number;
+  /** the database file (its WAL is watched for the other daemon's changes) */
+  dbFile: string;
+  clock?: Clock;
+  safetyTickMs?: number;
+  followerPollMs?: number;
+}
+
+export class Scheduler {
+  private passQueued = false;
+  private passRunning: Promise<void> | null = null;
+  private closed = false;
+  private tick: NodeJS.Timeout | null = null;
+  /** jobs the executor says may have ended, reaped by the next pass */
+  private readonly maybeEnded = new Set<number>();
+  private readonly clock: Clock;
+  private readonly leadership: Leadership;
+  private readonly timers: Timers;
+  private readonly reaper: Reaper;
+  private readonly launcher: Launcher;
+  private readonly stopper: Stopper;
+
+  constructor(private readonly o: SchedulerOptions) {
+    const { store, executor, log } = o;
+    const clock = (this.clock = o.clock ?? systemClock);
+    const leads = (): boolean => this.leadership.confirm();
+    this.leadership = new Leadership({
+      lease: new Lease(store.db),
+      dbFile: o.dbFile,
+      dataVersion: () => store.dataVersion(),
+      log,
+      clock,
+      onLead: () => this.adopt(),
+      onChange: () => this.requestPass(),
+      followerPollMs: o.followerPollMs,
+    });
+    this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass());
+    this.reaper = new Reaper({ store, executor, log, clock, leads, launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
+    this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, onLaunched: () => this.requestPass() });
+    this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
+  }
+
+  get isLeader(): boolean {
+    return this.leadership.isLeader;
+  }
+
+  async start(): Promise<void> {
+    await this.o.executor.start((id) => {
+      if (!this.leadership.isLeader || this.closed) return;
+      this.maybeEnded.add(id);
+      this.requestPass();
+    });
+    this.tick = setInterval(() => this.safetyCheck(), this.o.safetyTickMs ?? 5000);
+    await this.leadership.start();
+  }
+
+  /** Asks for a running job to be stopped; the leader's next pass does it. */
+  stop(id: number, kind: 'cancel' | 'timeout'): void {
+    this.o.store.requestStop(id, kind, this.clock.now());
+    this.requestPass();
+  }
+
+  requestPass(): void {
+    if (this.closed || this.passQueued) return;
+    this.passQueued = true;
+    setImmediate(() => {
+      this.passQueued = false;
+      if (this.passRunning) {
+        // Run again after the current pass, which may have missed this event.
+        void this.passRunning.then(() => this.requestPass());
+        return;
+      }
+      this.passRunning = this.pass()
+        .catch((err: Error) => this.o.log.error(`scheduling pass failed: ${err.stack ?? err.message}`))
+        .finally(() => {
+          this.passRunning = null;
+        });
+    });
+  }
+
+  /** One pass; resolves when it is done (tests await it). */
+  private async pass(): Promise<void> {
+    if (this.closed || !this.leadership.confirm()) return;
+    this.reap();
+    this.stopRequested();
+    const starts = await this.planStarts();
+    for (const s of starts) this.launcher.start(s);
+  }
+
+  private reap(): void {
+    for (const id of this.maybeEnded) void this.reaper.check(id);
+    this.maybeEnded.clear();
+  }
+
+  // Stop requests may come through the other daemon during a reload; a job still being
+  // launched is stopped once its launch is done (the launch asks for another pass).
+  private stopRequested(): void {
+    for (const job of this.o.store.slimByState('running')) {
+      if (job.stopRequest && !this.stopper.has(job.id) && !this.launcher.has(job.id)) this.stopper.stop(job);
+    }
+  }
+
+  private async planStarts(): Promise<{ id: number; gpuIds: number[] }[]> {
+    const { store } = this.o;
+    const queued = store.planningView();
+    const deps = dependencyVerdicts(store, queued);
+    if (deps.doomed.length) this.cancelDoomed(deps.doomed);
+    // The inventory is refreshed right before GPUs are handed out.
+    if (deps.ready.some((r) => r.gpus > 0)) await this.o.gpus.refresh();
+    if (this.closed || !this.leadership.confirm()) return [];
+    const now = this.clock.now();
+    const decision = plan(deps.ready, store.slimByState('running'), this.o.cpus, this.o.gpus, now);
+    // Store why jobs wait, where that changed.
+    const reasons = new Map([...deps.waiting, ...decision.waiting]);
+    const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
+    const changed = new Map<number, string | null>();
+    for (const q of queued) {
+      if (skip.has(q.id)) continue;
+      const r = reasons.get(q.id);
+      const text = r ? shortReason(r) : null;
+      if (text !== q.reason) changed.set(q.id, text);
+    }
+    if (changed.size) store.setWaitReasons(changed);
+    this.timers.armBegin(nextBegin(deps.ready, now));
+    return decision.start;
+  }
+
+  private cancelDoomed(doomed: { id: number; failed: number }[]): void {
+    const { store, log } = this.o;
+    const now = this.clock.now();
+    const cancelled = store.atomically(() =>
+      doomed.filter(({ id, failed }) => {
+        if (store.get(id)?.state !== 'queued') return false;
+        store.transition(id, 'cancelled', { reason: `dependency ${failed} failed`, finishedAt: now, cancelledBy: failed });
+        return true;
+      }),
+    );
+    for (const { id, failed } of cancelled) log.event(`job ${id} cancelled: dependency ${failed} failed`);
+  }
+
+  private onEnded(id: number): void {
+    this.timers.clearDeadline(id);
+    this.requestPass();
+  }
+
+  /** Reconciles every job recorded as running with what the executor finds; then schedules. */
+  private async adopt(): Promise<void> {
+    // In parallel, and awaited: the daemon answers only once every job has its true state.
+    await Promise.all(
+      this.o.store.byState('running').map(async (job) => {
+        if ((await this.reaper.check(job.id)) !== 'running') return;
+        const now = this.o.store.require(job.id);
+        this.o.log.info(`adopted running job ${job.id} (session ${now.session}, pid ${now.pid})`);
+        this.timers.armDeadline(now);
+      }),
+    );
+    this.requestPass();
+  }
+
+  private safetyCheck(): void {
+    if (!this.leadership.isLeader) {
+      void this.leadership.tryLead();
+      return;
+    }
+    for (const job of this.o.store.slimByState('running')) if (!this.stopper.has(job.id)) this.maybeEnded.add(job.id);
+    this.requestPass();
+  }
+
+  /** Resolves when no pass is running or queued (tests). */
+  async idle(): Promise<void> {
+    while (this.passQueued || this.passRunning) {
+      await this.passRunning;
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  /**
+   * Stops scheduling and hands the lease over: finishes the current pass, the launches and
+   * the looks in flight, then releases the lease. Running jobs are left alone, and stops in
+   * progress are resumed by the next leader.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.tick) clearInterval(this.tick);
+    this.timers.clearAll();
+    this.o.gpus.stop();
+    await this.passRunning;
+    await this.launcher.settle();
+    await this.reaper.settle();
+    this.leadership.close();
+    this.o.executor.close();
+  }
+}

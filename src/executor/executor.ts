@@ -1,0 +1,45 @@
+// Where jobs run, behind one interface. The scheduler uses nothing else to launch, watch,
+// stop and adopt jobs; the tmux executor (src/executor/tmux) is the first implementation.
+import type { Outcome } from '../core/end-state.js';
+import type { JobRecord } from '../core/job.js';
+
+/** What an executor needs to know of a job that was started. */
+export type StartedJob = Pick<JobRecord, 'id' | 'session' | 'pid' | 'token' | 'stopRequest'>;
+
+export interface LaunchSpec {
+  job: Pick<JobRecord, 'id' | 'command' | 'script' | 'cwd'>;
+  /** where it runs, as recorded before the launch (placeFor) */
+  session: string;
+  /** the job's whole environment (src/core/job-env.ts) */
+  env: Record<string, string>;
+}
+
+/** A started job is still running (with its process id), or has ended and how. */
+export type Inspection = { kind: 'running'; pid: number } | { kind: 'ended'; outcome: Outcome };
+
+export interface StopOptions {
+  /** time between the polite signal and the forceful one */
+  graceMs: number;
+  /** called once, before the forceful signal */
+  onEscalate: () => void;
+}
+
+export interface Executor {
+  /** Starts watching; `onMaybeEnded(id)` says a job may have ended (inspect it to know). */
+  start(onMaybeEnded: (id: number) => void): Promise<void>;
+  /** Where a job will run; recorded before `launch`, so a crash in between is noticed. */
+  placeFor(job: Pick<JobRecord, 'id' | 'name'>): string;
+  /** Starts the job; resolves with its main process id once it runs. */
+  launch(spec: LaunchSpec): Promise<number>;
+  /** Whether a started job still runs; when it ended, waits until its log is complete. */
+  inspect(job: StartedJob): Promise<Inspection>;
+  /** Stops every process of the job: politely, then forcefully after the grace period. */
+  stop(job: StartedJob, o: StopOptions): Promise<void>;
+  /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
+  dispose(job: Pick<JobRecord, 'session'>): Promise<boolean>;
+  /** The job token a process carries, if it is a job's process (GPU accounting). */
+  tokenOf(pid: number): string | undefined;
+  /** Where the job's output is logged. */
+  logPath(id: number): string;
+  close(): void;
+}

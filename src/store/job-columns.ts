@@ -1,0 +1,106 @@
+// How each field of a job (src/core/job.ts) is stored: its column and its encoding. Rows are
+// decoded here and nowhere else; inserts, select lists and patches are built from this table.
+import type { JobKey, JobRecord } from '../core/job.js';
+
+/** plain: as is; bool: 0/1; json: JSON text or NULL; ids: a JSON array, NULL when empty. */
+type Codec = 'plain' | 'bool' | 'json' | 'ids';
+
+export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, codec: Codec] } = {
+  id: ['id', 'plain'],
+  name: ['name', 'plain'],
+  user: ['user', 'plain'],
+  command: ['command', 'json'],
+  script: ['script', 'plain'],
+  cwd: ['cwd', 'plain'],
+  env: ['env', 'json'],
+  priority: ['priority', 'plain'],
+  cpus: ['cpus', 'plain'],
+  timeLimitSec: ['time_limit_sec', 'plain'],
+  state: ['state', 'plain'],
+  reason: ['reason', 'plain'],
+  submittedAt: ['submitted_at', 'plain'],
+  startedAt: ['started_at', 'plain'],
+  finishedAt: ['finished_at', 'plain'],
+  exitCode: ['exit_code', 'plain'],
+  signal: ['signal', 'plain'],
+  endedBy: ['ended_by', 'plain'],
+  session: ['session', 'plain'],
+  pid: ['pid', 'plain'],
+  token: ['token', 'plain'],
+  stopRequest: ['stop_request', 'plain'],
+  stopRequestedAt: ['stop_requested_at', 'plain'],
+  escalated: ['escalated', 'bool'],
+  sessionClosed: ['session_closed', 'bool'],
+  gpus: ['gpus', 'plain'],
+  gpuShared: ['gpu_shared', 'bool'],
+  gpuMemoryMb: ['gpu_memory_mb', 'plain'],
+  gpuIds: ['gpu_ids', 'json'],
+  dependsOn: ['depends_on', 'ids'],
+  dependsMode: ['depends_mode', 'plain'],
+  autoCancel: ['auto_cancel', 'bool'],
+  cancelledBy: ['cancelled_by', 'plain'],
+  groupId: ['group_id', 'plain'],
+  maxConcurrent: ['max_concurrent', 'plain'],
+  arrayTaskId: ['array_task_id', 'plain'],
+  params: ['params', 'json'],
+  maxRetries: ['max_retries', 'plain'],
+  retryOnTimeout: ['retry_on_timeout', 'bool'],
+  attempt: ['attempt', 'plain'],
+  retriedFrom: ['retried_from', 'plain'],
+  redoneFrom: ['redone_from', 'plain'],
+  beginAt: ['begin_at', 'plain'],
+};
+
+export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];
+
+/** A job without its bulky fields (environment, command): what bookkeeping reads. */
+export const SLIM_KEYS = ALL_KEYS.filter((k) => k !== 'env' && k !== 'command') as Exclude<JobKey, 'env' | 'command'>[];
+export type SlimJob = Omit<JobRecord, 'env' | 'command'>;
+
+/** What a scheduling pass needs of a queued job; a pass reads all of them. */
+export const PLAN_KEYS = ['id', 'user', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
+export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
+
+export type SqlValue = string | number | null;
+
+export function selectList(keys: readonly JobKey[]): string {
+  return keys.map((k) => JOB_COLUMNS[k][0]).join(', ');
+}
+
+export function encode(key: JobKey, value: unknown): SqlValue {
+  const codec = JOB_COLUMNS[key][1];
+  if (value === null || value === undefined) return null;
+  if (codec === 'bool') return value ? 1 : 0;
+  if (codec === 'json') return JSON.stringify(value);
+  if (codec === 'ids') return (value as number[]).length ? JSON.stringify(value) : null;
+  return value as SqlValue;
+}
+
+type Decoder = (row: Record<string, SqlValue>, out: Record<string, unknown>) => void;
+const decoders = new Map<readonly JobKey[], Decoder[]>();
+
+function decoderFor(key: JobKey): Decoder {
+  const [column, codec] = JOB_COLUMNS[key];
+  switch (codec) {
+    case 'bool':
+      return (row, out) => void (out[key] = row[column] === 1);
+    case 'json':
+      return (row, out) => void (out[key] = row[column] === null ? null : JSON.parse(row[column] as string));
+    case 'ids':
+      return (row, out) => void (out[key] = row[column] === null ? [] : JSON.parse(row[column] as string));
+    default:
+      return (row, out) => void (out[key] = row[column]);
+  }
+}
+
+/** Decodes a row selected with `selectList(keys)`; decoders are built once per key list. */
+export function decode<K extends JobKey>(row: Record<string, SqlValue>, keys: readonly K[]): Pick<JobRecord, K> {
+  let ds = decoders.get(keys);
+  if (!ds) {
+    ds = keys.map(decoderFor);
+    decoders.set(keys, ds);
+  }
+  const out: Record<string, unknown> = {};
+  for (const d of ds) d(row, out);
+  return out as Pick<JobRecord, K>;
+}
