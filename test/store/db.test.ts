@@ -103,4 +103,22 @@ describe('state database', () => {
     assert.equal(j.startedAt, new Date(5).toISOString());
     db.close();
   });
+
+  it('decodes rows once: real booleans, lists, and what a job was cancelled by (backfilled from schema 4)', () => {
+    const file = path.join(dir, 'v4.db');
+    const old = openDatabase(file, 4);
+    const add = old.prepare("INSERT INTO jobs (user, command, cwd, env, state, reason, submitted_at, token, depends_on, auto_cancel) VALUES ('u', '[\"true\"]', '/', '{}', ?, ?, 1, 't', ?, 1)");
+    add.run('failed', 'exit code 1', null);
+    add.run('cancelled', 'dependency 1 failed', '[1]');
+    add.run('cancelled', 'cancelled by user', null);
+    old.close();
+    const db = openDatabase(file);
+    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const child = store.require(2);
+    assert.deepEqual([child.cancelledBy, child.dependsOn, child.autoCancel, child.escalated], [1, [1], true, false]);
+    assert.equal(store.require(3).cancelledBy, null);
+    assert.deepEqual(store.cancelledBecauseOf(1).map((j) => j.id), [2]);
+    assert.deepEqual(store.require(1).dependsOn, []);
+    db.close();
+  });
 });
