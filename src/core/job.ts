@@ -8,7 +8,12 @@ export type StopRequest = 'cancel' | 'timeout';
 export interface JobRecord {
   id: number;
   name: string | null;
+  /** the owner's account name, as the kernel identified the submitter */
   user: string;
+  /** the owner's UID (null for jobs submitted before gflow knew it) */
+  uid: number | null;
+  /** -P/--project: for quotas and accounting */
+  project: string | null;
   /** argv of a command job; null for a script job */
   command: string[] | null;
   /** absolute path of a script job; null for a command job */
@@ -82,6 +87,8 @@ export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | '
 /** Defaults of a submission's optional fields. */
 export const NEW_JOB_DEFAULTS = {
   name: null,
+  uid: null,
+  project: null,
   script: null,
   command: null,
   priority: 0,

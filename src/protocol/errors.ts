@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'bad_json'
   | 'body_too_large'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'usage'
@@ -28,6 +29,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   usage: 400,
   body_too_large: 413,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   daemon_not_running: 503,

@@ -9,6 +9,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   id: ['id', 'plain'],
   name: ['name', 'plain'],
   user: ['user', 'plain'],
+  uid: ['uid', 'plain'],
+  project: ['project', 'plain'],
   command: ['command', 'json'],
   script: ['script', 'plain'],
   cwd: ['cwd', 'plain'],
@@ -58,7 +60,7 @@ export const SLIM_KEYS = ALL_KEYS.filter((k) => k !== 'env' && k !== 'command') 
 export type SlimJob = Omit<JobRecord, 'env' | 'command'>;
 
 /** What a scheduling pass needs of a queued job; a pass reads all of them. */
-export const PLAN_KEYS = ['id', 'user', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
+export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
 export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
 
 export type SqlValue = string | number | null;

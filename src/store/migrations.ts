@@ -107,6 +107,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_cancelled_by ON jobs(cancelled_by) WHERE cancelled_by IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    description: "jobs' owners by UID, and projects",
+    sql: `
+      ALTER TABLE jobs ADD COLUMN uid INTEGER;      -- the owner, as the kernel identified the submitter
+      ALTER TABLE jobs ADD COLUMN project TEXT;     -- -P/--project
+      CREATE INDEX jobs_by_uid ON jobs(uid, id DESC);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,47 @@
+// Who is calling, from the kernel: the owner UID of the client's end of a loopback TCP
+// connection, as /proc/net/tcp (or tcp6) lists it. A request body's claim is never used.
+import fs from 'node:fs';
+
+// /proc/net/tcp shows addresses as hex, the IPv4 address in host (little-endian) byte order:
+// 127.0.0.1:59000 is 0100007F:E678.
+function hexAddress(ip: string, port: number): string | undefined {
+  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  if (v4) {
+    const hex = v4.slice(1, 5).reverse().map((o) => Number(o).toString(16).toUpperCase().padStart(2, '0')).join('');
+    return `${hex}:${hexPort}`;
+  }
+  return undefined;
+}
+
+function findUid(table: string, local: string, remote: string): number | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(table, 'latin1');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/);
+    // sl local rem st queues timer retrnsmt uid …
+    if (f[1] === local && f[2] === remote) return Number(f[7]);
+  }
+  return undefined;
+}
+
+/**
+ * The UID owning the socket at `clientIp:clientPort` connected to `serverIp:serverPort`
+ * (both on this machine); undefined when the kernel does not list it (not loopback, gone).
+ */
+export function peerUid(clientIp: string, clientPort: number, serverIp: string, serverPort: number): number | undefined {
+  const local = hexAddress(clientIp, clientPort);
+  const remote = hexAddress(serverIp, serverPort);
+  if (!local || !remote) return undefined;
+  return findUid('/proc/net/tcp', local, remote) ?? findUid('/proc/net/tcp6', `0000000000000000FFFF0000${local.slice(0, 8)}${local.slice(8)}`, `0000000000000000FFFF0000${remote.slice(0, 8)}${remote.slice(8)}`);
+}
+
+/** The UID owning the socket listening on `ip:port` (the client checks who it talks to). */
+export function listenerUid(ip: string, port: number): number | undefined {
+  const local = hexAddress(ip, port);
+  return local ? findUid('/proc/net/tcp', local, '00000000:0000') : undefined;
+}
