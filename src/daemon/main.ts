@@ -3,6 +3,7 @@
 // SIGTERM / SIGINT / SIGHUP: finish in-flight requests, stop, exit 0. Jobs keep running in
 // their own tmux sessions and are adopted by the next daemon.
 import fs from 'node:fs';
+import os from 'node:os';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
@@ -95,7 +96,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   };
   const server = createApiServer({
     ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
-    token,
+    identity: { mode: 'personal', ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
   });

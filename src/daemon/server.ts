@@ -10,12 +10,14 @@ import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
-import { checkToken, readJson, sendError, sendJson } from './http.js';
+import { readJson, sendError, sendJson } from './http.js';
+import { identify, refusesConnection, type Identity } from './identify.js';
+import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
 
 export interface ServerOptions {
   ctx: Ctx;
-  token: string;
+  identity: Identity;
   health: () => Health;
   info: () => DaemonInfo;
 }
@@ -35,6 +37,14 @@ export function createApiServer(o: ServerOptions): http.Server {
         else if (e.code === 'unauthorized') o.ctx.log.warn(`${req.method} ${req.url}: ${e.message}`);
         sendError(res, e);
       });
+  });
+  // A personal daemon refuses other users' connections before they cost anything.
+  server.on('connection', (socket) => {
+    const refused = refusesConnection(socket, o.identity);
+    if (!refused) return;
+    const body = JSON.stringify(refused.toBody());
+    socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.destroySoon();
   });
   // Slow or stuck clients are cut off instead of holding the daemon's resources.
   server.headersTimeout = 10_000;
@@ -60,7 +70,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
     if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
     return [200, o.health()];
   }
-  checkToken(req, o.token);
+  const caller = identify(req, o.identity);
   const { ctx } = o;
 
   if (method === 'GET') {
@@ -68,7 +78,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
       const rows = ctx.store.list(parseListQuery(url.searchParams));
       return [200, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
     }
-    if (url.pathname === ROUTES.resolve) return resolve(ctx, url.searchParams);
+    if (url.pathname === ROUTES.resolve) return resolve(ctx, caller, url.searchParams);
     if (url.pathname === ROUTES.daemon) return [200, o.info()];
     if (url.pathname === ROUTES.info) return info(ctx);
     const whyMatch = JOB_WHY.exec(url.pathname);
@@ -81,31 +91,31 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
 
   const body = await readJson(req);
   // What the API acknowledges is on disk before the answer goes out.
-  return ctx.store.durable(() => act(ctx, idem, req, url, method, body));
+  return ctx.store.durable(() => act(ctx, caller, idem, req, url, method, body));
 }
 
-async function act(ctx: Ctx, idem: IdempotencyStore, req: http.IncomingMessage, url: URL, method: string, body: unknown): Promise<Answer> {
+async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.IncomingMessage, url: URL, method: string, body: unknown): Promise<Answer> {
   const key = req.headers[IDEMPOTENCY_HEADER];
   const run = (): Answer | Promise<Answer> => {
-    if (url.pathname === ROUTES.jobs) return submit(ctx, body);
-    if (url.pathname === ROUTES.batch) return submitBatch(ctx, body);
-    if (url.pathname === ROUTES.close) return close(ctx, body);
-    if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, body);
-    if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, body);
+    if (url.pathname === ROUTES.jobs) return submit(ctx, caller, body);
+    if (url.pathname === ROUTES.batch) return submitBatch(ctx, caller, body);
+    if (url.pathname === ROUTES.close) return close(ctx, caller, body);
+    if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
+    if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);
     const action = JOB_ACTION.exec(url.pathname);
     if (action) {
       const id = parseId(action[1]!);
       switch (action[2]) {
         case 'cancel':
-          return cancel(ctx, id);
+          return cancel(ctx, caller, id);
         case 'hold':
-          return hold(ctx, id);
+          return hold(ctx, caller, id);
         case 'release':
-          return release(ctx, id);
+          return release(ctx, caller, id);
         case 'update':
-          return update(ctx, id, body);
+          return update(ctx, caller, id, body);
         default:
-          return redo(ctx, id, body);
+          return redo(ctx, caller, id, body);
       }
     }
     throw notFound(method, url.pathname);
@@ -132,10 +142,11 @@ async function act(ctx: Ctx, idem: IdempotencyStore, req: http.IncomingMessage, 
   return late;
 }
 
-function resolve(ctx: Ctx, params: URLSearchParams): Answer {
-  const user = params.get('user');
+// `@` is the caller's own last submission; an admin may ask for another user's.
+function resolve(ctx: Ctx, caller: Caller, params: URLSearchParams): Answer {
+  const user = caller.admin ? (params.get('user') ?? caller.user) : caller.user;
   const back = Number(params.get('back') ?? '1');
-  if (!user || !Number.isSafeInteger(back) || back < 1) throw new GflowError('bad_request', 'resolve needs user and back (a positive whole number)');
+  if (!Number.isSafeInteger(back) || back < 1) throw new GflowError('bad_request', 'back must be a positive whole number');
   const jobs = ctx.store.latestSubmission(user, back);
   if (jobs.length === 0) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} submissions`, 'submit one with `gflow submit -- <command>`');
   const answer: ResolveResponse = { job: ctx.store.toJob(jobs.at(-1)!), jobs: jobs.map((j) => ctx.store.toJob(j)) };

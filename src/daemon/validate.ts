@@ -25,10 +25,11 @@ function int(v: unknown, field: string, min: number, max: number): number {
 export function validateSubmit(body: unknown): SubmitRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad('body', 'a JSON object');
   const b = body as Record<string, unknown>;
-  const out: SubmitRequest = { cwd: '', env: {}, user: '' };
+  const out: SubmitRequest = { cwd: '', env: {} };
   out.cwd = str(b.cwd, 'cwd', 4096);
   if (!path.isAbsolute(out.cwd)) throw bad('cwd', 'an absolute path');
-  out.user = str(b.user, 'user', 256);
+  // A claimed user name is read for compatibility and ignored: the kernel says who calls.
+  if (b.user !== undefined) out.user = str(b.user, 'user', 256);
   if (typeof b.env !== 'object' || b.env === null || Array.isArray(b.env)) throw bad('env', 'an object of strings');
   const env = b.env as Record<string, unknown>;
   if (Object.keys(env).length > 5000) throw bad('env', 'at most 5000 variables');

@@ -70,7 +70,8 @@ export interface SubmitRequest {
   scriptText?: string;
   cwd: string;
   env: Record<string, string>;
-  user: string;
+  /** ignored by the daemon (it learns the caller from the kernel); kept for older daemons */
+  user?: string;
   priority?: number;
   cpus?: number;
   timeLimitSec?: number;

@@ -2,6 +2,7 @@
 import type { InfoResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { JOB_STATES } from '../../protocol/job.js';
+import { assertAdmin, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
 export async function info(ctx: Ctx): Promise<Answer> {
@@ -18,7 +19,8 @@ export async function info(ctx: Ctx): Promise<Answer> {
   return [200, body];
 }
 
-export function allowGpus(ctx: Ctx, body: unknown): Answer {
+export function allowGpus(ctx: Ctx, caller: Caller, body: unknown): Answer {
+  assertAdmin(caller, 'choose the GPUs gflow may use');
   const b = (typeof body === 'object' && body !== null ? body : {}) as { indices?: unknown };
   const indices = b.indices;
   if (indices !== null && !(Array.isArray(indices) && indices.every((i) => Number.isSafeInteger(i) && (i as number) >= 0 && (i as number) < 1024))) {
@@ -32,7 +34,8 @@ export function allowGpus(ctx: Ctx, body: unknown): Answer {
   return [200, { allowed: list }];
 }
 
-export function ignoreGpuProcess(ctx: Ctx, body: unknown): Answer {
+export function ignoreGpuProcess(ctx: Ctx, caller: Caller, body: unknown): Answer {
+  assertAdmin(caller, 'ignore processes on GPUs');
   const b = (typeof body === 'object' && body !== null ? body : {}) as { index?: unknown; pid?: unknown; ignore?: unknown };
   if (!Number.isSafeInteger(b.index) || (b.index as number) < 0 || !Number.isSafeInteger(b.pid) || (b.pid as number) < 1 || typeof b.ignore !== 'boolean') {
     throw new GflowError('bad_request', 'give index (GPU index), pid (process id) and ignore (true or false)');

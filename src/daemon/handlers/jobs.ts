@@ -6,10 +6,12 @@ import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { validateUpdate } from '../validate.js';
+import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
-export function cancel(ctx: Ctx, id: number): Answer {
+export function cancel(ctx: Ctx, caller: Caller, id: number): Answer {
   const job = ctx.store.require(id);
+  assertOwner(caller, job);
   if (job.state === 'running') {
     if (!job.stopRequest) ctx.scheduler.stop(id, 'cancel');
     return [202, { job: ctx.store.toJob(ctx.store.require(id)) }];
@@ -20,13 +22,15 @@ export function cancel(ctx: Ctx, id: number): Answer {
   return [200, { job: ctx.store.toJob(done) }];
 }
 
-export function hold(ctx: Ctx, id: number): Answer {
+export function hold(ctx: Ctx, caller: Caller, id: number): Answer {
+  assertOwner(caller, ctx.store.require(id));
   const job = ctx.store.transition(id, 'hold', { reason: 'held by user' });
   ctx.log.event(`job ${id} held`);
   return [200, { job: ctx.store.toJob(job) }];
 }
 
-export function release(ctx: Ctx, id: number): Answer {
+export function release(ctx: Ctx, caller: Caller, id: number): Answer {
+  assertOwner(caller, ctx.store.require(id));
   const job = ctx.store.transition(id, 'queued', { reason: null });
   ctx.log.event(`job ${id} released`);
   ctx.scheduler.requestPass();
@@ -34,13 +38,14 @@ export function release(ctx: Ctx, id: number): Answer {
 }
 
 /** Removes what ended jobs left for inspection (their tmux sessions). */
-export async function close(ctx: Ctx, body: unknown): Promise<Answer> {
+export async function close(ctx: Ctx, caller: Caller, body: unknown): Promise<Answer> {
   const req = (typeof body === 'object' && body !== null ? body : {}) as CloseRequest;
   let jobs: JobRecord[];
   if (req.allEnded === true) {
-    jobs = ctx.store.endedWithSession();
+    jobs = ctx.store.endedWithSession().filter((j) => caller.admin || j.uid === caller.uid);
   } else if (Array.isArray(req.ids) && req.ids.length > 0 && req.ids.every((n) => Number.isSafeInteger(n) && n > 0)) {
     jobs = req.ids.map((id) => ctx.store.require(id));
+    for (const j of jobs) assertOwner(caller, j);
     const active = jobs.find((r) => canTransition(r.state, 'cancelled'));
     if (active) throw new GflowError('conflict', `job ${active.id} is ${active.state}; only ended jobs' sessions can be closed`, `cancel it first with \`gflow cancel ${active.id}\``);
   } else {
@@ -55,8 +60,9 @@ export async function close(ctx: Ctx, body: unknown): Promise<Answer> {
   return [200, { closed }];
 }
 
-export function update(ctx: Ctx, id: number, body: unknown): Answer {
+export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Answer {
   const patch = validateUpdate(body);
+  assertOwner(caller, ctx.store.require(id));
   if (patch.dependsOn !== undefined) {
     const known = ctx.store.statesOf(patch.dependsOn);
     const missing = patch.dependsOn.find((d) => !known.has(d));
@@ -74,10 +80,11 @@ export function update(ctx: Ctx, id: number, body: unknown): Answer {
  * Submits an ended job again. With `cascade`, the jobs that were cancelled because this one
  * failed are submitted again too, waiting on the new jobs instead of the old ones.
  */
-export function redo(ctx: Ctx, id: number, body: unknown): Answer {
+export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answer {
   const req = (typeof body === 'object' && body !== null ? body : {}) as RedoRequest;
   const created = ctx.store.atomically(() => {
     const first = ctx.store.require(id);
+    assertOwner(caller, first);
     if (canTransition(first.state, 'cancelled')) throw new GflowError('conflict', `cannot redo job ${id}: it is ${first.state}`, 'only ended jobs can be redone');
     const replaced = new Map<number, number>();
     const out: JobRecord[] = [];

@@ -6,13 +6,16 @@ import { NEW_JOB_DEFAULTS, type JobRecord, type NewJob } from '../../core/job.js
 import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { validateBatch, validateSubmit } from '../validate.js';
+import type { Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
-function newJob(req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
+// The owner is who the kernel says called, whatever the request claims.
+function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
   return {
     ...NEW_JOB_DEFAULTS,
     name: task.name ?? req.name ?? null,
-    user: req.user,
+    user: caller.user,
+    uid: caller.uid,
     command: task.command ?? req.command ?? null,
     script: req.script ?? null,
     cwd: req.cwd,
@@ -58,23 +61,23 @@ function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: numb
   return ctx.store.require(row.id);
 }
 
-export function submit(ctx: Ctx, body: unknown): Answer {
+export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const req = validateSubmit(body);
   if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
   if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
-  const row = ctx.store.atomically(() => insert(ctx, newJob(req, null), req.scriptText, Date.now()));
+  const row = ctx.store.atomically(() => insert(ctx, newJob(caller, req, null), req.scriptText, Date.now()));
   ctx.log.event(`job ${row.id} submitted by ${row.user}${row.name ? ` (${row.name})` : ''}: ${describe(row)}`);
   ctx.scheduler.requestPass();
   return [201, { job: ctx.store.toJob(row) }];
 }
 
-export function submitBatch(ctx: Ctx, body: unknown): Answer {
+export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const { base, tasks } = validateBatch(body);
   if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
   const groupId = crypto.randomUUID();
   const now = Date.now();
-  const rows = ctx.store.atomically(() => tasks.map((task) => insert(ctx, newJob(base, groupId, task), task.scriptText ?? base.scriptText, now)));
-  ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${base.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
+  const rows = ctx.store.atomically(() => tasks.map((task) => insert(ctx, newJob(caller, base, groupId, task), task.scriptText ?? base.scriptText, now)));
+  ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${caller.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();
   return [201, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
 }

@@ -1,0 +1,52 @@
+// Who is calling, from the kernel, and whether they may talk to this daemon at all.
+//   personal: the daemon runs jobs as its owner; only the owner's connections are served
+//             (other UIDs are refused at once), and requests carry the owner's token.
+//   shared:   one daemon (root) for the machine; any local user, identified by the kernel,
+//             no token. A name in a request body is never trusted.
+import type http from 'node:http';
+import type net from 'node:net';
+import type { Caller } from '../identity/caller.js';
+import { peerUid } from '../identity/peer-uid.js';
+import { userById } from '../identity/users.js';
+import { GflowError } from '../protocol/errors.js';
+import { checkToken } from './http.js';
+
+export interface Identity {
+  mode: 'personal' | 'shared';
+  /** the daemon's own account */
+  ownerUid: number;
+  ownerName: string;
+  /** the API token (personal mode) */
+  token: string | null;
+}
+
+const uids = new WeakMap<net.Socket, number | undefined>();
+
+/** The UID at the other end of a connection (looked up once per connection). */
+export function socketUid(sock: net.Socket): number | undefined {
+  if (!uids.has(sock)) {
+    const { remoteAddress, remotePort, localAddress, localPort } = sock;
+    uids.set(sock, remoteAddress && remotePort && localAddress && localPort ? peerUid(remoteAddress, remotePort, localAddress, localPort) : undefined);
+  }
+  return uids.get(sock);
+}
+
+/** A personal daemon serves its owner only: another UID's connection is refused at once. */
+export function refusesConnection(sock: net.Socket, id: Identity): GflowError | undefined {
+  if (id.mode !== 'personal') return undefined;
+  const uid = socketUid(sock);
+  if (uid === undefined || uid === id.ownerUid) return undefined;
+  return new GflowError('forbidden', `this gflowd belongs to ${id.ownerName}`, 'use your own: `gflowd up --port <N>` (and GFLOW_PORT), or the machine\'s shared daemon');
+}
+
+export function identify(req: http.IncomingMessage, id: Identity): Caller {
+  if (id.mode === 'personal') {
+    const refused = refusesConnection(req.socket, id);
+    if (refused) throw refused;
+    checkToken(req, id.token ?? '');
+    return { uid: id.ownerUid, user: id.ownerName, admin: true };
+  }
+  const uid = socketUid(req.socket);
+  if (uid === undefined) throw new GflowError('forbidden', 'cannot tell which user is calling (not a local connection)', 'run gflow on this machine');
+  return { uid, user: userById(uid)?.name ?? String(uid), admin: uid === 0 };
+}
