@@ -170,4 +170,27 @@ describe('other users', () => {
       await sb.cleanup();
     }
   });
+
+  it("refuses another user's connection to a personal daemon, even with the owner's token", async (t) => {
+    if (process.getuid?.() !== 0 || spawnSync('id', ['gflowtest']).status !== 0) {
+      t.skip('needs root and the user gflowtest (created by the test above)');
+      return;
+    }
+    const uid = Number(execFileSync('id', ['-u', 'gflowtest'], { encoding: 'utf8' }));
+    const sb = await Sandbox.create();
+    try {
+      await sb.up();
+      const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();
+      const code = `require('node:http').get({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs', headers: { authorization: 'Bearer ${token}' } }, (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => console.log(res.statusCode, b)); }).on('error', (e) => console.log(e.code));`;
+      const child = spawn(process.execPath, ['-e', code], { uid, gid: uid, cwd: '/' });
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+      await new Promise((r) => child.once('exit', r));
+      assert.match(out, /^403 .*"code":"forbidden".*this gflowd belongs to root/);
+      // The owner is still served.
+      await sb.ok('gflow', 'queue');
+    } finally {
+      await sb.cleanup();
+    }
+  });
 });
