@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<void> {
     .description("print a job's output")
     .argument('<job>', 'job id, @ or @~N')
     .option('-f, --follow', 'keep printing new output until the job ends')
-    .addOption(new Option('--first <n>', 'only the first N lines').argParser(int('--first', 1)).conflicts('last'))
+    .addOption(new Option('--first <n>', 'only the first N lines (not with --last or -f)').argParser(int('--first', 1)).conflicts(['last', 'follow']))
     .addOption(new Option('--last <n>', 'only the last N lines').argParser(int('--last', 1)))
     .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
     .action(run(async () => (await import('./commands/log.js')).logCommand));

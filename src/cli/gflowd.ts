@@ -26,7 +26,8 @@ const guard =
     }
   };
 
-export async function main(argv: string[]): Promise<void> {
+/** The `gflowd` command line; also read by `gflow submit` to suggest daemon commands. */
+export function gflowdProgram(): Command {
   const program = new Command('gflowd')
     .description('The gflow scheduler daemon. It lives in the tmux session gflow_server.')
     .version(packageVersion(), '-V, --version')
@@ -65,5 +66,9 @@ export async function main(argv: string[]): Promise<void> {
     guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('../daemon/main.js')).runDaemon(o)),
   );
 
-  await program.parseAsync(argv);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await gflowdProgram().parseAsync(argv);
 }

@@ -22,7 +22,7 @@ export async function logCommand(ref: string, flags: LogFlags): Promise<void> {
   // The wrapper's end mark is gflow's, not the job's output.
   const render = (s: string): string => (flags.raw ? s.replaceAll(END_MARK, '') : renderLog(s));
   const text = readFrom(job.logPath, 0);
-  if (!flags.follow || flags.first !== undefined || !ACTIVE_STATES.includes(job.state)) {
+  if (!flags.follow || !ACTIVE_STATES.includes(job.state)) {
     if (text.length === 0 && job.state === 'queued') process.stderr.write(`gflow: job ${id} has not started yet; no output\n`);
     process.stdout.write(selectLines(render(text.toString('utf8')), flags.first, flags.last));
     return;

@@ -10,13 +10,12 @@ import { Client } from '../client.js';
 import { usage } from '../fail.js';
 import { currentUser, resolveJobId } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
-import type { SubmitFlags } from '../submit-options.js';
-
-const GFLOW_WORDS = new Set(['queue', 'q', 'list', 'show', 'log', 'attach', 'cancel', 'hold', 'release', 'close', 'status', 'config', 'info', 'why', 'redo', 'update']);
+import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags } = readSource(args, cliFlags, cmd);
+  const { source, flags } = await readSource(args, cliFlags, cmd);
+  checkCombinations(flags);
   const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
   const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base) : undefined;
   if (!tasks) {
@@ -29,7 +28,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-function readSource(args: string[], cli: SubmitFlags, cmd: Command): { source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags } {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
   const merge = (text: string, where: string): SubmitFlags => {
@@ -48,7 +47,7 @@ function readSource(args: string[], cli: SubmitFlags, cmd: Command): { source: P
   if (args.length === 1 && isFile(file)) return { source: { script: file }, flags: merge(fs.readFileSync(file, 'utf8'), file) };
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
-  checkProgram(snippet ? firstWord(args[0]!) : args[0]!);
+  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd);
   return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
 }
 
@@ -133,7 +132,7 @@ function firstWord(snippet: string): string {
 }
 
 // Refuse what can only fail: `gflow submit lst` is a typo, not a job.
-function checkProgram(word: string): void {
+async function checkProgram(word: string, cmd: Command): Promise<void> {
   if (word === '' || isShellKeyword(word)) return;
   if (word.includes('/')) {
     if (isFile(path.resolve(word))) return;
@@ -148,8 +147,18 @@ function checkProgram(word: string): void {
       // not in this directory
     }
   }
-  const hint = GFLOW_WORDS.has(word) ? `did you mean \`gflow ${word}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
+  const meant = await ownCommand(word, cmd);
+  const hint = meant ? `did you mean \`${meant}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
   throw usage(`'${word}' is neither a file nor a command on PATH`, hint);
+}
+
+// `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
+// read from the real command lines (submit's parent is the gflow program), so they cannot drift.
+async function ownCommand(word: string, cmd: Command): Promise<string | undefined> {
+  const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (cmd.parent && words(cmd.parent).includes(word)) return `gflow ${word}`;
+  const { gflowdProgram } = await import('../gflowd.js');
+  return words(gflowdProgram()).includes(word) ? `gflowd ${word}` : undefined;
 }
 
 function isShellKeyword(word: string): boolean {
