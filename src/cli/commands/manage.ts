@@ -4,7 +4,7 @@ import { parseTimeLimit } from '../../core/duration.js';
 import { ROUTES, type JobResponse, type JobsResponse, type UpdateRequest, type WhyResponse } from '../../protocol/api.js';
 import { Client } from '../client.js';
 import { eachJob, usage } from '../fail.js';
-import { resolveJobId, resolveJobIds } from '../job-ref.js';
+import { resolveDependencies, resolveJobId, resolveJobIds } from '../job-ref.js';
 
 interface UpdateFlags {
   name?: string;
@@ -33,7 +33,7 @@ export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> 
   if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   if (deps.length === 1) {
     const text = deps[0]!;
-    req.dependsOn = text === 'none' ? [] : await Promise.all(text.split(',').map((p) => resolveJobId(client, p.trim())));
+    req.dependsOn = text === 'none' ? [] : await resolveDependencies(client, text);
     req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
   }
   if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');

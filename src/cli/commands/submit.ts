@@ -8,7 +8,7 @@ import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { currentUser, resolveJobId } from '../job-ref.js';
+import { currentUser, resolveDependencies } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
 import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
@@ -69,7 +69,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
   if (refs !== undefined) {
-    out.dependsOn = await resolveRefs(client, refs);
+    out.dependsOn = await resolveDependencies(client, refs);
     out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
   }
   if (f.autoCancel === false) out.autoCancel = false;
@@ -77,13 +77,6 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.maxRetries !== undefined) out.maxRetries = f.maxRetries;
   if (f.retryOnTimeout) out.retryOnTimeout = true;
   if (f.begin !== undefined) out.beginAt = (await import('../../core/begin-time.js')).parseBeginTime(f.begin, new Date());
-  return out;
-}
-
-async function resolveRefs(client: Client, text: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) out.push(await resolveJobId(client, part));
-  if (out.length === 0) throw usage(`no job in '${text}'`, 'give job ids, @ or @~N');
   return out;
 }
 
