@@ -114,6 +114,8 @@ export interface TaskSpec {
   name?: string;
   arrayTaskId?: number;
   params?: Record<string, string>;
+  /** this task's own script text (a sweep over a script substitutes its {name}s) */
+  scriptText?: string;
 }
 
 /** An array or sweep, submitted and committed as one: all of it or none of it. */

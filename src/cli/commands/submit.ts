@@ -14,10 +14,10 @@ import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags } = await readSource(args, cliFlags, cmd);
+  const { source, flags, text } = await readSource(args, cliFlags, cmd);
   checkCombinations(flags);
   const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
-  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base) : undefined;
+  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
   if (!tasks) {
     const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
     process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
@@ -28,7 +28,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags }> {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
   const merge = (text: string, where: string): SubmitFlags => {
@@ -41,10 +41,13 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
   if (args.length === 1 && args[0] === '-') {
     const text = readStdin();
     if (text.trim() === '') throw usage('the script on stdin is empty');
-    return { source: { scriptText: text }, flags: merge(text, 'stdin') };
+    return { source: { scriptText: text }, flags: merge(text, 'stdin'), text };
   }
   const file = path.resolve(args[0]!);
-  if (args.length === 1 && isFile(file)) return { source: { script: file }, flags: merge(fs.readFileSync(file, 'utf8'), file) };
+  if (args.length === 1 && isFile(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    return { source: { script: file }, flags: merge(text, file), text };
+  }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
   await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd);
@@ -81,7 +84,9 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
 }
 
 // --array and --param/--param-file make a batch; one task per array index or sweep point.
-async function expandTasks(f: SubmitFlags, base: SubmitRequest): Promise<TaskSpec[] | undefined> {
+// A sweep substitutes its declared {name}s in the command's arguments, or, for a script
+// (`scriptText`: its text), in the script text, which then travels with each task.
+export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptText?: string): Promise<TaskSpec[] | undefined> {
   const { expandParams, parseArraySpec, parseParamCsv, parseParamSpecs, substituteParams } = await import('../../core/sweep.js');
   const sweep = (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
   if (f.array !== undefined && sweep) throw usage('--array and --param/--param-file do not go together', 'use one of them');
@@ -97,9 +102,12 @@ async function expandTasks(f: SubmitFlags, base: SubmitRequest): Promise<TaskSpe
   const csv = f.paramFile !== undefined ? parseParamCsv(readFile(f.paramFile)) : undefined;
   const points = expandParams(parseParamSpecs(f.param ?? []), csv);
   if (points.length === 0) throw usage('the sweep has no points', 'give --param name=values or a --param-file with rows');
+  const names = Object.keys(points[0]!);
+  const scriptUses = scriptText !== undefined && !base.command && names.some((n) => scriptText.includes(`{${n}}`));
   return points.map((p) => ({
     params: p,
     ...(base.command ? { command: base.command.map((a) => substituteParams(a, p)) } : {}),
+    ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
 }
