@@ -128,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
   const gpu = program.command('gpu').description('which GPUs gflow may use, and foreign processes to ignore');
   gpu
     .command('allow')
+    .description('the GPUs gflow may use: writes `gpus` to the config file and applies it to the running daemon at once')
     .argument('<gpus>', 'all, or indices like 0,2')
     .action(run(async () => (await import('./commands/info.js')).gpuAllowCommand));
   gpu
@@ -161,7 +162,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/config.js')).configSet));
   config
     .command('list')
-    .description('every setting, its value and where the value comes from')
+    .description('every setting, its value and where it comes from (env, config file, default), and what a running daemon uses where it differs')
     .action(run(async () => (await import('./commands/config.js')).configList));
   config
     .command('path')
