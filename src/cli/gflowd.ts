@@ -43,7 +43,7 @@ export function gflowdProgram(): Command {
   cpus(port(program.command('up').description('start the daemon in tmux session gflow_server (does nothing if it runs)'))).action(
     guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/up.js')).up(o)),
   );
-  port(program.command('down').description('stop the daemon; jobs keep running')).action(
+  port(program.command('down').description('stop the daemon of this state directory; jobs keep running')).action(
     guard(async (o: { port?: number }) => (await import('./gflowd/down.js')).down(o)),
   );
   cpus(port(program.command('restart').description("down, then up; keeps the daemon's --port, --cpus and --gpus unless new ones are given"))).action(
@@ -53,7 +53,7 @@ export function gflowdProgram(): Command {
     .option('--timeout <s>', 'seconds to wait for the new daemon to answer (default 10)', intIn('timeout', 1, 600))
     .option('--json', 'print a summary: old and new pid, timings')
     .action(guard(async (o: { port?: number; cpus?: number; gpus?: string; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
-  port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
+  port(program.command('status').description("is this state directory's daemon running: pid, port, version, uptime (or whose daemon holds the session or port)"))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
   port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, token, daemon'))
