@@ -7,9 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePaths, type Paths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { readToken } from '../config/token.js';
+import { PROTOCOL_HEADER } from '../daemon/http.js';
 import { IDEMPOTENCY_HEADER } from '../protocol/api.js';
 import { GflowError, isErrorBody } from '../protocol/errors.js';
-import { DEFAULT_HOST } from '../protocol/version.js';
+import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 
 const RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800];
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
@@ -17,6 +18,7 @@ const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 export interface RawResponse {
   status: number;
   body: unknown;
+  headers: http.IncomingHttpHeaders;
 }
 
 export function notRunning(port: number): GflowError {
@@ -50,7 +52,7 @@ export function rawRequest(port: number, method: string, path: string, body?: un
           } catch {
             // not JSON: keep the text
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed });
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
         });
         res.on('error', reject);
       },
@@ -66,9 +68,18 @@ export class Client {
   readonly port: number;
   private token: string | undefined;
 
-  constructor(opts: { port?: number; paths?: Paths } = {}) {
+  private readonly anyProtocol: boolean;
+  private readonly timeoutMs: number | undefined;
+
+  /**
+   * anyProtocol: talk to a daemon of another protocol version too (gflowd reload and restart
+   * read the old daemon's options: that is how an upgrade is rolled out).
+   */
+  constructor(opts: { port?: number; paths?: Paths; anyProtocol?: boolean; timeoutMs?: number } = {}) {
     this.paths = opts.paths ?? resolvePaths();
     this.port = opts.port ?? resolveSettings(this.paths).port;
+    this.anyProtocol = opts.anyProtocol ?? false;
+    this.timeoutMs = opts.timeoutMs;
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -78,7 +89,7 @@ export class Client {
     for (let attempt = 0; ; attempt++) {
       let res: RawResponse;
       try {
-        res = await rawRequest(this.port, method, path, body, headers);
+        res = await rawRequest(this.port, method, path, body, headers, this.timeoutMs);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code ?? '';
         const delay = RETRY_DELAYS_MS[attempt];
@@ -89,9 +100,30 @@ export class Client {
         if (code === 'ECONNREFUSED') throw notRunning(this.port);
         throw new GflowError('daemon_unhealthy', `cannot reach gflowd on port ${this.port}: ${(err as Error).message}`, 'check it with `gflowd status`');
       }
+      if (!this.anyProtocol) checkProtocol(res, this.port);
       if (res.status >= 200 && res.status < 300) return res.body as T;
       if (isErrorBody(res.body)) throw GflowError.fromBody(res.body);
       throw new GflowError('daemon_unhealthy', `unexpected answer ${res.status} from port ${this.port}`, 'another program may be using the port; check `gflowd status`');
     }
   }
+}
+
+/**
+ * The daemon says its protocol version on every answer, errors included. No header from
+ * something that answers like gflowd (JSON, or a gflow error body) is a daemon older than
+ * the header; anything else is left to the caller (another program on the port).
+ */
+export function checkProtocol(res: RawResponse, port: number): void {
+  const header = res.headers[PROTOCOL_HEADER];
+  const text = Array.isArray(header) ? header[0] : header;
+  const likeGflowd = isErrorBody(res.body) || (res.status >= 200 && res.status < 300 && typeof res.body === 'object');
+  if (text === undefined && !likeGflowd) return;
+  const theirs = text === undefined ? undefined : Number(text);
+  if (theirs === PROTOCOL_VERSION) return;
+  const older = theirs === undefined || !(theirs > PROTOCOL_VERSION);
+  throw new GflowError(
+    'protocol_mismatch',
+    `gflowd on port ${port} speaks protocol ${theirs ?? 'from before version headers'} and this gflow speaks ${PROTOCOL_VERSION}`,
+    older ? 'the daemon is older than this gflow (an upgrade was installed): run `gflowd reload` to start the installed version' : 'this gflow is older than the daemon: upgrade it (the same install as the daemon, e.g. `npm link` in its checkout)',
+  );
 }

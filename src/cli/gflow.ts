@@ -55,16 +55,16 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('show')
     .description('everything about one job')
-    .argument('<job>', 'job id, @ (your last job) or @~N')
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .option('--json', 'print the job as JSON')
     .action(run(async () => (await import('./commands/show.js')).showCommand));
 
   program
     .command('log')
     .description("print a job's output")
-    .argument('<job>', 'job id, @ or @~N')
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .option('-f, --follow', 'keep printing new output until the job ends')
-    .addOption(new Option('--first <n>', 'only the first N lines').argParser(int('--first', 1)).conflicts('last'))
+    .addOption(new Option('--first <n>', 'only the first N lines (not with --last or -f)').argParser(int('--first', 1)).conflicts(['last', 'follow']))
     .addOption(new Option('--last <n>', 'only the last N lines').argParser(int('--last', 1)))
     .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
     .action(run(async () => (await import('./commands/log.js')).logCommand));
@@ -72,7 +72,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('attach')
     .description("attach your terminal to a running job's tmux session (detach with Ctrl-b d)")
-    .argument('<job>', 'job id, @ or @~N')
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .action(run(async () => (await import('./commands/attach.js')).attachCommand));
 
   for (const [name, what] of [
@@ -83,7 +83,7 @@ export async function main(argv: string[]): Promise<void> {
     program
       .command(name)
       .description(what)
-      .argument('<jobs>', 'job ids like 1,3,5-9, @ or @~N')
+      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
       .option('--json', 'print the jobs as JSON')
       .action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
   }
@@ -91,14 +91,14 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('update')
     .description('change queued or held jobs')
-    .argument('<jobs>', 'job ids like 1,3,5-9, @ or @~N')
+    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
     .option('-n, --name <name>', 'job name')
     .option('-p, --priority <n>', 'priority', int('priority'))
     .option('-c, --cpus <n>', 'CPU slots', int('cpus', 1))
     .option('-g, --gpus <n>', 'GPUs', int('gpus', 0))
     .option('-t, --time <limit>', 'time limit (or none)')
-    .option('-d, --depends-on <job>', 'dependency (or none)')
-    .option('--depends-on-all <jobs>', 'dependencies, all must finish')
+    .option('-d, --depends-on <job>', 'dependency (or none); @ / @~N: every job of that submission')
+    .option('--depends-on-all <jobs>', 'dependencies, all must finish (@: every job of your last submission)')
     .option('--depends-on-any <jobs>', 'dependencies, one must finish')
     .option('--begin <time>', 'start no earlier than (or none)')
     .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('redo')
     .description('submit an ended job again')
-    .argument('<job>', 'job id, @ or @~N')
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .option('--cascade', 'also redo the jobs cancelled because this one failed, waiting on the new one')
     .option('--json', 'print the new jobs as JSON')
     .action(run(async () => (await import('./commands/manage.js')).redoCommand));
@@ -115,7 +115,7 @@ export async function main(argv: string[]): Promise<void> {
   program
     .command('why')
     .description('why a job is still waiting: dependencies, resources and who holds them, its place in the queue')
-    .argument('<job>', 'job id, @ or @~N')
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .option('--json', 'print the explanation as JSON')
     .action(run(async () => (await import('./commands/manage.js')).whyCommand));
 
@@ -128,6 +128,7 @@ export async function main(argv: string[]): Promise<void> {
   const gpu = program.command('gpu').description('which GPUs gflow may use, and foreign processes to ignore');
   gpu
     .command('allow')
+    .description('the GPUs gflow may use: writes `gpus` to the config file and applies it to the running daemon at once')
     .argument('<gpus>', 'all, or indices like 0,2')
     .action(run(async () => (await import('./commands/info.js')).gpuAllowCommand));
   gpu
@@ -161,7 +162,7 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/config.js')).configSet));
   config
     .command('list')
-    .description('every setting, its value and where the value comes from')
+    .description('every setting, its value and where it comes from (env, config file, default), and what a running daemon uses where it differs')
     .action(run(async () => (await import('./commands/config.js')).configList));
   config
     .command('path')

@@ -26,7 +26,8 @@ const guard =
     }
   };
 
-export async function main(argv: string[]): Promise<void> {
+/** The `gflowd` command line; also read by `gflow submit` to suggest daemon commands. */
+export function gflowdProgram(): Command {
   const program = new Command('gflowd')
     .description('The gflow scheduler daemon. It lives in the tmux session gflow_server.')
     .version(packageVersion(), '-V, --version')
@@ -42,21 +43,18 @@ export async function main(argv: string[]): Promise<void> {
   cpus(port(program.command('up').description('start the daemon in tmux session gflow_server (does nothing if it runs)'))).action(
     guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/up.js')).up(o)),
   );
-  port(program.command('down').description('stop the daemon; jobs keep running')).action(
+  port(program.command('down').description('stop the daemon of this state directory; jobs keep running')).action(
     guard(async (o: { port?: number }) => (await import('./gflowd/down.js')).down(o)),
   );
-  cpus(port(program.command('restart').description('down, then up'))).action(
-    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => {
-      await (await import('./gflowd/down.js')).down(o);
-      await (await import('./gflowd/up.js')).up(o);
-    }),
+  cpus(port(program.command('restart').description("down, then up; keeps the daemon's --port, --cpus and --gpus unless new ones are given"))).action(
+    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/restart.js')).restart(o)),
   );
-  cpus(port(program.command('reload').description('replace the daemon with a fresh one (e.g. after an upgrade) without downtime')))
+  cpus(port(program.command('reload').description("replace the daemon with a fresh one (e.g. after an upgrade) without downtime; keeps its --port, --cpus and --gpus unless new ones are given")))
     .option('--timeout <s>', 'seconds to wait for the new daemon to answer (default 10)', intIn('timeout', 1, 600))
     .option('--json', 'print a summary: old and new pid, timings')
     .action(guard(async (o: { port?: number; cpus?: number; gpus?: string; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
-  port(program.command('status').description('is the daemon running: pid, port, version, uptime'))
-    .option('--json', 'print {running, pid, port, version, session, uptimeSec}')
+  port(program.command('status').description("is this state directory's daemon running: pid, port, version, uptime (or whose daemon holds the session or port)"))
+    .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
   port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, token, daemon'))
     .option('--json', 'print the checks as JSON')
@@ -65,5 +63,9 @@ export async function main(argv: string[]): Promise<void> {
     guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('../daemon/main.js')).runDaemon(o)),
   );
 
-  await program.parseAsync(argv);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  await gflowdProgram().parseAsync(argv);
 }

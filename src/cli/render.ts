@@ -1,6 +1,7 @@
 // Tables and job details for humans. Colour only on a terminal (chalk honours NO_COLOR and
 // FORCE_COLOR); --json output never goes through here.
 import chalk from 'chalk';
+import { localTime } from '../config/local-time.js';
 import { formatElapsed } from '../core/duration.js';
 import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
 
@@ -65,9 +66,9 @@ export function jobDetails(job: Job): string {
     ['Priority', job.priority],
     ['CPUs', job.cpus],
     ['Time limit', job.timeLimitSec === null ? 'none' : formatElapsed(job.timeLimitSec)],
-    ['Submitted', job.submittedAt],
-    ['Started', job.startedAt],
-    ['Finished', job.finishedAt],
+    ['Submitted', localTime(job.submittedAt)],
+    ['Started', job.startedAt && localTime(job.startedAt)],
+    ['Finished', job.finishedAt && localTime(job.finishedAt)],
     ['Elapsed', job.startedAt ? formatElapsed(elapsedSec(job)) : null],
     ['Exit code', job.exitCode],
     ['Signal', job.signal],
@@ -80,7 +81,7 @@ export function jobDetails(job: Job): string {
     ['Retries', job.maxRetries ? `attempt ${job.attempt} of ${job.maxRetries}${job.retryOnTimeout ? ', timeouts too' : ''}` : null],
     ['Retry of', job.retriedFrom],
     ['Redo of', job.redoneFrom],
-    ['Begin', job.beginAt],
+    ['Begin', job.beginAt && localTime(job.beginAt)],
     ['Session', job.session],
     ['PID', job.pid],
     ['Log', job.logPath],

@@ -1,6 +1,7 @@
 // The options of `gflow submit`, defined once: for the command line and for the `# GFLOW`
 // directives at the top of a script, which are parsed by the same definitions.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { usage } from './fail.js';
 
 export interface SubmitFlags {
   name?: string;
@@ -43,17 +44,17 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', intOption('cpus', 1))
     .option('-g, --gpus <n>', 'whole GPUs the job needs (CUDA_VISIBLE_DEVICES is set)', intOption('gpus', 0))
     .option('--shared', 'share GPUs with other shared jobs within --gpu-memory')
-    .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G')
+    .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G (with --shared)')
     .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
-    .option('-d, --depends-on <job>', 'start after this job finished (id, @ or @~N)')
-    .option('--depends-on-all <jobs>', 'start after all of these finished, e.g. 3,5,@')
-    .option('--depends-on-any <jobs>', 'start after any one of these finished')
+    .option('-d, --depends-on <job>', 'start after this job finished: an id, or @ / @~N (every job of your last / N-th last submission)')
+    .option('--depends-on-all <jobs>', 'start after all of these finished, e.g. 3,5-7,@ (@: every job of your last submission)')
+    .option('--depends-on-any <jobs>', 'start after any one of these finished (@: any job of your last submission)')
     .option('--no-auto-cancel', 'keep waiting when a dependency fails, instead of being cancelled')
     .option('--array <spec>', 'an array of tasks: 1-10, 1,3,7, 0-20:5, 1-100%4 (%N: at most N at once)')
     .option('--param <name=values>', 'a sweep parameter: lr=0.1,0.01 or n=1:10[:step]; repeat for a product', collect)
     .option('--param-file <csv>', 'sweep points from a CSV file (header = parameter names)')
     .option('--name-template <text>', 'job names for a sweep, e.g. run-{lr}-{bs}')
-    .option('--max-concurrent <n>', 'run at most N jobs of this submission at once', intOption('max-concurrent', 1))
+    .option('--max-concurrent <n>', 'run at most N jobs of an --array or --param sweep at once (not with %N)', intOption('max-concurrent', 1))
     .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
@@ -74,4 +75,21 @@ export function parseDirectiveTokens(tokens: string[], where: string): { flags: 
   }
   const given = new Set(Object.keys(cmd.opts()).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
   return { flags: cmd.opts<SubmitFlags>(), given };
+}
+
+/**
+ * Flags that are valid one by one but not together, checked on the merged flags (command line
+ * and `# GFLOW` directives alike) before anything is sent.
+ */
+export function checkCombinations(f: SubmitFlags): void {
+  if (f.gpuMemory !== undefined && !f.shared) {
+    throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');
+  }
+  const batch = f.array !== undefined || (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
+  if (f.maxConcurrent !== undefined && !batch) {
+    throw usage('--max-concurrent applies to an array or a sweep (--array, --param, --param-file), not to a single job', 'drop --max-concurrent, or submit an array or sweep');
+  }
+  if (f.maxConcurrent !== undefined && f.array?.includes('%')) {
+    throw usage(`--array '${f.array}' (its %N) and --max-concurrent both cap the running tasks`, 'give one of them: --array 1-10%4, or --array 1-10 --max-concurrent 4');
+  }
 }

@@ -38,8 +38,10 @@ function readConfigFile(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
-    return {};
+  } catch (err) {
+    // No file means no settings; a file that is there but cannot be read is the user's to fix.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new GflowError('usage', `cannot read config file ${file}: ${(err as Error).message}`, 'make it a file you can read (chmod 600), or remove it to use the defaults');
   }
   try {
     const parsed: unknown = JSON.parse(text);

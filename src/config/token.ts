@@ -9,14 +9,21 @@ import { GflowError } from '../protocol/errors.js';
 export function ensureToken(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.chmodSync(path.dirname(file), 0o700);
+  let existing: string | undefined;
   try {
-    const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) {
+    existing = fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    // Only a missing token is created here; any other failure is reported, because a new
+    // token would silently lock out every client that holds the old one.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new GflowError('start_failed', `cannot read the API token ${file}: ${(err as Error).message}`, 'make it a file you own and can read, or remove it to get a new one');
+  }
+  if (existing !== undefined && existing.length >= 32) {
+    try {
       fs.chmodSync(file, 0o600);
-      return existing;
+    } catch (err) {
+      throw new GflowError('start_failed', `cannot make the API token ${file} private (mode 600): ${(err as Error).message}`, 'make it a file you own (chown), or remove it to get a new one');
     }
-  } catch {
-    // not there yet
+    return existing;
   }
   const token = crypto.randomBytes(32).toString('hex');
   const tmp = `${file}.${process.pid}.tmp`;
@@ -31,7 +38,8 @@ export function ensureToken(file: string): string {
 export function readToken(file: string): string {
   try {
     return fs.readFileSync(file, 'utf8').trim();
-  } catch {
-    throw new GflowError('daemon_not_running', `no API token at ${file}`, 'start the daemon with `gflowd up` (it creates the token)');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new GflowError('daemon_not_running', `no API token at ${file}`, 'start the daemon with `gflowd up` (it creates the token)');
+    throw new GflowError('unauthorized', `cannot read the API token ${file}: ${(err as Error).message}`, 'run gflow as the user who runs gflowd, and make the token a file that user can read');
   }
 }

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import type http from 'node:http';
 import { GflowError } from '../protocol/errors.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
@@ -28,9 +29,13 @@ function tooLarge(limit: number): GflowError {
   return new GflowError('body_too_large', `request body larger than ${limit} bytes`, 'send less data in one request');
 }
 
+// Every answer names the protocol it speaks, so that a client can tell a daemon of another
+// version on every request, without asking first.
+export const PROTOCOL_HEADER = 'x-gflow-protocol';
+
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) });
   res.end(text);
 }
 

@@ -2,6 +2,7 @@
 // shows) and the same lines without colour in a size-bounded, rotated file.
 import fs from 'node:fs';
 import chalk from 'chalk';
+import { localTime } from '../config/local-time.js';
 import { openAppend } from '../executor/safe-file.js';
 
 export type Level = 'info' | 'event' | 'warn' | 'error';
@@ -58,7 +59,7 @@ export class Logger {
   }
 
   write(level: Level, msg: string): void {
-    const ts = new Date().toISOString();
+    const ts = localTime(new Date());
     const tag = level.toUpperCase().padEnd(5);
     this.out.write(`${chalk.dim(ts)} ${LEVEL_STYLE[level](tag)} ${msg}\n`);
     this.toFile(`${ts} ${tag} ${msg}\n`);

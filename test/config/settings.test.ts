@@ -30,6 +30,17 @@ describe('settings precedence', () => {
     fs.rmSync(paths.configFile);
   });
 
+  it('refuses a config file it cannot read; only a missing one means defaults', () => {
+    fs.rmSync(paths.configFile, { force: true });
+    assert.equal(resolveSettings(paths, {}, env).port, 59000);
+    fs.mkdirSync(paths.configFile);
+    try {
+      assert.throws(() => resolveSettings(paths, {}, env), /cannot read config file .*config\.json: EISDIR/);
+    } finally {
+      fs.rmdirSync(paths.configFile);
+    }
+  });
+
   it('puts state and config under the XDG directories', () => {
     assert.equal(paths.db, path.join(dir, 'data', 'gflow', 'gflow.db'));
     assert.equal(paths.tokenFile, path.join(dir, 'cfg', 'gflow', 'token'));

@@ -1,8 +1,12 @@
 // `gflow config get|set|list|path`: settings in ~/.config/gflow/config.json, through conf.
+// `gflow gpu allow` writes its setting through the same path (writeSetting).
 import Conf from 'conf';
 import { resolvePaths } from '../../config/paths.js';
 import { SETTING_ENV, SETTING_KEYS, SETTINGS_SCHEMA, defaultSettings, describeSetting, isSettingKey, parseSettingText, validSettingValue, type SettingKey, type Settings } from '../../config/schema.js';
 import { resolveSettings } from '../../config/settings.js';
+import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
+import { toGflowError } from '../../protocol/errors.js';
+import { Client } from '../client.js';
 import { usage } from '../fail.js';
 
 function store(): Conf<Partial<Settings>> {
@@ -15,28 +19,55 @@ function key(k: string): SettingKey {
   return k;
 }
 
+/** Validates and writes one setting to the config file; returns the value written. */
+export function writeSetting(k: string, value: string): unknown {
+  const name = key(k);
+  const v = parseSettingText(name, value);
+  if (!validSettingValue(name, v)) throw usage(`invalid value '${value}' for ${name}`, `give ${describeSetting(name)}`);
+  store().set(name, v as never);
+  return v;
+}
+
 export function configGet(k: string): void {
   process.stdout.write(`${resolveSettings(resolvePaths())[key(k)]}\n`);
 }
 
 export function configSet(k: string, value: string): void {
-  const name = key(k);
-  const v = parseSettingText(name, value);
-  if (!validSettingValue(name, v)) throw usage(`invalid value '${value}' for ${name}`, `give ${describeSetting(name)}`);
-  store().set(name, v as never);
-  process.stdout.write(`${name} = ${String(v)} (restart the daemon with \`gflowd restart\` to apply)\n`);
+  const v = writeSetting(k, value);
+  process.stdout.write(`${k} = ${String(v)} (restart the daemon with \`gflowd restart\` to apply)\n`);
 }
 
-export function configList(): void {
+/**
+ * What the running daemon uses, when one runs: undefined when none runs. A daemon that runs
+ * but cannot be asked is said in `problem`, and the list goes on without it.
+ */
+export async function runningDaemon(): Promise<{ info?: DaemonInfo; problem?: string } | undefined> {
+  try {
+    return { info: await new Client({ timeoutMs: 3000 }).request<DaemonInfo>('GET', ROUTES.daemon) };
+  } catch (err) {
+    const e = toGflowError(err);
+    return e.code === 'daemon_not_running' ? undefined : { problem: e.message };
+  }
+}
+
+export async function configList(): Promise<void> {
   const paths = resolvePaths();
   const file = store().store;
   const effective = resolveSettings(paths);
   const defaults = defaultSettings();
+  const daemon = await runningDaemon();
   for (const k of SETTING_KEYS) {
     const env = process.env[SETTING_ENV[k]];
     const source = env ? `env ${SETTING_ENV[k]}` : file[k] !== undefined ? 'config file' : 'default';
-    process.stdout.write(`${k.padEnd(13)} ${String(effective[k]).padEnd(8)} (${source}${source === 'default' ? '' : `; default ${defaults[k]}`})\n`);
+    let line = `${k.padEnd(13)} ${String(effective[k]).padEnd(8)} (${source}${source === 'default' ? '' : `; default ${defaults[k]}`})`;
+    const running = daemon?.info?.settings[k];
+    if (running !== undefined && String(running) !== String(effective[k])) {
+      const flag = daemon?.info?.flags[k as keyof DaemonInfo['flags']];
+      line += `; running daemon: ${String(running)} (${flag !== undefined ? `flag --${k}` : 'as it was when it started'})`;
+    }
+    process.stdout.write(`${line}\n`);
   }
+  if (daemon?.problem) process.stdout.write(`(the running daemon could not be asked what it uses: ${daemon.problem})\n`);
 }
 
 export function configPath(): void {

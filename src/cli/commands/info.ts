@@ -29,11 +29,27 @@ export async function infoCommand(f: { json?: boolean }): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+// The allow-list is the `gpus` setting (precedence flag > environment > config file > default,
+// as for every setting): written to the config file, then given to the running daemon so it
+// applies at once.
 export async function gpuAllowCommand(list: string): Promise<void> {
-  if (!/^(all|\d+(,\d+)*)$/.test(list)) throw usage(`invalid GPU list '${list}'`, 'give all, or indices like 0,2');
-  const indices = list === 'all' ? null : list.split(',').map(Number);
-  await new Client().request('POST', ROUTES.gpuAllow, { indices });
-  process.stdout.write(`gflow may use ${list === 'all' ? 'all GPUs' : `GPUs ${list}`}\n`);
+  const { runningDaemon, writeSetting } = await import('./config.js');
+  const { resolvePaths } = await import('../../config/paths.js');
+  const value = String(writeSetting('gpus', list));
+  const what = value === 'all' ? 'all GPUs' : `GPUs ${value}`;
+  process.stdout.write(`gpus = ${value} written to ${resolvePaths().configFile}\n`);
+  const daemon = await runningDaemon();
+  if (daemon === undefined) {
+    process.stdout.write(`no daemon is running; the next \`gflowd up\` uses ${what}\n`);
+  } else {
+    const indices = value === 'all' ? null : value.split(',').map(Number);
+    await new Client().request('POST', ROUTES.gpuAllow, { indices });
+    process.stdout.write(`the running daemon uses ${what} now\n`);
+    const flag = daemon.info?.flags.gpus;
+    if (flag !== undefined && flag !== value) process.stdout.write(`note: it was started with --gpus ${flag}, which \`gflowd restart\` keeps; use \`gflowd restart --gpus ${value}\` to make the file's value stick\n`);
+  }
+  const env = process.env.GFLOW_GPUS;
+  if (env) process.stdout.write(`note: GFLOW_GPUS=${env} in this shell wins over the config file when a daemon starts from it\n`);
 }
 
 export function gpuIgnoreCommand(ignore: boolean) {

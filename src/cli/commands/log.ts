@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
+import { GflowError } from '../../protocol/errors.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
@@ -22,7 +23,7 @@ export async function logCommand(ref: string, flags: LogFlags): Promise<void> {
   // The wrapper's end mark is gflow's, not the job's output.
   const render = (s: string): string => (flags.raw ? s.replaceAll(END_MARK, '') : renderLog(s));
   const text = readFrom(job.logPath, 0);
-  if (!flags.follow || flags.first !== undefined || !ACTIVE_STATES.includes(job.state)) {
+  if (!flags.follow || !ACTIVE_STATES.includes(job.state)) {
     if (text.length === 0 && job.state === 'queued') process.stderr.write(`gflow: job ${id} has not started yet; no output\n`);
     process.stdout.write(selectLines(render(text.toString('utf8')), flags.first, flags.last));
     return;
@@ -41,8 +42,10 @@ function readFrom(file: string, offset: number): Buffer {
     } finally {
       fs.closeSync(fd);
     }
-  } catch {
-    return Buffer.alloc(0);
+  } catch (err) {
+    // The log exists from the job's start on; before that there is nothing to show yet.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw new GflowError('internal', `cannot read the job's log ${file}: ${(err as Error).message}`, 'check the file and its permissions');
   }
 }
 

@@ -2,10 +2,9 @@
 import { parseBeginTime } from '../../core/begin-time.js';
 import { parseTimeLimit } from '../../core/duration.js';
 import { ROUTES, type JobResponse, type JobsResponse, type UpdateRequest, type WhyResponse } from '../../protocol/api.js';
-import { toGflowError } from '../../protocol/errors.js';
 import { Client } from '../client.js';
-import { usage } from '../fail.js';
-import { resolveJobId, resolveJobIds } from '../job-ref.js';
+import { eachJob, usage } from '../fail.js';
+import { resolveDependencies, resolveJobId, resolveJobIds } from '../job-ref.js';
 
 interface UpdateFlags {
   name?: string;
@@ -34,23 +33,14 @@ export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> 
   if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   if (deps.length === 1) {
     const text = deps[0]!;
-    req.dependsOn = text === 'none' ? [] : await Promise.all(text.split(',').map((p) => resolveJobId(client, p.trim())));
+    req.dependsOn = text === 'none' ? [] : await resolveDependencies(client, text);
     req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
   }
   if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');
-  let failed = false;
-  for (const id of await resolveJobIds(client, ref)) {
-    try {
-      await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
-      process.stdout.write(`Updated job ${id}\n`);
-    } catch (err) {
-      const e = toGflowError(err);
-      if (e.code === 'daemon_not_running') throw e;
-      failed = true;
-      process.stderr.write(`gflow: ${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}\n`);
-    }
-  }
-  if (failed) process.exitCode = 1;
+  await eachJob(await resolveJobIds(client, ref), async (id) => {
+    await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
+    process.stdout.write(`Updated job ${id}\n`);
+  });
 }
 
 export async function redoCommand(ref: string, f: { cascade?: boolean; json?: boolean }): Promise<void> {

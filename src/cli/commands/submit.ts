@@ -8,17 +8,16 @@ import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { currentUser, resolveJobId } from '../job-ref.js';
+import { currentUser, resolveDependencies } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
-import type { SubmitFlags } from '../submit-options.js';
-
-const GFLOW_WORDS = new Set(['queue', 'q', 'list', 'show', 'log', 'attach', 'cancel', 'hold', 'release', 'close', 'status', 'config', 'info', 'why', 'redo', 'update']);
+import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags } = readSource(args, cliFlags, cmd);
+  const { source, flags, text } = await readSource(args, cliFlags, cmd);
+  checkCombinations(flags);
   const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
-  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base) : undefined;
+  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
   if (!tasks) {
     const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
     process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
@@ -29,7 +28,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-function readSource(args: string[], cli: SubmitFlags, cmd: Command): { source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags } {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
   const merge = (text: string, where: string): SubmitFlags => {
@@ -42,13 +41,16 @@ function readSource(args: string[], cli: SubmitFlags, cmd: Command): { source: P
   if (args.length === 1 && args[0] === '-') {
     const text = readStdin();
     if (text.trim() === '') throw usage('the script on stdin is empty');
-    return { source: { scriptText: text }, flags: merge(text, 'stdin') };
+    return { source: { scriptText: text }, flags: merge(text, 'stdin'), text };
   }
   const file = path.resolve(args[0]!);
-  if (args.length === 1 && isFile(file)) return { source: { script: file }, flags: merge(fs.readFileSync(file, 'utf8'), file) };
+  if (args.length === 1 && isFile(file)) {
+    const text = fs.readFileSync(file, 'utf8');
+    return { source: { script: file }, flags: merge(text, file), text };
+  }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
-  checkProgram(snippet ? firstWord(args[0]!) : args[0]!);
+  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd);
   return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
 }
 
@@ -70,7 +72,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
   if (refs !== undefined) {
-    out.dependsOn = await resolveRefs(client, refs);
+    out.dependsOn = await resolveDependencies(client, refs);
     out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
   }
   if (f.autoCancel === false) out.autoCancel = false;
@@ -81,15 +83,10 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   return out;
 }
 
-async function resolveRefs(client: Client, text: string): Promise<number[]> {
-  const out: number[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) out.push(await resolveJobId(client, part));
-  if (out.length === 0) throw usage(`no job in '${text}'`, 'give job ids, @ or @~N');
-  return out;
-}
-
 // --array and --param/--param-file make a batch; one task per array index or sweep point.
-async function expandTasks(f: SubmitFlags, base: SubmitRequest): Promise<TaskSpec[] | undefined> {
+// A sweep substitutes its declared {name}s in the command's arguments, or, for a script
+// (`scriptText`: its text), in the script text, which then travels with each task.
+export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptText?: string): Promise<TaskSpec[] | undefined> {
   const { expandParams, parseArraySpec, parseParamCsv, parseParamSpecs, substituteParams } = await import('../../core/sweep.js');
   const sweep = (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
   if (f.array !== undefined && sweep) throw usage('--array and --param/--param-file do not go together', 'use one of them');
@@ -105,9 +102,12 @@ async function expandTasks(f: SubmitFlags, base: SubmitRequest): Promise<TaskSpe
   const csv = f.paramFile !== undefined ? parseParamCsv(readFile(f.paramFile)) : undefined;
   const points = expandParams(parseParamSpecs(f.param ?? []), csv);
   if (points.length === 0) throw usage('the sweep has no points', 'give --param name=values or a --param-file with rows');
+  const names = Object.keys(points[0]!);
+  const scriptUses = scriptText !== undefined && !base.command && names.some((n) => scriptText.includes(`{${n}}`));
   return points.map((p) => ({
     params: p,
     ...(base.command ? { command: base.command.map((a) => substituteParams(a, p)) } : {}),
+    ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
 }
@@ -133,7 +133,7 @@ function firstWord(snippet: string): string {
 }
 
 // Refuse what can only fail: `gflow submit lst` is a typo, not a job.
-function checkProgram(word: string): void {
+async function checkProgram(word: string, cmd: Command): Promise<void> {
   if (word === '' || isShellKeyword(word)) return;
   if (word.includes('/')) {
     if (isFile(path.resolve(word))) return;
@@ -148,8 +148,18 @@ function checkProgram(word: string): void {
       // not in this directory
     }
   }
-  const hint = GFLOW_WORDS.has(word) ? `did you mean \`gflow ${word}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
+  const meant = await ownCommand(word, cmd);
+  const hint = meant ? `did you mean \`${meant}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
   throw usage(`'${word}' is neither a file nor a command on PATH`, hint);
+}
+
+// `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
+// read from the real command lines (submit's parent is the gflow program), so they cannot drift.
+async function ownCommand(word: string, cmd: Command): Promise<string | undefined> {
+  const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (cmd.parent && words(cmd.parent).includes(word)) return `gflow ${word}`;
+  const { gflowdProgram } = await import('../gflowd.js');
+  return words(gflowdProgram()).includes(word) ? `gflowd ${word}` : undefined;
 }
 
 function isShellKeyword(word: string): boolean {

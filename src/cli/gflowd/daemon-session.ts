@@ -7,20 +7,29 @@ export const GFLOWD_BIN = fileURLToPath(new URL('../../../../bin/gflowd', import
 // pass what decides where the daemon keeps its state, which tmux it uses and how it runs.
 const PASS = /^(HOME|PATH|USER|LOGNAME|SHELL|LANG|LC_[A-Z]+|TZ|XDG_DATA_HOME|XDG_CONFIG_HOME|TMUX_TMPDIR|NO_COLOR|FORCE_COLOR|GFLOW_[A-Z0-9_]+)$/;
 
-export function daemonEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+/**
+ * The daemon's environment. The port it must listen on travels as GFLOW_PORT, not as a flag,
+ * so that the daemon's `flags` (which restart and reload carry over) hold only what the user
+ * gave on the command line; a port that came from the environment or the config file follows
+ * them at the next restart.
+ */
+export function daemonEnv(port: number, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && PASS.test(k)) out[k] = v;
+  out.GFLOW_PORT = String(port);
   return out;
 }
 
-/** Options of `gflowd up` that the daemon itself takes, and that a reload carries over. */
+/** Options of `gflowd up` that the daemon itself takes, and that restart and reload carry over. */
 export interface DaemonFlags {
+  port?: number;
   cpus?: number;
   gpus?: string;
 }
 
-export function daemonArgv(port: number, flags: DaemonFlags): string[] {
-  const argv = [process.execPath, GFLOWD_BIN, 'run', '--port', String(port)];
+export function daemonArgv(flags: DaemonFlags): string[] {
+  const argv = [process.execPath, GFLOWD_BIN, 'run'];
+  if (flags.port !== undefined) argv.push('--port', String(flags.port));
   if (flags.cpus !== undefined) argv.push('--cpus', String(flags.cpus));
   if (flags.gpus !== undefined) argv.push('--gpus', flags.gpus);
   return argv;

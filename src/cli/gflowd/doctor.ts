@@ -42,7 +42,7 @@ export async function doctor(flags: Partial<Settings> & { json?: boolean }): Pro
     checks.push({ ok: 'warn', what: 'API token', detail: `${paths.tokenFile} not created yet (the daemon creates it at first start)` });
   }
   const s = await daemonStatus(flags);
-  checks.push({ ok: s.running ? true : 'warn', what: 'daemon', detail: s.running ? `running, pid ${s.pid}, port ${s.port}, version ${s.version}` : `not running on port ${s.port} (gflowd up)` });
+  checks.push({ ok: s.running ? true : 'warn', what: 'daemon', detail: s.running ? `running, pid ${s.pid}, port ${s.port}, version ${s.version}` : s.other ? `not running for ${s.stateDir}; ${s.other.where} runs the gflowd of ${s.other.stateDir ?? 'another state directory'} (pid ${s.other.pid})` : `not running on port ${s.port} (gflowd up)` });
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(checks)}\n`);
   } else {

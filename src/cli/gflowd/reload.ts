@@ -7,20 +7,19 @@
 // 6. rename the new session to gflow_server.
 // If the new daemon fails before 5, it is removed and the old one keeps running untouched.
 import fs from 'node:fs';
-import pWaitFor, { TimeoutError } from 'p-wait-for';
 import { resolvePaths } from '../../config/paths.js';
-import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
-import { Client } from '../client.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { isAlive } from '../../executor/proc.js';
-import { GflowError } from '../../protocol/errors.js';
+import { GflowError, toGflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
+import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
-import { findDaemonInSession } from './find-daemon.js';
+import { findDaemonInSession, otherDaemonError, sessionDaemon } from './find-daemon.js';
 import { probe } from './health.js';
 import { acquireReloadLock } from './reload-lock.js';
+import { waitUntil } from './wait-until.js';
 
 export interface ReloadOptions extends Partial<Settings> {
   json?: boolean;
@@ -49,7 +48,7 @@ export async function reload(o: ReloadOptions): Promise<ReloadSummary> {
   }
 }
 
-async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<ReloadSummary> {
+async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): Promise<ReloadSummary> {
   const t0 = performance.now();
   const steps: ReloadSummary['steps'] = [];
   let last = t0;
@@ -60,47 +59,53 @@ async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<R
     last = now;
   };
 
-  const oldPid = await findDaemonInSession();
-  if (oldPid === undefined) throw new GflowError('daemon_not_running', `gflowd is not running in tmux session ${SERVER_SESSION}`, 'start it with `gflowd up`');
+  const owner = await sessionDaemon(stateDir);
+  if (owner.kind === 'other') throw otherDaemonError(owner.daemon, stateDir);
+  if (owner.kind === 'none') throw new GflowError('daemon_not_running', `gflowd is not running in tmux session ${SERVER_SESSION}`, 'start it with `gflowd up`');
+  const oldPid = owner.pid;
   step('find-old', `old daemon: pid ${oldPid}`);
 
-  // The replacement runs with the old daemon's command-line options unless told otherwise.
-  const old = await new Client({ port }).request<DaemonInfo>('GET', ROUTES.daemon).catch(() => undefined);
-  const flags = { cpus: o.cpus ?? old?.flags.cpus, gpus: o.gpus ?? old?.flags.gpus };
+  // The replacement runs with the old daemon's command-line options and on its port, unless
+  // told otherwise; without them nothing is started.
+  const { oldPort, flags } = await carryOver(oldPid, { port: o.port, cpus: o.cpus, gpus: o.gpus }, resolvedPort, 'reload');
+  const port = o.port ?? oldPort;
   const session = `${SERVER_SESSION}_new_${Date.now()}`;
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  await newSession({ name: session, argv: daemonArgv(port, flags), env: daemonEnv(), remainOnExit: true, cwd: stateDir });
+  await newSession({ name: session, argv: daemonArgv(flags), env: daemonEnv(port), remainOnExit: true, cwd: stateDir });
   step('start-new', `started the new daemon in tmux session ${session}`);
 
   let newPid: number | undefined;
   try {
-    const deadline = (o.timeout ?? 10) * 1000;
-    await pWaitFor(
+    // One deadline for both waits: finding the new daemon and its first healthy answer.
+    const deadline = performance.now() + (o.timeout ?? 10) * 1000;
+    const left = (): number => Math.max(0, deadline - performance.now());
+    const found = await waitUntil(
       async () => {
         const pane = (await listPanes(session))[0];
         if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited during start-up');
         newPid = await findDaemonInSession(session);
         return newPid !== undefined && newPid !== oldPid;
       },
-      { interval: 10, timeout: deadline },
+      { intervalMs: 10, timeoutMs: left() },
     );
-    step('find-new', `new daemon: pid ${newPid}`);
+    if (found) step('find-new', `new daemon: pid ${newPid}`);
     // The kernel spreads connections over both listeners: only an answer from the new pid counts.
-    await pWaitFor(
-      async () => {
-        const pane = (await listPanes(session))[0];
-        if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited before it answered');
-        const p = await probe(port, 1000);
-        return p.kind === 'gflowd' && p.health.pid === newPid;
-      },
-      { interval: 10, timeout: deadline },
-    );
+    const healthy =
+      found &&
+      (await waitUntil(
+        async () => {
+          const pane = (await listPanes(session))[0];
+          if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited before it answered');
+          const p = await probe(port, 1000);
+          return p.kind === 'gflowd' && p.health.pid === newPid;
+        },
+        { intervalMs: 10, timeoutMs: left() },
+      ));
+    if (!healthy) throw new GflowError('start_failed', `the new daemon did not answer healthy within ${o.timeout ?? 10} s`);
     step('health', `new daemon ${newPid} answers on port ${port}`);
   } catch (err) {
     await rollback(session);
-    if (err instanceof TimeoutError) throw new GflowError('start_failed', `the new daemon did not answer healthy within ${o.timeout ?? 10} s; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
-    const e = err as GflowError;
-    throw new GflowError('start_failed', `${e.message}; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
+    throw new GflowError('start_failed', `${toGflowError(err).message}; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
   }
 
   try {
@@ -108,23 +113,24 @@ async function hand(o: ReloadOptions, port: number, stateDir: string): Promise<R
   } catch {
     // The old daemon is already gone (it crashed meanwhile): nothing to hand over.
   }
-  try {
-    await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: EXIT_WAIT_MS });
+  if (await waitUntil(() => !isAlive(oldPid), { intervalMs: 10, timeoutMs: EXIT_WAIT_MS })) {
     step('hand-over', `old daemon ${oldPid} handed over and exited`);
-  } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
+  } else {
     process.stderr.write(`gflowd: the old daemon ${oldPid} did not exit within ${EXIT_WAIT_MS / 1000} s of SIGUSR2; sending SIGKILL\n`);
     try {
       process.kill(oldPid, 'SIGKILL');
     } catch {
       // gone
     }
-    await pWaitFor(() => !isAlive(oldPid), { interval: 10, timeout: 5000 });
+    if (!(await waitUntil(() => !isAlive(oldPid), { intervalMs: 10, timeoutMs: 5000 }))) {
+      throw new GflowError('daemon_unhealthy', `the old daemon ${oldPid} is still there 5 s after SIGKILL; the new daemon ${newPid} serves in tmux session ${session}`, `check \`ps -o stat= -p ${oldPid}\`, then \`gflowd up\` adopts the new session`);
+    }
     step('hand-over', `old daemon ${oldPid} killed`);
   }
 
   if (await hasSession(SERVER_SESSION)) {
-    await pWaitFor(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead), { interval: 10, timeout: 2000 }).catch(() => {});
+    // Let tmux reap the old daemon (its pane turns dead) before its session goes.
+    await waitUntil(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead), { intervalMs: 10, timeoutMs: 2000 });
     await killSession(SERVER_SESSION);
   }
   await renameSession(session, SERVER_SESSION);

@@ -1,10 +1,10 @@
-// `gflowd status [--json]`: is the daemon running, and which one.
+// `gflowd status [--json]`: is the daemon of this state directory running, and which one.
 import { resolvePaths } from '../../config/paths.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { formatElapsed } from '../../core/duration.js';
-import { findDaemonInSession } from './find-daemon.js';
+import { describeOther, isOurs, otherDaemonError, sessionDaemon, type OtherDaemon } from './find-daemon.js';
 import { probe } from './health.js';
 import { attachHint } from './up.js';
 
@@ -15,13 +15,27 @@ export interface DaemonStatus {
   version: string | null;
   session: string | null;
   uptimeSec: number | null;
+  stateDir: string;
+  /** a daemon of another state directory found in the session or on the port, when ours is not */
+  other: (OtherDaemon & { where: string }) | null;
 }
 
 export async function daemonStatus(flags: Partial<Settings> = {}): Promise<DaemonStatus> {
-  const { port } = resolveSettings(resolvePaths(), flags);
-  const inSession = await findDaemonInSession();
+  const paths = resolvePaths();
+  const { port } = resolveSettings(paths, flags);
+  const owner = await sessionDaemon(paths.stateDir);
+  const inSession = owner.kind === 'ours' ? owner.pid : undefined;
   const answer = await probe(port);
-  if (answer.kind !== 'gflowd') return { running: false, pid: inSession ?? null, port, version: null, session: inSession ? SERVER_SESSION : null, uptimeSec: null };
+  const ours = answer.kind === 'gflowd' && isOurs(answer.health.pid, paths.stateDir);
+  if (answer.kind !== 'gflowd' || !ours) {
+    const other =
+      owner.kind === 'other'
+        ? { ...owner.daemon, where: `tmux session ${SERVER_SESSION}` }
+        : answer.kind === 'gflowd'
+          ? { ...describeOther(answer.health.pid), where: `port ${port}` }
+          : null;
+    return { running: false, pid: inSession ?? null, port, version: null, session: inSession ? SERVER_SESSION : null, uptimeSec: null, stateDir: paths.stateDir, other };
+  }
   const h = answer.health;
   return {
     running: true,
@@ -30,6 +44,8 @@ export async function daemonStatus(flags: Partial<Settings> = {}): Promise<Daemo
     version: h.version,
     session: inSession === h.pid ? SERVER_SESSION : null,
     uptimeSec: Math.round((Date.now() - Date.parse(h.startedAt)) / 1000),
+    stateDir: paths.stateDir,
+    other: null,
   };
 }
 
@@ -40,6 +56,9 @@ export async function statusCommand(flags: Partial<Settings> & { json?: boolean 
   } else if (s.running) {
     const where = s.session ? `session ${s.session} (watch: ${attachHint()})` : 'outside tmux';
     process.stdout.write(`gflowd is running: pid ${s.pid}, port ${s.port}, version ${s.version}, up ${formatElapsed(s.uptimeSec ?? 0)}, ${where}\n`);
+  } else if (s.other) {
+    // Not ours: say whose it is instead of reporting it as this state directory's daemon.
+    throw otherDaemonError(s.other, s.stateDir, s.other.where);
   } else {
     const stale = s.pid ? ` (pid ${s.pid} in ${SERVER_SESSION} does not answer)` : '';
     process.stdout.write(`gflowd is not running on port ${s.port}${stale} — start it with \`gflowd up\`\n`);

@@ -1,6 +1,5 @@
 // `gflowd up`: start the daemon in the tmux session gflow_server and wait until it answers.
 import fs from 'node:fs';
-import pWaitFor, { TimeoutError } from 'p-wait-for';
 import { resolvePaths } from '../../config/paths.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
@@ -8,9 +7,10 @@ import { GflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { capturePane, hasSession, killSession, listPanes, listSessions, newSession, renameSession, socketArgs } from '../../tmux/tmux.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
-import { findDaemonInSession } from './find-daemon.js';
+import { describeOther, findDaemonInSession, isOurs, otherDaemonError, sessionDaemon } from './find-daemon.js';
 import { probe } from './health.js';
 import { portHolder } from './port-holder.js';
+import { waitUntil } from './wait-until.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -31,8 +31,14 @@ async function orphanedReload(pid: number): Promise<string | undefined> {
 export async function up(flags: Partial<Settings>, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const paths = resolvePaths();
   const { port } = resolveSettings(paths, flags);
-  const existing = await findDaemonInSession();
+  // The session name is fixed: a daemon of another state directory in it leaves no room here.
+  const owner = await sessionDaemon(paths.stateDir);
+  if (owner.kind === 'other') throw otherDaemonError(owner.daemon, paths.stateDir);
+  const existing = owner.kind === 'ours' ? owner.pid : undefined;
   const answer = await probe(port);
+  if (answer.kind === 'gflowd' && !isOurs(answer.health.pid, paths.stateDir)) {
+    throw otherDaemonError(describeOther(answer.health.pid), paths.stateDir, `port ${port}`);
+  }
   if (answer.kind === 'gflowd' && existing === answer.health.pid) {
     say(`gflowd is already running (pid ${existing}, port ${port}). Watch it with: ${attachHint()}`);
     return existing;
@@ -62,27 +68,23 @@ export async function up(flags: Partial<Settings>, say: (line: string) => void =
 
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   // remain-on-exit: if the daemon dies during start-up, its last words stay readable.
-  await newSession({ name: SERVER_SESSION, argv: daemonArgv(port, flags), env: daemonEnv(), remainOnExit: true, cwd: paths.stateDir });
+  await newSession({ name: SERVER_SESSION, argv: daemonArgv(flags), env: daemonEnv(port), remainOnExit: true, cwd: paths.stateDir });
   let pid: number | undefined;
   let died = false;
-  try {
-    await pWaitFor(
-      async () => {
-        const pane = (await listPanes(SERVER_SESSION))[0];
-        if (!pane || pane.dead) {
-          died = true;
-          return true;
-        }
-        pid ??= await findDaemonInSession();
-        if (pid === undefined) return false;
-        const p = await probe(port, 1000);
-        return p.kind === 'gflowd' && p.health.pid === pid;
-      },
-      { interval: 25, timeout: START_TIMEOUT_MS },
-    );
-  } catch (err) {
-    if (!(err instanceof TimeoutError)) throw err;
-  }
+  await waitUntil(
+    async () => {
+      const pane = (await listPanes(SERVER_SESSION))[0];
+      if (!pane || pane.dead) {
+        died = true;
+        return true;
+      }
+      pid ??= await findDaemonInSession();
+      if (pid === undefined) return false;
+      const p = await probe(port, 1000);
+      return p.kind === 'gflowd' && p.health.pid === pid;
+    },
+    { intervalMs: 25, timeoutMs: START_TIMEOUT_MS },
+  );
   if (died || pid === undefined || (await probe(port)).kind !== 'gflowd') {
     const lines = (await capturePane(SERVER_SESSION)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-15);
     await killSession(SERVER_SESSION);

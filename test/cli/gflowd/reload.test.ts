@@ -134,7 +134,8 @@ describe('gflowd reload', () => {
     fs.rmSync(token);
     fs.mkdirSync(token); // a token that is a directory: the new daemon cannot start
     try {
-      const r = await sb.gflowd('reload');
+      // The CLI cannot read the token either: with every option given it need not ask the old daemon.
+      const r = await sb.gflowd('reload', '--port', String(sb.port), '--cpus', '1', '--gpus', 'all');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /cannot create the API token/);
       assert.match(r.stderr, new RegExp(`old daemon ${oldPid} keeps running`));

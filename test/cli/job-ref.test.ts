@@ -1,0 +1,91 @@
+// `@` is the whole last submission for commands over several jobs, its newest job for
+// commands over one. Checked against the resolve answer of the daemon's contract
+// ({ job, jobs }) and the answer of daemons that only send { job }.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { submissionIds } from '../../src/cli/job-ref.js';
+import type { Job } from '../../src/protocol/job.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
+import { Sandbox } from '../helpers/sandbox.js';
+
+const job = (id: number, state: Job['state'] = 'hold'): Job => ({ id, state, name: null, command: ['true'], script: null, cwd: '/', user: 'u', priority: 0, cpus: 1, timeLimitSec: null, reason: null, submittedAt: new Date().toISOString(), startedAt: null, finishedAt: null, exitCode: null, signal: null, endedBy: null, session: null, pid: null, logPath: '/dev/null', gpus: 0, gpuShared: false, gpuMemoryMb: null, gpuIds: null, dependsOn: [], dependsMode: 'all', autoCancel: true, groupId: null, maxConcurrent: null, arrayTaskId: null, params: null, maxRetries: 0, retryOnTimeout: false, attempt: 1, retriedFrom: null, redoneFrom: null, beginAt: null });
+
+describe('submissionIds', () => {
+  it('takes every job of the submission, once each', () => {
+    assert.deepEqual(submissionIds({ job: job(9), jobs: [job(7), job(8), job(9)] }), [7, 8, 9]);
+    assert.deepEqual(submissionIds({ job: job(9), jobs: [job(9), job(9)] }), [9]);
+  });
+  it('falls back to the one job from a daemon that does not send jobs', () => {
+    assert.deepEqual(submissionIds({ job: job(4) }), [4]);
+    assert.deepEqual(submissionIds({ job: job(4), jobs: [] }), [4]);
+  });
+});
+
+describe('@ in commands, against a daemon that answers the contract', () => {
+  let sb: Sandbox;
+  let server: http.Server;
+  const seen: string[] = [];
+  let withJobs = true;
+  before(async () => {
+    sb = await Sandbox.create();
+    fs.mkdirSync(sb.configDir, { recursive: true, mode: 0o700 });
+    fs.writeFileSync(path.join(sb.configDir, 'token'), `${'b'.repeat(64)}\n`, { mode: 0o600 });
+    server = http.createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      const url = new URL(req.url ?? '/', 'http://x');
+      let body: unknown = { code: 'not_found', message: 'no route' };
+      let status = 404;
+      const m = /^\/v1\/jobs\/(\d+)(?:\/(\w+))?$/.exec(url.pathname);
+      if (url.pathname === '/v1/resolve') {
+        // back=1: the sweep 11-13; back=2: the single job 10.
+        const back = Number(url.searchParams.get('back'));
+        [status, body] = [200, back === 1 ? (withJobs ? { job: job(13), jobs: [job(11), job(12), job(13)] } : { job: job(13) }) : { job: job(10), jobs: [job(10)] }];
+      } else if (m) {
+        [status, body] = [200, { job: job(Number(m[1]), m[2] === 'cancel' ? 'cancelled' : 'hold') }];
+      } else if (url.pathname === '/v1/jobs' && req.method === 'POST') {
+        [status, body] = [201, { job: job(20) }];
+      }
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(status, { 'content-type': 'application/json', 'x-gflow-protocol': String(PROTOCOL_VERSION) });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((r) => server.listen(sb.port, '127.0.0.1', r));
+  });
+  after(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    server.closeAllConnections();
+    await sb.cleanup();
+  });
+
+  it('cancel @ acts on every job of the last submission; show @ on its newest', async () => {
+    seen.length = 0;
+    assert.equal((await sb.ok('gflow', 'cancel', '@')).trim(), 'Cancelled job 11\nCancelled job 12\nCancelled job 13');
+    assert.deepEqual(seen.filter((s) => s.startsWith('POST')), ['POST /v1/jobs/11/cancel', 'POST /v1/jobs/12/cancel', 'POST /v1/jobs/13/cancel']);
+    seen.length = 0;
+    await sb.ok('gflow', 'show', '@', '--json');
+    assert.ok(seen.includes('GET /v1/jobs/13'), seen.join(', '));
+    assert.ok(!seen.includes('GET /v1/jobs/11'));
+  });
+
+  it('-d @ waits for the whole last submission; @~2 is the one before', async () => {
+    const bodies: string[] = [];
+    server.on('request', (req) => {
+      if (req.method === 'POST' && req.url === '/v1/jobs') req.on('data', (c: Buffer) => bodies.push(c.toString()));
+    });
+    await sb.ok('gflow', 'submit', '--depends-on-all', '@,@~2', '--', 'true');
+    const sent = JSON.parse(bodies.join('')) as { dependsOn: number[]; dependsMode: string };
+    assert.deepEqual(sent.dependsOn, [11, 12, 13, 10]);
+    assert.equal(sent.dependsMode, 'all');
+  });
+
+  it('works against a daemon that sends only the newest job', async () => {
+    withJobs = false;
+    seen.length = 0;
+    assert.equal((await sb.ok('gflow', 'hold', '@')).trim(), 'Held job 13');
+  });
+});
