@@ -7,8 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { resolvePaths, type Paths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { readToken } from '../config/token.js';
-import { PROTOCOL_HEADER } from '../daemon/http.js';
-import { IDEMPOTENCY_HEADER } from '../protocol/api.js';
+import { IDEMPOTENCY_HEADER, PROTOCOL_HEADER } from '../protocol/api.js';
 import { GflowError, isErrorBody } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 

@@ -1,6 +1,7 @@
 // Small HTTP helpers: bounded JSON bodies, JSON answers, bearer-token checks.
 import crypto from 'node:crypto';
 import type http from 'node:http';
+import { PROTOCOL_HEADER } from '../protocol/api.js';
 import { GflowError } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
@@ -31,7 +32,6 @@ function tooLarge(limit: number): GflowError {
 
 // Every answer names the protocol it speaks, so that a client can tell a daemon of another
 // version on every request, without asking first.
-export const PROTOCOL_HEADER = 'x-gflow-protocol';
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -55,4 +55,10 @@ export function checkToken(req: http.IncomingMessage, token: string): void {
   if (given.length !== want.length || !crypto.timingSafeEqual(given, want)) {
     throw new GflowError('unauthorized', m ? 'wrong API token' : 'missing API token', 'use the gflow CLI as the user who runs gflowd (it sends the token from ~/.config/gflow/token)');
   }
+}
+
+/** A whole HTTP answer as raw bytes, for sockets Node's HTTP layer does not handle. */
+export function rawAnswer(status: number, statusText: string, body: unknown): string {
+  const text = JSON.stringify(body);
+  return `HTTP/1.1 ${status} ${statusText}\r\ncontent-type: application/json\r\n${PROTOCOL_HEADER}: ${PROTOCOL_VERSION}\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(text)}\r\n\r\n${text}`;
 }

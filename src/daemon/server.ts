@@ -10,7 +10,7 @@ import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
-import { readJson, sendError, sendJson } from './http.js';
+import { rawAnswer, readJson, sendError, sendJson } from './http.js';
 import { identify, refusesConnection, type Identity } from './identify.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
@@ -42,8 +42,7 @@ export function createApiServer(o: ServerOptions): http.Server {
   server.on('connection', (socket) => {
     const refused = refusesConnection(socket, o.identity);
     if (!refused) return;
-    const body = JSON.stringify(refused.toBody());
-    socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.end(rawAnswer(403, 'Forbidden', refused.toBody()));
     socket.destroySoon();
   });
   // Slow or stuck clients are cut off instead of holding the daemon's resources.
@@ -57,8 +56,8 @@ export function createApiServer(o: ServerOptions): http.Server {
       return;
     }
     const tooBig = err.code === 'HPE_HEADER_OVERFLOW';
-    const body = JSON.stringify({ code: tooBig ? 'body_too_large' : 'bad_request', message: tooBig ? 'request headers too large' : `malformed HTTP request (${err.code ?? 'parse error'})` });
-    socket.end(`HTTP/1.1 ${tooBig ? 431 : 400} ${tooBig ? 'Request Header Fields Too Large' : 'Bad Request'}\r\ncontent-type: application/json\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const body = { code: tooBig ? 'body_too_large' : 'bad_request', message: tooBig ? 'request headers too large' : `malformed HTTP request (${err.code ?? 'parse error'})` };
+    socket.end(rawAnswer(tooBig ? 431 : 400, tooBig ? 'Request Header Fields Too Large' : 'Bad Request', body));
   });
   return server;
 }

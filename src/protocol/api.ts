@@ -26,6 +26,10 @@ export type JobAction = (typeof JOB_ACTIONS)[number];
 // gets the first answer again instead of acting twice.
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
+// Every answer names the daemon's protocol version (src/protocol/version.ts); the CLI refuses
+// to go on with another one and says what to do.
+export const PROTOCOL_HEADER = 'x-gflow-protocol';
+
 /** What a daemon runs with; a reload starts the replacement with the same `flags`. */
 export interface DaemonInfo {
   pid: number;

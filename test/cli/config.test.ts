@@ -66,22 +66,24 @@ describe('gflow gpu allow and config list with a daemon', () => {
     assert.match(out, /written to .*config\.json\nthe running daemon uses GPUs 1 now\n$/);
     assert.deepEqual(configFile(), { gpus: '1' });
     assert.deepEqual(await allowed(), [1]);
-    // (`config set gpus` + `gflowd restart` taking effect needs the daemon to stop keeping its
-    // own allow-list in the database: that is the daemon's side of this change.)
     await sb.ok('gflow', 'config', 'set', 'gpus', '2');
+    await sb.ok('gflowd', 'restart');
+    assert.deepEqual(await allowed(), [2], 'config set gpus plus a restart takes effect');
   });
 
   it('config list shows where a running daemon differs, and why', async () => {
     await sb.ok('gflow', 'config', 'set', 'cpus', '2');
     const list = await sb.ok('gflow', 'config', 'list');
     assert.match(list, /^cpus\s+2\s+\(config file; default \d+\); running daemon: 1 \(flag --cpus\)$/m);
-    // (What follows for gpus depends on the daemon reporting its live allow-list in settings.)
-    assert.match(list, /^gpus\s+2\s+\(config file; default all\)/m);
+    assert.match(list, /^gpus\s+2\s+\(config file; default all\)$/m);
   });
 
-  it('a flag of the running daemon is named when gpu allow writes another list', async () => {
+  it('gpu allow replaces the running daemon\'s --gpus flag, so a restart keeps what was allowed last', async () => {
     await sb.ok('gflowd', 'restart', '--gpus', '0');
+    assert.deepEqual(await allowed(), [0]);
     const out = await sb.ok('gflow', 'gpu', 'allow', 'all');
-    assert.match(out, /the running daemon uses all GPUs now\nnote: it was started with --gpus 0, which `gflowd restart` keeps; use `gflowd restart --gpus all`/);
+    assert.match(out, /the running daemon uses all GPUs now\n$/);
+    await sb.ok('gflowd', 'restart');
+    assert.deepEqual(await allowed(), [0, 1, 2]);
   });
 });

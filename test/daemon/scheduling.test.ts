@@ -148,6 +148,24 @@ describe('dependencies, arrays, sweeps, retries', () => {
     assert.equal(await sb.ok('gflow', 'log', String(done.id)), `0.01 64 {nope} ${sb.env.HOME}\n`);
   });
 
+  it('makes -d @ after a sweep wait for all of its tasks, and substitutes a script\'s {names}', async () => {
+    const script = path.join(sb.dir, 'sweep.sh');
+    fs.writeFileSync(script, `#!/bin/bash\n# GFLOW --param=n=1:3\necho "n={n} left={other} \${HOME}"\n${gate('g-sweep')}\n`);
+    const tasks = JSON.parse(await sb.ok('gflow', 'submit', '--json', script)) as Job[];
+    assert.equal(tasks.length, 3);
+    const after = JSON.parse(await sb.ok('gflow', 'submit', '--json', '-d', '@', '--', 'true')) as Job;
+    assert.deepEqual(after.dependsOn, tasks.map((t) => t.id));
+    open('g-sweep');
+    for (const [i, t] of tasks.entries()) assert.equal(await sb.ok('gflow', 'log', String((await sb.waitEnded(t.id)).id)), `n=${i + 1} left={other} ${sb.env.HOME}\n`);
+    assert.equal((await sb.waitEnded(after.id)).state, 'finished');
+  });
+
+  it('gives a job that asked for no GPU an empty CUDA_VISIBLE_DEVICES', async () => {
+    const id = await sb.submit('--', 'bash', '-c', 'echo "[${CUDA_VISIBLE_DEVICES-unset}]"');
+    await sb.waitEnded(id);
+    assert.equal(await sb.ok('gflow', 'log', String(id)), '[]\n');
+  });
+
   it('commits a batch all or nothing', async () => {
     const before = (JSON.parse(await sb.ok('gflow', 'queue', '-a', '--json')) as Job[]).length;
     const r = await sb.gflow('submit', '--array', '1-3', '-d', '424242', '--', 'true');

@@ -45,8 +45,6 @@ export async function gpuAllowCommand(list: string): Promise<void> {
     const indices = value === 'all' ? null : value.split(',').map(Number);
     await new Client().request('POST', ROUTES.gpuAllow, { indices });
     process.stdout.write(`the running daemon uses ${what} now\n`);
-    const flag = daemon.info?.flags.gpus;
-    if (flag !== undefined && flag !== value) process.stdout.write(`note: it was started with --gpus ${flag}, which \`gflowd restart\` keeps; use \`gflowd restart --gpus ${value}\` to make the file's value stick\n`);
   }
   const env = process.env.GFLOW_GPUS;
   if (env) process.stdout.write(`note: GFLOW_GPUS=${env} in this shell wins over the config file when a daemon starts from it\n`);
