@@ -4,12 +4,13 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { resolvePaths, type Paths } from '../config/paths.js';
+import type { Paths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { readToken } from '../config/token.js';
 import { IDEMPOTENCY_HEADER, PROTOCOL_HEADER } from '../protocol/api.js';
 import { GflowError, isErrorBody } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
+import { checkListener, locateDaemon } from './locate.js';
 
 const RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800];
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
@@ -66,6 +67,7 @@ export class Client {
   readonly paths: Paths;
   readonly port: number;
   private token: string | undefined;
+  private checked = false;
 
   private readonly anyProtocol: boolean;
   private readonly timeoutMs: number | undefined;
@@ -75,15 +77,21 @@ export class Client {
    * read the old daemon's options: that is how an upgrade is rolled out).
    */
   constructor(opts: { port?: number; paths?: Paths; anyProtocol?: boolean; timeoutMs?: number } = {}) {
-    this.paths = opts.paths ?? resolvePaths();
-    this.port = opts.port ?? resolveSettings(this.paths).port;
+    const target = opts.paths ? { paths: opts.paths, port: opts.port ?? resolveSettings(opts.paths).port } : locateDaemon();
+    this.paths = target.paths;
+    this.port = opts.port ?? target.port;
     this.anyProtocol = opts.anyProtocol ?? false;
     this.timeoutMs = opts.timeoutMs;
   }
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    this.token ??= readToken(this.paths.tokenFile);
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (!this.checked) {
+      checkListener({ paths: this.paths, port: this.port });
+      this.checked = true;
+    }
+    // A shared daemon knows its callers from the kernel; a personal one wants its token.
+    const headers: Record<string, string> = {};
+    if (this.paths.mode === 'personal') headers.authorization = `Bearer ${(this.token ??= readToken(this.paths.tokenFile))}`;
     if (method === 'POST') headers[IDEMPOTENCY_HEADER] = crypto.randomUUID();
     for (let attempt = 0; ; attempt++) {
       let res: RawResponse;

@@ -1,5 +1,6 @@
 // `gflowd`: run and manage the scheduler daemon.
 import { Command, InvalidArgumentError } from 'commander';
+import { daemonMode } from '../config/paths.js';
 import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 
@@ -34,7 +35,27 @@ export function gflowdProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
-  const port = (c: Command) => c.option('--port <n>', 'port on 127.0.0.1 (default 59000, GFLOW_PORT, config)', intIn('port', 1, 65535));
+  // Every command acts on one mode's daemon: shared (the machine's, root's) or personal.
+  const port = (c: Command) =>
+    c
+      .option('--port <n>', 'port on 127.0.0.1 (default 59000, GFLOW_PORT, config)', intIn('port', 1, 65535))
+      .option('--shared', "the machine's daemon, for every user (needs root; the default for root)")
+      .option('--personal', 'your own daemon, running jobs as you (the default for other users)');
+  // The mode travels in the environment, so the daemon started in tmux runs in it too.
+  program.hook('preAction', (_program, action) => {
+    const o = action.opts<{ shared?: boolean; personal?: boolean }>();
+    if (o.shared && o.personal) {
+      process.stderr.write('gflowd: give --shared or --personal, not both\n');
+      process.exit(2);
+    }
+    if (o.shared) process.env.GFLOW_MODE = 'shared';
+    else if (o.personal) process.env.GFLOW_MODE = 'personal';
+    try {
+      process.env.GFLOW_MODE = daemonMode();
+    } catch (err) {
+      reportAndExit(err);
+    }
+  });
   const cpus = (c: Command) =>
     c
       .option('--cpus <n>', 'CPU slots for jobs (default: all CPUs, GFLOW_CPUS, config)', intIn('cpus', 1, 4096))

@@ -20,13 +20,14 @@ import { listenReusePort, type Listener } from './listen.js';
 import { Gpus } from './gpus.js';
 import { Logger } from './logger.js';
 import { moveLegacyGpuAllowList } from './legacy-settings.js';
+import { prepareStateDir, protectDatabase, removeDiscovery, writeDiscovery } from './state-dir.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
   const paths = resolvePaths();
-  fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  prepareStateDir(paths);
   const log = new Logger({ file: paths.daemonLog });
   const startedAt = new Date();
   const version = packageVersion();
@@ -52,7 +53,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(err);
   }
-  const banner = `gflowd ${version} · pid ${process.pid} · http://${DEFAULT_HOST}:${settings.port} · ${settings.cpus} CPU slots`;
+  const banner = `gflowd ${version} · ${paths.mode} · pid ${process.pid} · http://${DEFAULT_HOST}:${settings.port} · ${settings.cpus} CPU slots`;
   log.raw(chalk.bold.magenta(banner), banner);
   for (const [label, where] of [['state', paths.stateDir], ['config', paths.configDir], ['log', paths.daemonLog]] as const) {
     log.raw(`  ${chalk.dim(label.padEnd(7))}${where}`, `  ${label.padEnd(7)}${where}`);
@@ -63,16 +64,18 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   let settingsStore: SettingsStore;
   try {
     const db = openDatabase(paths.db);
-    store = new JobStore(db, (id) => executor.logPath(id));
+    store = new JobStore(db, (job) => executor.logPath(job));
     settingsStore = new SettingsStore(db);
+    protectDatabase(paths);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
     moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
   } catch (err) {
     return fail(err);
   }
-  let token: string;
+  // A personal daemon's requests carry its owner's token; a shared one knows callers by UID.
+  let token: string | null = null;
   try {
-    token = ensureToken(paths.tokenFile);
+    if (paths.mode === 'personal') token = ensureToken(paths.tokenFile);
   } catch (err) {
     return fail(new GflowError('start_failed', `cannot create the API token ${paths.tokenFile}: ${(err as Error).message}`, 'check that the config directory is writable and the token is a file'));
   }
@@ -96,9 +99,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   };
   const server = createApiServer({
     ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
-    identity: { mode: 'personal', ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
+    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
     info: () => ({ pid: process.pid, version, settings, flags }),
-    health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader }),
+    health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
   let listener: Listener;
   try {
@@ -109,7 +112,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   onGpuChange = () => scheduler.requestPass();
   await gpus.start();
   await scheduler.start();
-  log.event(`listening on ${DEFAULT_HOST}:${settings.port}; ready`);
+  writeDiscovery(paths, settings.port);
+  log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -136,6 +140,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       server.closeIdleConnections();
     });
     store.db.close();
+    if (signal !== 'SIGUSR2') removeDiscovery(paths);
     log.event('stopped');
     log.close();
     process.exit(0);

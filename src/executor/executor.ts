@@ -4,10 +4,13 @@ import type { Outcome } from '../core/end-state.js';
 import type { JobRecord } from '../core/job.js';
 
 /** What an executor needs to know of a job that was started. */
-export type StartedJob = Pick<JobRecord, 'id' | 'session' | 'pid' | 'token' | 'stopRequest'>;
+export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'>;
+
+/** A job's owner: whose account it runs under (null: the daemon's own, for older jobs). */
+export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;
 
 export interface LaunchSpec {
-  job: Pick<JobRecord, 'id' | 'command' | 'script' | 'cwd'>;
+  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd'>;
   /** where it runs, as recorded before the launch (placeFor) */
   session: string;
   /** the job's whole environment (src/core/job-env.ts) */
@@ -36,10 +39,12 @@ export interface Executor {
   /** Stops every process of the job: politely, then forcefully after the grace period. */
   stop(job: StartedJob, o: StopOptions): Promise<void>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
-  dispose(job: Pick<JobRecord, 'session'>): Promise<boolean>;
+  dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
+  /** Keeps a script submitted as text where the job (and only its owner) can read it; returns its path. */
+  keepScript(job: OwnedJob, text: string): string;
   /** The job token a process carries, if it is a job's process (GPU accounting). */
   tokenOf(pid: number): string | undefined;
   /** Where the job's output is logged. */
-  logPath(id: number): string;
+  logPath(job: OwnedJob): string;
   close(): void;
 }

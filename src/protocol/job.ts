@@ -123,4 +123,6 @@ export interface Health {
   startedAt: string;
   /** whether this daemon holds the scheduling lease (false while a reload hands over) */
   scheduling: boolean;
+  /** personal: one user's daemon; shared: the machine's, for every user */
+  mode?: 'personal' | 'shared';
 }

@@ -21,7 +21,7 @@ export class JobStore {
 
   constructor(
     readonly db: Db,
-    private readonly logPathOf: (id: number) => string,
+    private readonly logPathOf: (job: Pick<JobRecord, 'id' | 'uid'>) => string,
   ) {}
 
   /** A prepared statement, prepared once per SQL text. */
@@ -65,7 +65,7 @@ export class JobStore {
   }
 
   toJob(job: JobRecord): Job {
-    return toWireJob(job, this.logPathOf(job.id));
+    return toWireJob(job, this.logPathOf(job));
   }
 
   insert(job: NewJob, now: number): JobRecord {

@@ -35,11 +35,35 @@ export function closeControlClient(): void {
   control = undefined;
 }
 
-export function tmux(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<TmuxResult> {
-  const viaControl = env === process.env && control?.alive ? control.run(args) : undefined;
+/**
+ * Another account whose own tmux server a command goes to (a shared daemon runs each job in
+ * its owner's server, so the owner can attach to it and nobody else can).
+ */
+export interface RunAs {
+  uid: number;
+  gid: number;
+  name: string;
+  home: string;
+}
+
+const myUid = process.getuid?.() ?? 0;
+
+// The command line and environment that run tmux as `as`: setpriv switches to the account
+// with its groups; the environment is the account's, plus where tmux keeps its sockets.
+function command(args: string[], as: RunAs | undefined): { file: string; argv: string[]; env: NodeJS.ProcessEnv } {
+  const tmuxArgs = [...socketArgs(), ...args];
+  if (!as || as.uid === myUid) return { file: 'tmux', argv: tmuxArgs, env: process.env };
+  const env: NodeJS.ProcessEnv = { HOME: as.home, USER: as.name, LOGNAME: as.name, PATH: process.env.PATH, LANG: process.env.LANG ?? 'C.UTF-8', TERM: process.env.TERM ?? 'xterm-256color' };
+  if (process.env.TMUX_TMPDIR) env.TMUX_TMPDIR = process.env.TMUX_TMPDIR;
+  return { file: 'setpriv', argv: [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', '--', 'tmux', ...tmuxArgs], env };
+}
+
+export function tmux(args: string[], as?: RunAs): Promise<TmuxResult> {
+  const viaControl = (!as || as.uid === myUid) && control?.alive ? control.run(args) : undefined;
   if (viaControl) return viaControl;
+  const c = command(args, as);
   return new Promise((resolve) => {
-    execFile('tmux', [...socketArgs(env), ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(c.file, c.argv, { env: c.env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 127) : 0;
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') {
         resolve({ code: 127, stdout: '', stderr: 'tmux is not installed (apt-get install tmux)' });
@@ -50,8 +74,8 @@ export function tmux(args: string[], env: NodeJS.ProcessEnv = process.env): Prom
   });
 }
 
-async function tmuxOk(args: string[], what: string): Promise<string> {
-  const r = await tmux(args);
+async function tmuxOk(args: string[], what: string, as?: RunAs): Promise<string> {
+  const r = await tmux(args, as);
   if (r.code !== 0) throw new Error(`${what}: ${r.stderr.trim() || `tmux exited ${r.code}`}`);
   return r.stdout;
 }
@@ -73,6 +97,8 @@ export interface NewSessionOptions {
   remainOnExit?: boolean;
   /** append everything the pane prints to this file, from the first byte */
   logFile?: string;
+  /** whose tmux server the session goes to (default: this process's) */
+  as?: RunAs;
   width?: number;
   height?: number;
 }
@@ -87,18 +113,18 @@ export async function newSession(o: NewSessionOptions): Promise<number> {
   // list before it reads the pane, so no output and no early exit can slip past them.
   if (o.remainOnExit) args.push(';', 'set-option', '-p', '-t', target(o.name), 'remain-on-exit', 'on');
   if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', escapeFormat(`exec cat >> ${shellQuote(o.logFile)}`));
-  const out = await tmuxOk(args, `cannot create tmux session ${o.name}`);
+  const out = await tmuxOk(args, `cannot create tmux session ${o.name}`, o.as);
   const pid = Number(out.trim().split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux did not report a pane PID for ${o.name}`);
   return pid;
 }
 
-export async function tmuxServerRunning(): Promise<boolean> {
-  return (await tmux(['list-sessions', '-F', '#{session_name}'])).code === 0;
+export async function tmuxServerRunning(as?: RunAs): Promise<boolean> {
+  return (await tmux(['list-sessions', '-F', '#{session_name}'], as)).code === 0;
 }
 
-export async function hasSession(name: string): Promise<boolean> {
-  return (await tmux(['has-session', '-t', target(name)])).code === 0;
+export async function hasSession(name: string, as?: RunAs): Promise<boolean> {
+  return (await tmux(['has-session', '-t', target(name)], as)).code === 0;
 }
 
 export interface PaneInfo {
@@ -107,8 +133,8 @@ export interface PaneInfo {
   dead: boolean;
 }
 
-export async function listPanes(session: string): Promise<PaneInfo[]> {
-  const r = await tmux(['list-panes', '-t', target(session), '-F', '#{pane_pid}\t#{pane_current_command}\t#{pane_dead}']);
+export async function listPanes(session: string, as?: RunAs): Promise<PaneInfo[]> {
+  const r = await tmux(['list-panes', '-t', target(session), '-F', '#{pane_pid}\t#{pane_current_command}\t#{pane_dead}'], as);
   if (r.code !== 0) return [];
   return r.stdout
     .split('\n')
@@ -124,8 +150,8 @@ export async function listSessions(): Promise<string[]> {
   return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 
-export async function killSession(name: string): Promise<boolean> {
-  return (await tmux(['kill-session', '-t', target(name)])).code === 0;
+export async function killSession(name: string, as?: RunAs): Promise<boolean> {
+  return (await tmux(['kill-session', '-t', target(name)], as)).code === 0;
 }
 
 export async function renameSession(from: string, to: string): Promise<void> {

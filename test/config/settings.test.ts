@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { resolvePaths } from '../../src/config/paths.js';
+import { daemonMode, jobDirs, resolvePaths } from '../../src/config/paths.js';
 import { resolveSettings } from '../../src/config/settings.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-cfg-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('settings precedence', () => {
-  const env = { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'cfg'), XDG_DATA_HOME: path.join(dir, 'data') };
+  const env = { HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'cfg'), XDG_DATA_HOME: path.join(dir, 'data'), GFLOW_MODE: 'personal' };
   const paths = resolvePaths(env);
 
   it('is flag > environment > config file > default', () => {
@@ -44,5 +44,16 @@ describe('settings precedence', () => {
   it('puts state and config under the XDG directories', () => {
     assert.equal(paths.db, path.join(dir, 'data', 'gflow', 'gflow.db'));
     assert.equal(paths.tokenFile, path.join(dir, 'cfg', 'gflow', 'token'));
+  });
+
+  it('keeps a shared daemon in /var/lib/gflow and /etc/gflow, each user\'s job files apart', () => {
+    const shared = resolvePaths({ ...env, GFLOW_MODE: 'shared' });
+    assert.equal(shared.mode, 'shared');
+    assert.equal(shared.db, '/var/lib/gflow/gflow.db');
+    assert.equal(shared.configFile, '/etc/gflow/config.json');
+    assert.deepEqual(jobDirs(shared, 1001), { logsDir: '/var/lib/gflow/users/1001/logs', statusDir: '/var/lib/gflow/users/1001/status', jobsDir: '/var/lib/gflow/jobs' });
+    assert.equal(resolvePaths({ ...env, GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: '/srv/g' }).discoveryFile, '/srv/g/daemon.json');
+    assert.equal(daemonMode({}), process.getuid?.() === 0 ? 'shared' : 'personal', 'root starts the shared daemon by default');
+    assert.throws(() => daemonMode({ GFLOW_MODE: 'both' }), /invalid GFLOW_MODE 'both'/);
   });
 });

@@ -80,8 +80,12 @@ export class FakeExecutor implements Executor {
     return undefined;
   }
 
-  logPath(id: number): string {
-    return `/nonexistent/${id}.log`;
+  keepScript(job: { id: number }): string {
+    return `/nonexistent/${job.id}.script`;
+  }
+
+  logPath(job: { id: number }): string {
+    return `/nonexistent/${job.id}.log`;
   }
 
   close(): void {}

@@ -55,6 +55,8 @@ export class Sandbox {
       GFLOW_PORT: String(port),
       GFLOW_KILL_GRACE_SEC: '2',
       NO_COLOR: '1',
+      // Tests run as root, which would start the machine's shared daemon: personal unless asked.
+      GFLOW_MODE: 'personal',
       ...extraEnv,
     };
   }

@@ -25,7 +25,7 @@ describe('state database', () => {
     old.close();
     const db = openDatabase(file);
     assert.equal(schemaVersion(db), SCHEMA_VERSION);
-    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     const row = store.require(1);
     assert.equal(row.state, 'queued');
     assert.equal(row.stopRequest, null);
@@ -47,7 +47,7 @@ describe('state database', () => {
     const second = Number(insert.run(2).lastInsertRowid);
     assert.equal(start.run(3, first).changes, 1);
     assert.deepEqual((older.prepare('SELECT id FROM jobs ORDER BY id').all() as { id: number }[]).map((r) => r.id), [first, second]);
-    const store = new JobStore(newer, (id) => `/logs/${id}.log`);
+    const store = new JobStore(newer, (j) => `/logs/${j.id}.log`);
     assert.equal(store.require(first).state, 'running');
     assert.equal(store.toJob(store.require(second)).gpus, 0, 'new columns get their defaults');
     older.close();
@@ -56,7 +56,7 @@ describe('state database', () => {
 
   it('never reuses a job id, even after the newest job is deleted', () => {
     const db = openDatabase(path.join(dir, 'ids.db'));
-    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     const a = store.insert(job(), 1).id;
     const b = store.insert(job(), 2).id;
     db.prepare('DELETE FROM jobs WHERE id = ?').run(b);
@@ -91,7 +91,7 @@ describe('state database', () => {
 
   it('moves states only through the transition rules', () => {
     const db = openDatabase(path.join(dir, 'moves.db'));
-    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     const id = store.insert(job({ hold: true }), 1).id;
     assert.throws(() => store.transition(id, 'running'), /cannot start job/);
     store.transition(id, 'queued');
@@ -113,7 +113,7 @@ describe('state database', () => {
     add.run('cancelled', 'cancelled by user', null);
     old.close();
     const db = openDatabase(file);
-    const store = new JobStore(db, (id) => `/logs/${id}.log`);
+    const store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     const child = store.require(2);
     assert.deepEqual([child.cancelledBy, child.dependsOn, child.autoCancel, child.escalated], [1, [1], true, false]);
     assert.equal(store.require(3).cancelledBy, null);

@@ -1,5 +1,8 @@
 // `gflowd status [--json]`: is the daemon of this state directory running, and which one.
-import { resolvePaths } from '../../config/paths.js';
+import { modeOf, resolvePaths, type Mode, type Paths } from '../../config/paths.js';
+import { listenerUid } from '../../identity/peer-uid.js';
+import { DEFAULT_HOST } from '../../protocol/version.js';
+import { locateDaemon } from '../locate.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
@@ -10,6 +13,8 @@ import { attachHint } from './up.js';
 
 export interface DaemonStatus {
   running: boolean;
+  /** personal (one user's) or shared (the machine's, run by root) */
+  mode: Mode;
   pid: number | null;
   port: number;
   version: string | null;
@@ -20,13 +25,25 @@ export interface DaemonStatus {
   other: (OtherDaemon & { where: string }) | null;
 }
 
+// Root, or a mode given, manages that mode's daemon; a user asks about the one `gflow` uses:
+// their own if it runs, else the machine's shared daemon.
+function target(flags: Partial<Settings>): { paths: Paths; port: number } {
+  if (modeOf() !== undefined || process.getuid?.() === 0 || flags.port !== undefined) {
+    const paths = resolvePaths();
+    return { paths, port: resolveSettings(paths, flags).port };
+  }
+  return locateDaemon();
+}
+
 export async function daemonStatus(flags: Partial<Settings> = {}): Promise<DaemonStatus> {
-  const paths = resolvePaths();
-  const { port } = resolveSettings(paths, flags);
+  const { paths, port } = target(flags);
   const owner = await sessionDaemon(paths.stateDir);
   const inSession = owner.kind === 'ours' ? owner.pid : undefined;
   const answer = await probe(port);
-  const ours = answer.kind === 'gflowd' && isOurs(answer.health.pid, paths.stateDir);
+  // Another user cannot read root's daemon's environment: the kernel vouched for the
+  // listener (root) and the daemon says it is the shared one.
+  const foreignShared = paths.mode === 'shared' && process.getuid?.() !== 0;
+  const ours = answer.kind === 'gflowd' && (foreignShared ? answer.health.mode === 'shared' && listenerUid(DEFAULT_HOST, port) === 0 : isOurs(answer.health.pid, paths.stateDir));
   if (answer.kind !== 'gflowd' || !ours) {
     const other =
       owner.kind === 'other'
@@ -34,11 +51,12 @@ export async function daemonStatus(flags: Partial<Settings> = {}): Promise<Daemo
         : answer.kind === 'gflowd'
           ? { ...describeOther(answer.health.pid), where: `port ${port}` }
           : null;
-    return { running: false, pid: inSession ?? null, port, version: null, session: inSession ? SERVER_SESSION : null, uptimeSec: null, stateDir: paths.stateDir, other };
+    return { running: false, mode: paths.mode, pid: inSession ?? null, port, version: null, session: inSession ? SERVER_SESSION : null, uptimeSec: null, stateDir: paths.stateDir, other };
   }
   const h = answer.health;
   return {
     running: true,
+    mode: paths.mode,
     pid: h.pid,
     port,
     version: h.version,
@@ -54,8 +72,9 @@ export async function statusCommand(flags: Partial<Settings> & { json?: boolean 
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(s)}\n`);
   } else if (s.running) {
-    const where = s.session ? `session ${s.session} (watch: ${attachHint()})` : 'outside tmux';
-    process.stdout.write(`gflowd is running: pid ${s.pid}, port ${s.port}, version ${s.version}, up ${formatElapsed(s.uptimeSec ?? 0)}, ${where}\n`);
+    const where = s.session ? `session ${s.session} (watch: ${attachHint()})` : s.mode === 'shared' && process.getuid?.() !== 0 ? `root's tmux session ${SERVER_SESSION} (watch: sudo tmux attach -t ${SERVER_SESSION})` : 'outside tmux';
+    const whose = s.mode === 'shared' ? "the machine's shared gflowd" : 'gflowd';
+    process.stdout.write(`${whose} is running: pid ${s.pid}, port ${s.port}, version ${s.version}, up ${formatElapsed(s.uptimeSec ?? 0)}, ${where}\n`);
   } else if (s.other) {
     // Not ours: say whose it is instead of reporting it as this state directory's daemon.
     throw otherDaemonError(s.other, s.stateDir, s.other.where);

@@ -1,7 +1,5 @@
 // Submissions: one job, or an array / sweep committed in one transaction.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { NEW_JOB_DEFAULTS, type JobRecord, type NewJob } from '../../core/job.js';
 import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
@@ -54,10 +52,7 @@ function checkDependencies(ctx: Ctx, deps: number[]): number[] {
 function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: number): JobRecord {
   const row = ctx.store.insert(job, now);
   if (scriptText === undefined) return row;
-  const file = path.join(ctx.paths.jobsDir, String(row.id), 'script');
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, scriptText, { mode: 0o700 });
-  ctx.store.setScript(row.id, file);
+  ctx.store.setScript(row.id, ctx.executor.keepScript(row, scriptText));
   return ctx.store.require(row.id);
 }
 

@@ -1,10 +1,8 @@
 // Writes what the wrapper needs to run one job: a bash file that sets the environment,
 // changes directory and sets the argv ("$@"). Every value is single-quoted, so nothing in a
 // name, command or environment value is ever interpreted by the shell.
-import fs from 'node:fs';
-import path from 'node:path';
 import { shellQuote } from '../../tmux/tmux.js';
-import { writeFresh } from '../safe-file.js';
+import { readRegular, writeFresh, type Owner } from '../safe-file.js';
 
 // Variables that describe the terminal gflow runs the job in, not the submitter's.
 const KEEP_FROM_PANE = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'GFLOW_WRAPPED', 'PWD', 'OLDPWD', 'SHLVL', '_']);
@@ -26,24 +24,16 @@ export function renderSpec(s: SpecInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function writeSpec(file: string, s: SpecInput): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  writeFresh(file, renderSpec(s));
+/** Writes the spec where only its owner (and root) can read it. */
+export function writeSpec(file: string, s: SpecInput, owner?: Owner): void {
+  writeFresh(file, renderSpec(s), 0o600, owner);
 }
 
 // How to run a script: through its `#!` line if it has one (as the kernel would, so the
 // script need not be executable), else with bash.
 export function scriptArgv(script: string): string[] {
-  let head = '';
-  try {
-    const fd = fs.openSync(script, 'r');
-    const buf = Buffer.alloc(256);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    fs.closeSync(fd);
-    head = buf.subarray(0, n).toString('utf8');
-  } catch {
-    // Missing script: let bash report it in the job's log.
-  }
+  // A missing script (or not a plain file): bash reports it in the job's log.
+  const head = readRegular(script, 256, 0, true)?.toString('utf8') ?? '';
   const m = /^#!\s*(\S+)(?:[ \t]+([^\n]*?))?[ \t]*(?:\n|$)/.exec(head);
   if (!m) return ['/bin/bash', script];
   return m[2] ? [m[1]!, m[2], script] : [m[1]!, script];

@@ -1,10 +1,10 @@
 // The status file a job's wrapper writes when the job ends: one line, the exit status as a
 // shell reports it (128+N when the job died of signal N).
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import type { ExitStatus } from '../../core/end-state.js';
+import { readRegular } from '../safe-file.js';
 
 export function statusFile(statusDir: string, id: number): string {
   return path.join(statusDir, String(id));
@@ -19,10 +19,8 @@ export function parseStatus(text: string): ExitStatus | undefined {
   return { exitCode: code, signal: name ?? null };
 }
 
+// The job's owner can write here: a symlink or a FIFO at the path is not read.
 export function readStatus(statusDir: string, id: number): ExitStatus | undefined {
-  try {
-    return parseStatus(fs.readFileSync(statusFile(statusDir, id), 'utf8'));
-  } catch {
-    return undefined;
-  }
+  const text = readRegular(statusFile(statusDir, id), 64)?.toString('utf8');
+  return text === undefined ? undefined : parseStatus(text);
 }

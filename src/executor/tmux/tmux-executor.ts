@@ -1,13 +1,22 @@
 // The tmux executor: each job in its own tmux session, run by the wrapper, which writes the
 // job's exit status to a status file. The status file is the truth about how a job ended;
-// the status directory is watched, so an end is noticed at once.
+// status directories are watched, so an end is noticed at once.
+//
+// A shared daemon (root) runs each job as its owner, in the owner's own tmux server, so the
+// owner can attach to it and nobody else can. Each owner's logs and status files live in a
+// directory only that owner (and root) can enter; specs live in root's directory, each
+// readable by its owner only.
 import fs from 'node:fs';
 import path from 'node:path';
+import { jobDirs, type JobDirs, type Paths } from '../../config/paths.js';
 import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
-import { closeControlClient, hasSession, killSession, listPanes, tmuxServerRunning, useControlClient } from '../../tmux/tmux.js';
-import type { Executor, Inspection, LaunchSpec, StartedJob, StopOptions } from '../executor.js';
+import { userById } from '../../identity/users.js';
+import { GflowError } from '../../protocol/errors.js';
+import { closeControlClient, hasSession, killSession, listPanes, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
 import { isAlive, readEnvironVar } from '../proc.js';
+import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
@@ -15,31 +24,65 @@ import { readStatus, statusFile } from './status-file.js';
 import { terminateJob } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
-export interface TmuxExecutorDirs {
-  stateDir: string;
-  statusDir: string;
-  logsDir: string;
-  jobsDir: string;
-}
+const MY_UID = process.getuid?.() ?? 0;
 
 export class TmuxExecutor implements Executor {
-  private watcher: fs.FSWatcher | null = null;
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+  private onMaybeEnded: (id: number) => void = () => {};
   private wrapper = '';
 
   constructor(
-    private readonly dirs: TmuxExecutorDirs,
+    private readonly paths: Paths,
     private readonly warn: (message: string) => void,
   ) {}
 
   async start(onMaybeEnded: (id: number) => void): Promise<void> {
-    for (const dir of [this.dirs.statusDir, this.dirs.logsDir, this.dirs.jobsDir]) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.wrapper = installWrapper(this.dirs.stateDir);
-    this.watcher = fs.watch(this.dirs.statusDir, (_event, file) => {
-      if (file && /^\d+$/.test(file)) onMaybeEnded(Number(file));
-    });
-    this.watcher.on('error', (err) => this.warn(`status watcher: ${err.message}`));
-    // Inside tmux (the daemon's own session), commands go through one control-mode client.
+    this.onMaybeEnded = onMaybeEnded;
+    this.wrapper = installWrapper(this.paths.stateDir);
+    if (this.paths.mode === 'shared') {
+      ensureDir(path.join(this.paths.stateDir, 'users'), 0o755);
+      ensureDir(this.paths.jobsDir, 0o711);
+      for (const uid of fs.readdirSync(path.join(this.paths.stateDir, 'users')).filter((n) => /^\d+$/.test(n))) this.prepare(Number(uid));
+    } else {
+      this.prepare(MY_UID);
+    }
+    // Inside tmux (the daemon's own session), its own commands go through one control client.
     useControlClient();
+  }
+
+  /** The job's owner: its account (undefined: the daemon's own) and its directories. */
+  private owner(uid: number | null): { as: (RunAs & Owner) | undefined; dirs: JobDirs } {
+    const id = uid ?? MY_UID;
+    const dirs = jobDirs(this.paths, id);
+    if (id === MY_UID) return { as: undefined, dirs };
+    const user = userById(id);
+    if (!user) throw new GflowError('internal', `no account with uid ${id} on this machine`);
+    return { as: { uid: id, gid: user.gid, name: user.name, home: user.home }, dirs };
+  }
+
+  // The owner's directories (created once; in shared mode owned by the owner, and entered
+  // through a root-owned parent so nobody can plant a link on the way), and a watch on its
+  // status directory.
+  private prepare(uid: number): JobDirs {
+    const { as, dirs } = this.owner(uid);
+    if (this.watchers.has(dirs.statusDir)) return dirs;
+    if (as) {
+      const base = path.dirname(dirs.statusDir);
+      if (!fs.existsSync(base)) {
+        // Built while root-owned, handed over last: the owner cannot race the set-up.
+        fs.mkdirSync(base, { mode: 0o700 });
+        for (const d of [dirs.logsDir, dirs.statusDir]) ensureDir(d, 0o700, as);
+        fs.lchownSync(base, as.uid, as.gid);
+      }
+    } else {
+      for (const d of [dirs.statusDir, dirs.logsDir, dirs.jobsDir]) ensureDir(d, 0o700);
+    }
+    const watcher = fs.watch(dirs.statusDir, (_event, file) => {
+      if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
+    });
+    watcher.on('error', (err) => this.warn(`status watcher ${dirs.statusDir}: ${err.message}`));
+    this.watchers.set(dirs.statusDir, watcher);
+    return dirs;
   }
 
   placeFor(job: { id: number; name: string | null }): string {
@@ -48,31 +91,36 @@ export class TmuxExecutor implements Executor {
 
   launch(spec: LaunchSpec): Promise<number> {
     const { job } = spec;
+    const { as } = this.owner(job.uid);
+    const dirs = this.prepare(job.uid ?? MY_UID);
     return launchJob(
       { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env: spec.env },
-      { jobsDir: this.dirs.jobsDir, statusFile: statusFile(this.dirs.statusDir, job.id), logFile: this.logPath(job.id), wrapper: this.wrapper },
+      { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: path.join(dirs.logsDir, `${job.id}.log`), wrapper: this.wrapper },
+      as,
     );
   }
 
   async inspect(job: StartedJob): Promise<Inspection> {
-    const status = readStatus(this.dirs.statusDir, job.id);
-    if (status) return this.ended(job, status);
+    const { as, dirs } = this.owner(job.uid);
+    this.prepare(job.uid ?? MY_UID);
+    const status = readStatus(dirs.statusDir, job.id);
+    if (status) return this.ended(job, status, as);
     let pid = job.pid;
     if (pid === null && job.session) {
       // The previous daemon died between creating the session and recording its pid.
-      const pane = (await listPanes(job.session))[0];
+      const pane = (await listPanes(job.session, as))[0];
       if (pane && !pane.dead) pid = pane.pid;
     }
-    if (pid !== null && isAlive(pid) && (!job.session || (await hasSession(job.session)))) return { kind: 'running', pid };
+    if (pid !== null && isAlive(pid) && (!job.session || (await hasSession(job.session, as)))) return { kind: 'running', pid };
     // The wrapper may have written its status just now.
-    return this.ended(job, readStatus(this.dirs.statusDir, job.id) ?? null);
+    return this.ended(job, readStatus(dirs.statusDir, job.id) ?? null, as);
   }
 
   // Waits for the log to be complete; tells a lost tmux server from a lost job.
-  private async ended(job: StartedJob, exit: ExitStatus | null): Promise<Inspection> {
-    if (exit) await whenLogComplete(this.logPath(job.id));
+  private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined): Promise<Inspection> {
+    if (exit) await whenLogComplete(this.logPath(job));
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
-    const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning());
+    const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
     const outcome: Outcome = { exit, serverLost };
     return { kind: 'ended', outcome };
   }
@@ -81,21 +129,30 @@ export class TmuxExecutor implements Executor {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
-  dispose(job: { session: string | null }): Promise<boolean> {
-    return job.session ? killSession(job.session) : Promise.resolve(false);
+  dispose(job: { uid: number | null; session: string | null }): Promise<boolean> {
+    return job.session ? killSession(job.session, this.owner(job.uid).as) : Promise.resolve(false);
+  }
+
+  keepScript(job: OwnedJob, text: string): string {
+    const { as, dirs } = this.owner(job.uid);
+    const dir = path.join(dirs.jobsDir, String(job.id));
+    ensureDir(dir, as ? 0o711 : 0o700);
+    const file = path.join(dir, 'script');
+    writeFresh(file, text, 0o700, as);
+    return file;
   }
 
   tokenOf(pid: number): string | undefined {
     return readEnvironVar(pid, TOKEN_VAR);
   }
 
-  logPath(id: number): string {
-    return path.join(this.dirs.logsDir, `${id}.log`);
+  logPath(job: OwnedJob): string {
+    return path.join(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, `${job.id}.log`);
   }
 
   close(): void {
-    this.watcher?.close();
-    this.watcher = null;
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     closeControlClient();
   }
 }

@@ -71,7 +71,8 @@ export function installWrapper(stateDir: string): string {
   const file = path.join(stateDir, `wrapper-${WRAPPER_VERSION}.sh`);
   if (!fs.existsSync(file)) {
     const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, SCRIPT, { mode: 0o700 });
+    // Readable by every user: a shared daemon runs its users' jobs with it.
+    fs.writeFileSync(tmp, SCRIPT, { mode: 0o755 });
     fs.renameSync(tmp, file);
   }
   return file;

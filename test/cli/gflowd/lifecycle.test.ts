@@ -71,7 +71,8 @@ describe('gflowd lifecycle', () => {
       assert.ok(body.message && body.hint);
     }
     const health = JSON.parse((await get(sb.port, '/health')).body) as Record<string, unknown>;
-    assert.deepEqual(Object.keys(health).sort(), ['pid', 'protocol', 'scheduling', 'startedAt', 'status', 'version']);
+    assert.deepEqual(Object.keys(health).sort(), ['mode', 'pid', 'protocol', 'scheduling', 'startedAt', 'status', 'version']);
+    assert.equal(health.mode, 'personal');
     await sb.ok('gflowd', 'down');
   });
 

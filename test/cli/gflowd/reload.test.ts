@@ -168,6 +168,6 @@ describe('gflowd reload', () => {
   it('shows the new daemon to a user who attaches after the reload', async () => {
     const { newPid } = JSON.parse(await sb.ok('gflowd', 'reload', '--json')) as { newPid: number };
     const { screen } = await sb.attachServer((s) => s.includes(`pid ${newPid}`));
-    assert.match(screen, new RegExp(`gflowd \\S+ . pid ${newPid}`));
+    assert.match(screen, new RegExp(`gflowd \\S+ . personal . pid ${newPid}`));
   });
 });

@@ -93,7 +93,7 @@ describe('scheduler (fake executor)', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-sched-'));
     db = openDatabase(path.join(dir, 'gflow.db'));
-    store = new JobStore(db, (id) => `/logs/${id}.log`);
+    store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     exec = new FakeExecutor();
     clock = new ManualClock();
     log = new Logger({ file: path.join(dir, 'gflowd.log'), out: new PassThrough() });
