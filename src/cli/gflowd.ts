@@ -51,7 +51,7 @@ export function gflowdProgram(): Command {
     if (o.shared) process.env.GFLOW_MODE = 'shared';
     else if (o.personal) process.env.GFLOW_MODE = 'personal';
     try {
-      process.env.GFLOW_MODE = daemonMode();
+      daemonMode(); // a bad GFLOW_MODE is a usage error before anything happens
     } catch (err) {
       reportAndExit(err);
     }

@@ -1,7 +1,7 @@
 // An isolated gflow world per test: its own state and config dirs, its own tmux server
 // (TMUX_TMPDIR + `tmux -L <unique>`), its own free port. `cleanup()` stops the daemon, kills
 // the tmux server and every process of the sandbox's jobs, and removes the files.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -29,6 +29,31 @@ export async function freePort(): Promise<number> {
   const { port } = srv.address() as net.AddressInfo;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
+}
+
+/** A local account the tests use (created with useradd; see testUsers). */
+export interface TestUser {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+}
+
+/**
+ * Local users for tests that need several people on one machine, created once with useradd;
+ * undefined where that is not possible (not root, no useradd).
+ */
+export function testUsers(names: string[]): TestUser[] | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const out: TestUser[] = [];
+  for (const name of names) {
+    if (spawnSync('id', ['-u', name]).status !== 0 && spawnSync('useradd', ['--create-home', '--shell', '/bin/bash', name]).status !== 0) return undefined;
+    const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
+    fs.mkdirSync(home!, { recursive: true });
+    fs.chownSync(home!, Number(uid), Number(gid));
+    out.push({ name, uid: Number(uid), gid: Number(gid), home: home! });
+  }
+  return out;
 }
 
 export class Sandbox {
@@ -63,6 +88,42 @@ export class Sandbox {
 
   static async create(extraEnv: NodeJS.ProcessEnv = {}): Promise<Sandbox> {
     return new Sandbox(await freePort(), extraEnv);
+  }
+
+  /**
+   * A sandbox for the machine's shared daemon (run by root) and the given local users, whose
+   * CLI runs as them (`as`). Its directories are reachable by those users.
+   */
+  static async shared(users: TestUser[]): Promise<Sandbox> {
+    const sb = await Sandbox.create();
+    fs.chmodSync(sb.dir, 0o755);
+    const tmux = path.join(sb.dir, 'tmux');
+    fs.mkdirSync(tmux, { mode: 0o1777 });
+    fs.chmodSync(tmux, 0o1777);
+    Object.assign(sb.env, { GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: path.join(sb.dir, 'shared'), GFLOW_SHARED_CONFIG_DIR: path.join(sb.dir, 'etc'), TMUX_TMPDIR: tmux });
+    sb.users.push(...users);
+    return sb;
+  }
+
+  readonly users: TestUser[] = [];
+
+  /** The environment a user's shell would give the CLI (no GFLOW_MODE: the CLI finds the daemon). */
+  userEnv(u: TestUser): NodeJS.ProcessEnv {
+    const pick = ['TMUX_TMPDIR', 'GFLOW_TMUX_SOCKET', 'GFLOW_SHARED_DIR', 'GFLOW_KILL_GRACE_SEC', 'NO_COLOR'];
+    return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: u.home, USER: u.name, LOGNAME: u.name, LANG: 'C.UTF-8', ...Object.fromEntries(pick.map((k) => [k, this.env[k]])) };
+  }
+
+  /** Runs gflow (or another program) as a local user. */
+  as(u: TestUser, args: string[], opts: { program?: string; cwd?: string; input?: string } = {}): Promise<RunResult> {
+    const [file, argv] = opts.program ? [opts.program, args] : [process.execPath, [BIN.gflow, ...args]];
+    return new Promise((resolve) => {
+      const child = execFile(file, argv, { env: this.userEnv(u), cwd: opts.cwd ?? u.home, uid: u.uid, gid: u.gid }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      });
+      child.stdin?.on('error', () => {});
+      child.stdin?.end(opts.input ?? '');
+    });
   }
 
   /** A sandbox whose daemon sees these GPUs through a fake nvidia-smi first on PATH. */
@@ -193,6 +254,11 @@ export class Sandbox {
 
   async cleanup(): Promise<void> {
     await this.run('gflowd', ['down']);
+    // Users' jobs live in their own tmux servers.
+    for (const u of this.users) {
+      await this.as(u, ['-L', this.socket, 'kill-server'], { program: 'tmux', cwd: '/' });
+      spawnSync('pkill', ['-KILL', '-u', String(u.uid)]);
+    }
     for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await this.run('tmux', ['kill-server']);
     // Jobs carry the sandbox's socket name in their environment: kill any straggler.

@@ -1,5 +1,6 @@
 // How `gflowd up` starts the daemon in tmux: the command, and the environment it carries.
 import { fileURLToPath } from 'node:url';
+import { daemonMode } from '../../config/paths.js';
 
 export const GFLOWD_BIN = fileURLToPath(new URL('../../../../bin/gflowd', import.meta.url));
 
@@ -17,6 +18,8 @@ export function daemonEnv(port: number, env: NodeJS.ProcessEnv = process.env): R
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && PASS.test(k)) out[k] = v;
   out.GFLOW_PORT = String(port);
+  // The daemon runs in the mode this command resolved, whoever's tmux server starts it.
+  out.GFLOW_MODE = daemonMode(env);
   return out;
 }
 

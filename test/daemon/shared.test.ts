@@ -1,0 +1,125 @@
+// The machine's shared daemon (root) with two real local users: each job runs as its owner in
+// the owner's own tmux server; nobody can act on, read or attach to another's job; the
+// kernel, not the request, says who calls; running jobs survive a reload and a kill -9.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pty from 'node-pty';
+import pWaitFor from 'p-wait-for';
+import type { Job } from '../../src/protocol/job.js';
+import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+
+const users = testUsers(['gflowa', 'gflowb']);
+
+describe('shared daemon: several users', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+  let sb: Sandbox;
+  let a: TestUser;
+  let b: TestUser;
+  before(async () => {
+    [a, b] = users as [TestUser, TestUser];
+    sb = await Sandbox.shared(users!);
+    await sb.up('--cpus', '4');
+  });
+  after(async () => {
+    await sb?.cleanup();
+  });
+
+  const gflow = async (u: TestUser, ...args: string[]): Promise<string> => {
+    const r = await sb.as(u, args);
+    if (r.code !== 0) throw new Error(`gflow ${args.join(' ')} as ${u.name} exited ${r.code}\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
+  const submit = async (u: TestUser, ...args: string[]): Promise<Job> => JSON.parse(await gflow(u, 'submit', '--json', ...args)) as Job;
+  const show = async (id: number): Promise<Job> => JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job;
+  const until = async (id: number, pred: (j: Job) => boolean): Promise<Job> => {
+    let last: Job | undefined;
+    await pWaitFor(async () => pred((last = await show(id))), { interval: 50, timeout: { milliseconds: 20_000, message: `job ${id}: ${JSON.stringify(last)}` } });
+    return last!;
+  };
+  const gate = (u: TestUser): string => path.join(u.home, 'gate');
+
+  it('runs each job as its owner, with their HOME and directory, and finds the daemon without setup', async () => {
+    const status = await sb.as(a, ['status', '--json'], { program: BIN.gflowd });
+    assert.match(status.stdout, /"running":true,"mode":"shared"/, status.stderr);
+    const jobs = [];
+    for (const u of [a, b]) {
+      fs.rmSync(gate(u), { force: true });
+      jobs.push(await submit(u, '--', 'bash', '-c', `echo "$(id -u) $(id -un) $HOME $PWD"; while [ ! -e ${gate(u)} ]; do sleep 0.05; done`));
+    }
+    for (const [i, u] of [a, b].entries()) {
+      const j = await until(jobs[i]!.id, (x) => x.state === 'running');
+      assert.deepEqual([j.user, j.uid], [u.name, u.uid]);
+    }
+    for (const u of [a, b]) fs.writeFileSync(gate(u), '');
+    for (const [i, u] of [a, b].entries()) {
+      const j = await until(jobs[i]!.id, (x) => x.state === 'finished');
+      assert.equal(await gflow(u, 'log', String(j.id)), `${u.uid} ${u.name} ${u.home} ${u.home}\n`);
+    }
+  });
+
+  it("keeps users off each other's jobs: no cancel, no log, no attach; root can cancel both", async () => {
+    fs.rmSync(gate(a), { force: true });
+    const ja = await submit(a, '--', 'bash', '-c', `echo secret-of-a; while [ ! -e ${gate(a)} ]; do sleep 0.05; done`);
+    const jb = await submit(b, '--', 'sleep', '300');
+    await until(ja.id, (x) => x.state === 'running');
+    await until(jb.id, (x) => x.state === 'running');
+
+    const cancel = await sb.as(b, ['cancel', String(ja.id)]);
+    assert.equal(cancel.code, 1);
+    assert.match(cancel.stderr, new RegExp(`job ${ja.id} belongs to gflowa`));
+    const log = await sb.as(b, ['log', String(ja.id)]);
+    assert.notEqual(log.code, 0);
+    assert.doesNotMatch(log.stdout, /secret-of-a/);
+    const attach = await sb.as(b, ['attach', String(ja.id)]);
+    assert.notEqual(attach.code, 0);
+    assert.equal((await show(ja.id)).state, 'running');
+
+    // The owner attaches through a real terminal, sees the job, and detaches.
+    const term = pty.spawn(process.execPath, [BIN.gflow, 'attach', String(ja.id)], { cols: 120, rows: 30, cwd: a.home, env: { ...(sb.userEnv(a) as Record<string, string>), TERM: 'xterm-256color' }, uid: a.uid, gid: a.gid });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    try {
+      await pWaitFor(() => screen.includes('secret-of-a'), { timeout: 10_000 });
+    } finally {
+      term.write('\x02d');
+    }
+    assert.equal(await exited, 0);
+
+    await sb.ok('gflow', 'cancel', `${ja.id},${jb.id}`);
+    for (const id of [ja.id, jb.id]) assert.equal((await until(id, (x) => x.state !== 'running')).state, 'cancelled');
+  });
+
+  it('takes the caller from the kernel, not from what the request says', async () => {
+    const port = Number(sb.env.GFLOW_PORT);
+    const body = JSON.stringify({ command: ['true'], cwd: a.home, env: {}, user: b.name });
+    const code = `const r = require('node:http').request({ host: '127.0.0.1', port: ${port}, path: '/v1/jobs', method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => { let t = ''; res.on('data', (c) => (t += c)); res.on('end', () => console.log(t)); }); r.end(${JSON.stringify(body)});`;
+    const r = await sb.as(a, ['-e', code], { program: process.execPath });
+    const job = (JSON.parse(r.stdout) as { job: Job }).job;
+    assert.deepEqual([job.user, job.uid], [a.name, a.uid]);
+    void http;
+  });
+
+  it("adopts every user's running jobs after a reload and after kill -9, each still under its owner", async () => {
+    const ids: number[] = [];
+    for (const u of [a, b]) {
+      fs.rmSync(gate(u), { force: true });
+      ids.push((await submit(u, '--', 'bash', '-c', `while [ ! -e ${gate(u)} ]; do sleep 0.05; done; id -u`)).id);
+    }
+    const before = await Promise.all(ids.map((id) => until(id, (x) => x.state === 'running')));
+    await sb.ok('gflowd', 'reload');
+    process.kill(await sb.daemonPid(), 'SIGKILL');
+    await sb.up('--cpus', '4');
+    for (const [i, j] of before.entries()) {
+      const now = await show(j.id);
+      assert.deepEqual([now.state, now.pid, now.uid], ['running', j.pid, [a, b][i]!.uid]);
+    }
+    for (const u of [a, b]) fs.writeFileSync(gate(u), '');
+    for (const [i, u] of [a, b].entries()) {
+      await until(ids[i]!, (x) => x.state === 'finished');
+      assert.equal(await gflow(u, 'log', String(ids[i])), `${u.uid}\n`);
+    }
+  });
+});
