@@ -7,6 +7,8 @@ export interface ExitStatus {
   exitCode: number;
   /** the signal that killed the job, when it died of one */
   signal: string | null;
+  /** the job never ran: its GPUs were taken by another daemon's job (it goes back to the queue) */
+  notStarted?: 'gpu-busy';
 }
 
 /** What the executor saw: the job's exit status, or none (it vanished). */

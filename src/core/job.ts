@@ -82,7 +82,7 @@ export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
-export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'gpuIds' | 'cancelledBy'>>;
+export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'gpuIds' | 'cancelledBy'>>;
 
 /** Defaults of a submission's optional fields. */
 export const NEW_JOB_DEFAULTS = {

@@ -1,7 +1,7 @@
 // The one place that decides whether a job may change state.
 //
 //   queued ──▶ running ──▶ finished | failed | cancelled | timeout
-//     │  ▲        
+//     │  ▲  ◀──┘ (back to the queue: it never ran, its GPUs were taken by another daemon)
 //     ▼  │ (hold / release)
 //    hold ──▶ cancelled            queued ──▶ cancelled
 //
@@ -12,7 +12,7 @@ import type { JobState } from '../protocol/job.js';
 const ALLOWED: Record<JobState, readonly JobState[]> = {
   queued: ['running', 'hold', 'cancelled'],
   hold: ['queued', 'cancelled'],
-  running: ['finished', 'failed', 'cancelled', 'timeout'],
+  running: ['finished', 'failed', 'cancelled', 'timeout', 'queued'],
   finished: [],
   failed: [],
   cancelled: [],

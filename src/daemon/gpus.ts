@@ -3,9 +3,11 @@
 // processes on them block them. A GPU is busy when any process on it is not one of its
 // current holders' — a process gflow did not start, a leftover of an ended job, or a job's
 // process on a GPU that job was not given — unless an admin chose to ignore that process.
+import fs from 'node:fs';
 import type { GpuSlot } from '../core/plan.js';
 import type { Executor } from '../executor/executor.js';
 import { queryGpus, type GpuInventory } from '../executor/nvidia-smi.js';
+import { ensureGpuLockDir, gpuLockFile, lockHolders } from '../executor/gpu-locks.js';
 import { readStat } from '../executor/proc.js';
 import type { GpuInfo } from '../protocol/api.js';
 import { GflowError } from '../protocol/errors.js';
@@ -24,6 +26,8 @@ interface IgnoredProcess {
 }
 
 export interface GpusOptions {
+  /** the machine's GPU lock directory (src/executor/gpu-locks.ts) */
+  lockDir: string;
   settings: SettingsStore;
   executor: Pick<Executor, 'tokenOf'>;
   /** the job a token belongs to (also an ended one) */
@@ -44,6 +48,8 @@ export class Gpus implements GpuView {
   private refreshing: Promise<void> | null = null;
   private stopped = false;
   private allowedList: number[] | null;
+  private lockWatcher: fs.FSWatcher | null = null;
+  private locksUsable = false;
 
   constructor(private readonly o: GpusOptions) {
     this.allowedList = o.allowed;
@@ -54,6 +60,15 @@ export class Gpus implements GpuView {
   }
 
   async start(refreshMs = 10_000): Promise<void> {
+    try {
+      ensureGpuLockDir(this.o.lockDir);
+      this.locksUsable = true;
+      // A job of any daemon lets go of its GPUs by touching their lock files: look again.
+      this.lockWatcher = fs.watch(this.o.lockDir, () => this.o.onChange());
+      this.lockWatcher.on('error', (err) => this.o.log.warn(`GPU lock watcher: ${err.message}`));
+    } catch (err) {
+      this.o.log.warn(`GPU locks in ${this.o.lockDir} are not usable (${(err as Error).message}): another daemon could hand out the same GPU`);
+    }
     await this.refresh();
     const tick = (): void => {
       if (this.stopped) return;
@@ -64,6 +79,7 @@ export class Gpus implements GpuView {
   }
 
   stop(): void {
+    this.lockWatcher?.close();
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.stopped = true;
@@ -124,13 +140,27 @@ export class Gpus implements GpuView {
     return ignored.some((p) => p.index === index && p.pid === pid && readStat(pid)?.startTime === p.startTime);
   }
 
+  /** The lock files a job holds while it runs on these GPUs. */
+  lockFiles(indices: readonly number[]): string[] {
+    if (!this.locksUsable) return [];
+    return indices.flatMap((i) => {
+      const d = this.inventory.devices.find((x) => x.index === i);
+      return d ? [gpuLockFile(this.o.lockDir, d.uuid)] : [];
+    });
+  }
+
   /** Per GPU: the jobs holding it and the processes that block it. */
   describe(running: readonly SlimJob[]): GpuInfo[] {
     const allowed = this.allowedList;
     const ignored = this.ignored();
     const byToken = new Map(running.map((r) => [r.token, r]));
+    const locks = lockHolders(this.inventory.devices.map((d) => gpuLockFile(this.o.lockDir, d.uuid)));
     return this.inventory.devices.map((d) => {
       const jobs = running.filter((r) => r.gpuIds?.includes(d.index)).map((r) => r.id);
+      // Locked while none of this daemon's jobs holds it: another daemon's job (or what is
+      // left of an ended job) has it.
+      const locker = locks.get(gpuLockFile(this.o.lockDir, d.uuid));
+      const lockedElsewhere = locker !== undefined && jobs.length === 0 ? [{ pid: locker, usedMb: 0, ignored: false, job: null, lock: true }] : [];
       const foreign = this.inventory.processes
         .filter((p) => p.uuid === d.uuid)
         .flatMap((p) => {
@@ -140,7 +170,7 @@ export class Gpus implements GpuView {
           const owner = job?.id ?? (token === undefined ? null : (this.o.jobOfToken(token) ?? null));
           return [{ pid: p.pid, usedMb: p.usedMb, ignored: this.isIgnored(d.index, p.pid, ignored), job: owner }];
         });
-      return { ...d, allowed: allowed === null || allowed.includes(d.index), jobs, foreign };
+      return { ...d, allowed: allowed === null || allowed.includes(d.index), jobs, foreign: [...foreign, ...lockedElsewhere] };
     });
   }
 

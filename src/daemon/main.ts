@@ -9,6 +9,7 @@ import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
+import { gpuLockDir } from '../executor/gpu-locks.js';
 import { TmuxExecutor } from '../executor/tmux/tmux-executor.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
@@ -82,6 +83,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // The scheduler is told when GPU availability changes; it exists by the time that happens.
   let onGpuChange = (): void => {};
   const gpus = new Gpus({
+    lockDir: gpuLockDir(),
     settings: settingsStore,
     executor,
     jobOfToken: (token) => store.idByToken(token),

@@ -40,6 +40,8 @@ export interface Executor {
   stop(job: StartedJob, o: StopOptions): Promise<void>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
   dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
+  /** Clears what a job that never ran left behind (its session, its status), so it can be launched again. */
+  forget(job: StartedJob): Promise<void>;
   /** Keeps a script submitted as text where the job (and only its owner) can read it; returns its path. */
   keepScript(job: OwnedJob, text: string): string;
   /** The job token a process carries, if it is a job's process (GPU accounting). */

@@ -101,9 +101,10 @@ export interface GpuInfo extends GpuDevice {
   jobs: number[];
   /**
    * processes that block it: not started by gflow (job null), or a gflow job's process that
-   * does not hold this GPU (a leftover of an ended job, or a job using a GPU it was not given)
+   * does not hold this GPU (a leftover of an ended job, or a job using a GPU it was not given);
+   * lock: the GPU's lock is held by a job of another gflow daemon (pid: who took it)
    */
-  foreign: { pid: number; usedMb: number; ignored: boolean; job: number | null }[];
+  foreign: { pid: number; usedMb: number; ignored: boolean; job: number | null; lock?: boolean }[];
 }
 
 export interface InfoResponse {

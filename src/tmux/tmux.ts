@@ -58,6 +58,16 @@ function command(args: string[], as: RunAs | undefined): { file: string; argv: s
   return { file: 'setpriv', argv: [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', '--', 'tmux', ...tmuxArgs], env };
 }
 
+/** Runs a program as another account (for what root must not do in that account's files). */
+export function runAs(as: RunAs, argv: string[]): Promise<TmuxResult> {
+  const c = command([], as);
+  return new Promise((resolve) => {
+    execFile('setpriv', [...c.argv.slice(0, c.argv.indexOf('--') + 1), ...argv], { env: c.env }, (err, stdout, stderr) => {
+      resolve({ code: err ? 1 : 0, stdout, stderr });
+    });
+  });
+}
+
 export function tmux(args: string[], as?: RunAs): Promise<TmuxResult> {
   const viaControl = (!as || as.uid === myUid) && control?.alive ? control.run(args) : undefined;
   if (viaControl) return viaControl;

@@ -11,7 +11,7 @@ describe('job state transitions', () => {
     assert.ok(canTransition('hold', 'queued'));
     assert.ok(canTransition('running', 'timeout'));
     assert.ok(!canTransition('hold', 'running'), 'a held job never starts');
-    assert.ok(!canTransition('running', 'queued'));
+    assert.ok(canTransition('running', 'queued'), 'a job that could not take its GPUs goes back to the queue');
     assert.ok(!canTransition('running', 'hold'));
   });
 
@@ -24,6 +24,6 @@ describe('job state transitions', () => {
       () => assertTransition(4, 'finished', 'cancelled'),
       (e: unknown) => e instanceof GflowError && e.code === 'conflict' && e.httpStatus === 409 && /cannot cancel job 4: it is finished/.test(e.message) && !!e.hint,
     );
-    assert.throws(() => assertTransition(5, 'running', 'queued'), /cannot release job 5: it is running/);
+    assert.throws(() => assertTransition(5, 'finished', 'queued'), /cannot release job 5: it is finished/);
   });
 });

@@ -22,6 +22,7 @@ describe('GPU accounting', () => {
   const ended = new Map([['tok-ended', 5]]);
   const make = (): Gpus =>
     new Gpus({
+      lockDir: path.join(dir, 'locks'),
       settings: new SettingsStore(db),
       executor: { tokenOf: (pid) => tokens.get(pid) },
       jobOfToken: (t) => ended.get(t),

@@ -80,6 +80,14 @@ export class FakeExecutor implements Executor {
     return undefined;
   }
 
+  readonly forgotten: number[] = [];
+
+  forget(job: StartedJob): Promise<void> {
+    this.forgotten.push(job.id);
+    this.outcomes.delete(job.id);
+    return Promise.resolve();
+  }
+
   keepScript(job: { id: number }): string {
     return `/nonexistent/${job.id}.script`;
   }

@@ -82,6 +82,8 @@ export class Sandbox {
       NO_COLOR: '1',
       // Tests run as root, which would start the machine's shared daemon: personal unless asked.
       GFLOW_MODE: 'personal',
+      // Fake GPUs of every sandbox share UUIDs: each sandbox gets its own GPU lock directory.
+      GFLOW_GPU_LOCK_DIR: path.join(this.dir, 'gpu-locks'),
       ...extraEnv,
     };
   }
@@ -114,10 +116,10 @@ export class Sandbox {
   }
 
   /** Runs gflow (or another program) as a local user. */
-  as(u: TestUser, args: string[], opts: { program?: string; cwd?: string; input?: string } = {}): Promise<RunResult> {
+  as(u: TestUser, args: string[], opts: { program?: string; cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
     const [file, argv] = opts.program ? [opts.program, args] : [process.execPath, [BIN.gflow, ...args]];
     return new Promise((resolve) => {
-      const child = execFile(file, argv, { env: this.userEnv(u), cwd: opts.cwd ?? u.home, uid: u.uid, gid: u.gid }, (err, stdout, stderr) => {
+      const child = execFile(file, argv, { env: { ...this.userEnv(u), ...opts.env }, cwd: opts.cwd ?? u.home, uid: u.uid, gid: u.gid }, (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
         resolve({ code, stdout, stderr });
       });

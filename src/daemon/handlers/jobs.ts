@@ -30,7 +30,9 @@ export function hold(ctx: Ctx, caller: Caller, id: number): Answer {
 }
 
 export function release(ctx: Ctx, caller: Caller, id: number): Answer {
-  assertOwner(caller, ctx.store.require(id));
+  const held = ctx.store.require(id);
+  assertOwner(caller, held);
+  if (held.state !== 'hold') throw new GflowError('conflict', `cannot release job ${id}: it is ${held.state}`, 'only held jobs can be released');
   const job = ctx.store.transition(id, 'queued', { reason: null });
   ctx.log.event(`job ${id} released`);
   ctx.scheduler.requestPass();

@@ -18,6 +18,8 @@ export interface LauncherDeps {
   timers: Timers;
   reaper: Reaper;
   leads: () => boolean;
+  /** the lock files of these GPUs */
+  gpuLocks: (gpuIds: readonly number[]) => string[];
   /** a launch finished, well or not (a stop requested meanwhile can now be carried out) */
   onLaunched: (id: number) => void;
 }
@@ -49,7 +51,7 @@ export class Launcher {
       throw err;
     }
     const work = executor
-      .launch({ job: started, session, env: jobEnvironment(started, s.gpuIds) })
+      .launch({ job: started, session, env: jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)) })
       .then(
         (pid) => {
           store.setPid(s.id, pid);

@@ -9,6 +9,8 @@ export interface GpuView {
   /** reads the inventory again (right before GPUs are handed out) */
   refresh(): Promise<void>;
   slots(running: readonly SlimJob[]): GpuSlot[];
+  /** the lock files a job on these GPUs holds while it runs */
+  lockFiles(indices: readonly number[]): string[];
   stop(): void;
 }
 

@@ -1,7 +1,7 @@
 // Learning of ends: a started job's executor says whether it still runs or how it ended; the
 // ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
 import { endingOf, type Ending } from '../../core/end-state.js';
-import type { Executor } from '../../executor/executor.js';
+import type { Executor, StartedJob } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Logger } from '../logger.js';
 import { retryIfWanted } from '../retry.js';
@@ -42,10 +42,28 @@ export class Reaper {
       if (job.pid !== seen.pid && this.d.leads()) this.d.store.setPid(id, seen.pid);
       return 'running';
     }
+    if (seen.outcome.exit?.notStarted) {
+      await this.requeue(job);
+      return 'ended';
+    }
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
     if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome));
     return 'ended';
+  }
+
+  // The job never ran: another daemon's job holds its GPUs. It waits in the queue again.
+  private async requeue(job: StartedJob): Promise<void> {
+    await this.d.executor.forget(job);
+    if (!this.d.leads()) return;
+    const back = this.d.store.atomically(() => {
+      if (this.d.store.get(job.id)?.state !== 'running') return false;
+      this.d.store.transition(job.id, 'queued', { reason: 'WaitingForGpu', startedAt: null, session: null, pid: null, gpuIds: null });
+      return true;
+    });
+    if (!back) return;
+    this.d.log.warn(`job ${job.id}: its GPUs were taken by another gflow daemon's job; back in the queue`);
+    this.d.onEnded(job.id);
   }
 
   /** Records the end of a running job (and queues its retry); nothing if it is no longer running. */

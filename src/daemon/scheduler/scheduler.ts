@@ -64,7 +64,7 @@ export class Scheduler {
     });
     this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass());
     this.reaper = new Reaper({ store, executor, log, clock, leads, launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
-    this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, onLaunched: () => this.requestPass() });
+    this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: () => this.requestPass() });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
   }
 

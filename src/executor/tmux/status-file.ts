@@ -11,6 +11,7 @@ export function statusFile(statusDir: string, id: number): string {
 }
 
 export function parseStatus(text: string): ExitStatus | undefined {
+  if (/^gpu-busy\s*$/.test(text)) return { exitCode: 75, signal: null, notStarted: 'gpu-busy' };
   const m = /^(\d+)\s*$/.exec(text);
   if (!m) return undefined;
   const code = Number(m[1]);

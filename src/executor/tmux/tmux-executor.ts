@@ -13,7 +13,7 @@ import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
-import { closeControlClient, hasSession, killSession, listPanes, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import { closeControlClient, hasSession, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
 import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
 import { isAlive, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
@@ -131,6 +131,14 @@ export class TmuxExecutor implements Executor {
 
   dispose(job: { uid: number | null; session: string | null }): Promise<boolean> {
     return job.session ? killSession(job.session, this.owner(job.uid).as) : Promise.resolve(false);
+  }
+
+  async forget(job: StartedJob): Promise<void> {
+    const { as, dirs } = this.owner(job.uid);
+    await this.dispose(job);
+    // The status file is in a directory its owner controls: removed as the owner.
+    if (as) await runAs(as, ['/bin/rm', '-f', '--', statusFile(dirs.statusDir, job.id)]);
+    else fs.rmSync(statusFile(dirs.statusDir, job.id), { force: true });
   }
 
   keepScript(job: OwnedJob, text: string): string {

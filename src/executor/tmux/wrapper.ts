@@ -29,14 +29,34 @@ status=$2
 set -o noclobber
 # The end mark tells the daemon the log is complete (see below); mv by its path, because the
 # job's environment decides PATH.
+# finish_job CODE [STATUS]: STATUS (default CODE) is what the daemon reads.
 finish_job() {
   printf '${END_MARK_SH}'
-  printf '%s\\n' "$1" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"
+  printf '%s\\n' "\${2:-$1}" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"
   exit "$1"
 }
 if ! . "$spec"; then
   echo "gflow: cannot start the job: see the error above ($spec)" >&2
   finish_job 127
+fi
+# The job's GPUs: a lock on each GPU's file, held while any process of the job lives (its
+# processes inherit the descriptors). Taken by another daemon's job: not started, and the
+# daemon puts the job back in the queue.
+gpu_fds=()
+if [ -n "\${GFLOW_GPU_LOCKS:-}" ]; then
+  IFS=: read -r -a _locks <<< "$GFLOW_GPU_LOCKS"
+  for _l in "\${_locks[@]}"; do
+    [ -e "$_l" ] || (umask 0; : >> "$_l") 2>/dev/null
+    if ! { exec {_fd}<"$_l"; } 2>/dev/null; then
+      echo "gflow: warning: cannot open the GPU lock $_l; running without it" >&2
+      continue
+    fi
+    if ! /usr/bin/flock -n "$_fd"; then
+      echo "gflow: GPU lock $_l is held by another gflow daemon's job; back to the queue" >&2
+      finish_job 75 gpu-busy
+    fi
+    gpu_fds+=("$_fd")
+  done
 fi
 # Run the job in the background of this shell so that signals can be forwarded, with the
 # terminal as its stdin and SIGINT/SIGQUIT restored (bash ignores them in background jobs).
@@ -59,9 +79,15 @@ while :; do
   kill -0 "$child" 2>/dev/null || break
 done
 wait "$child" 2>/dev/null
+st=$?
+# Let go of the GPUs (children that live on keep them), and wake daemons waiting for them.
+if ((\${#gpu_fds[@]})); then
+  for _fd in "\${gpu_fds[@]}"; do exec {_fd}<&-; done
+  /usr/bin/touch -c -- "\${_locks[@]}" 2>/dev/null
+fi
 # The daemon records the end once the log holds the end mark, so whoever reads an ended
 # job's log finds all of it.
-finish_job "$?"
+finish_job "$st"
 `;
 
 export const WRAPPER_VERSION = crypto.createHash('sha256').update(SCRIPT).digest('hex').slice(0, 12);

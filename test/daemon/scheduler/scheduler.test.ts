@@ -60,6 +60,9 @@ class FakeGpus implements GpuView {
       sharedJobs: 0,
     }));
   }
+  lockFiles(): string[] {
+    return [];
+  }
   stop(): void {}
 }
 
