@@ -5,7 +5,7 @@ import type { JobRecord } from './job.js';
 /** Marks every process of a job; how a cancel finds children that left the process tree. */
 export const TOKEN_VAR = 'GFLOW_JOB_TOKEN';
 
-export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'env' | 'token' | 'arrayTaskId' | 'params'>, gpuIds: readonly number[], gpuLocks: readonly string[] = []): Record<string, string> {
+export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'env' | 'token' | 'arrayTaskId' | 'params' | 'gpuShared'>, gpuIds: readonly number[], gpuLocks: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = { ...job.env };
   env.GFLOW_JOB_ID = String(job.id);
   env.GFLOW_JOB_NAME = job.name ?? '';
@@ -15,8 +15,10 @@ export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'en
   if (job.arrayTaskId !== null) env.GFLOW_ARRAY_TASK_ID = String(job.arrayTaskId);
   for (const [k, v] of Object.entries(job.params ?? {})) env[`GFLOW_PARAM_${k}`] = v;
   // The wrapper holds these locks while the job lives (src/executor/gpu-locks.ts).
+  delete env.GFLOW_GPU_LOCKS;
+  delete env.GFLOW_GPU_SHARED;
   if (gpuLocks.length) env.GFLOW_GPU_LOCKS = gpuLocks.join(':');
-  else delete env.GFLOW_GPU_LOCKS;
+  if (gpuLocks.length && job.gpuShared) env.GFLOW_GPU_SHARED = '1';
   env[TOKEN_VAR] = job.token;
   return env;
 }

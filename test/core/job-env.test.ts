@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jobEnvironment, TOKEN_VAR } from '../../src/core/job-env.js';
 
-const job = { id: 7, name: 'train', cpus: 2, env: { PATH: '/bin', CUDA_VISIBLE_DEVICES: '0,1,2,3' }, token: 'abc', arrayTaskId: 3, params: { lr: '0.1' } };
+const job = { id: 7, name: 'train', cpus: 2, env: { PATH: '/bin', CUDA_VISIBLE_DEVICES: '0,1,2,3' }, token: 'abc', arrayTaskId: 3, params: { lr: '0.1' }, gpuShared: false };
 
 describe('jobEnvironment', () => {
   it('adds what gflow tells the job to the submitted environment', () => {

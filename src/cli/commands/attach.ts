@@ -12,6 +12,11 @@ export async function attachCommand(ref: string): Promise<void> {
   if (job.state === 'queued' || job.state === 'hold') {
     throw new GflowError('conflict', `job ${job.id} has not started yet (${job.state})`, `watch for it with \`gflow queue\`, or read its output later with \`gflow log ${job.id}\``);
   }
+  // A job runs in its owner's own tmux server: only the owner can attach to it.
+  const me = process.getuid?.();
+  if (job.uid !== null && me !== undefined && job.uid !== me) {
+    throw new GflowError('forbidden', `job ${job.id} belongs to ${job.user}; it runs in their own tmux server`, `only its owner can attach to it (root: sudo -u ${job.user} tmux attach -t ${job.session ?? `gjob-${job.id}`})`);
+  }
   if (!job.session || !(await hasSession(job.session))) {
     throw new GflowError('not_found', `the tmux session of job ${job.id} is gone (the job is ${job.state})`, `read its output with \`gflow log ${job.id}\``);
   }

@@ -51,7 +51,8 @@ if [ -n "\${GFLOW_GPU_LOCKS:-}" ]; then
       echo "gflow: warning: cannot open the GPU lock $_l; running without it" >&2
       continue
     fi
-    if ! /usr/bin/flock -n "$_fd"; then
+    # A shared GPU job shares the GPU with other shared jobs: a shared lock.
+    if ! /usr/bin/flock -n \${GFLOW_GPU_SHARED:+-s} "$_fd"; then
       echo "gflow: GPU lock $_l is held by another gflow daemon's job; back to the queue" >&2
       finish_job 75 gpu-busy
     fi
