@@ -105,7 +105,7 @@ class Cgroups implements MemoryCgroups {
 
   remove(id: number): void {
     // Each fails while something is left in it (a process of the job, another job's cgroup).
-    for (const d of [this.dir(id), this.base]) {
+    for (const d of [this.dir(id), this.base, path.dirname(this.base)]) {
       try {
         fs.rmdirSync(d);
       } catch {
