@@ -77,7 +77,7 @@ export function gflowdProgram(): Command {
   port(program.command('status').description("is this state directory's daemon running: pid, port, version, uptime (or whose daemon holds the session or port)"))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
-  port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, token, daemon'))
+  port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, mode, memory limits, GPU locks, token, daemon'))
     .option('--json', 'print the checks as JSON')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/doctor.js')).doctor(o)));
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(

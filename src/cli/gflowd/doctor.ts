@@ -3,6 +3,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { resolvePaths } from '../../config/paths.js';
 import type { Settings } from '../../config/schema.js';
+import { memoryCgroups } from '../../executor/cgroup.js';
+import { gpuLockDir } from '../../executor/gpu-locks.js';
 import { daemonStatus } from './status.js';
 
 type Check = { ok: boolean | 'warn'; what: string; detail: string };
@@ -35,12 +37,25 @@ export async function doctor(flags: Partial<Settings> & { json?: boolean }): Pro
         ? 'enabled: during a reload, connections queued on the old daemon move to the new one'
         : `${migrate ?? 'unavailable'}: a reload steers new connections to the new daemon and drains the old one's queue first, and the CLI retries what is reset; for a second safety net: \`sudo sysctl -w net.ipv4.tcp_migrate_req=1\``,
   });
+  checks.push({ ok: true, what: 'mode', detail: paths.mode === 'shared' ? `shared: the machine's daemon, jobs run as their owners (state ${paths.stateDir})` : `personal: your own daemon (state ${paths.stateDir})` });
+  const cg = memoryCgroups(paths.stateDir);
+  checks.push({ ok: cg.enforced ? true : 'warn', what: 'memory limits (--mem)', detail: cg.describe });
+  const lockDir = gpuLockDir();
+  let locks: Check;
   try {
+    const st = fs.statSync(lockDir);
+    locks = (st.mode & 0o1777) === 0o1777 ? { ok: true, what: 'GPU locks', detail: `${lockDir}: shared by every daemon of the machine` } : { ok: 'warn', what: 'GPU locks', detail: `${lockDir} is not 1777 (${(st.mode & 0o7777).toString(8)}): other users' jobs cannot lock GPUs there; \`sudo chmod 1777 ${lockDir}\`` };
+  } catch {
+    locks = { ok: true, what: 'GPU locks', detail: `${lockDir}: created by the first daemon that sees GPUs` };
+  }
+  checks.push(locks);
+  if (paths.mode === 'personal') try {
     const mode = fs.statSync(paths.tokenFile).mode & 0o777;
     checks.push({ ok: mode === 0o600, what: 'API token', detail: `${paths.tokenFile} mode ${mode.toString(8)}${mode === 0o600 ? '' : ' (should be 600)'}` });
   } catch {
     checks.push({ ok: 'warn', what: 'API token', detail: `${paths.tokenFile} not created yet (the daemon creates it at first start)` });
   }
+  else checks.push({ ok: true, what: 'API token', detail: 'none: a shared daemon knows its callers from the kernel' });
   const s = await daemonStatus(flags);
   checks.push({ ok: s.running ? true : 'warn', what: 'daemon', detail: s.running ? `running, pid ${s.pid}, port ${s.port}, version ${s.version}` : s.other ? `not running for ${s.stateDir}; ${s.other.where} runs the gflowd of ${s.other.stateDir ?? 'another state directory'} (pid ${s.other.pid})` : `not running on port ${s.port} (gflowd up)` });
   if (flags.json) {
