@@ -156,7 +156,8 @@ export class Gpus implements GpuView {
     const byToken = new Map(running.map((r) => [r.token, r]));
     const locks = lockHolders(this.inventory.devices.map((d) => gpuLockFile(this.o.lockDir, d.uuid)));
     return this.inventory.devices.map((d) => {
-      const jobs = running.filter((r) => r.gpuIds?.includes(d.index)).map((r) => r.id);
+      const on = running.filter((r) => r.gpuIds?.includes(d.index));
+      const jobs = on.map((r) => r.id);
       // Locked while none of this daemon's jobs holds it: another daemon's job (or what is
       // left of an ended job) has it.
       const locker = locks.get(gpuLockFile(this.o.lockDir, d.uuid));
@@ -170,7 +171,7 @@ export class Gpus implements GpuView {
           const owner = job?.id ?? (token === undefined ? null : (this.o.jobOfToken(token) ?? null));
           return [{ pid: p.pid, usedMb: p.usedMb, ignored: this.isIgnored(d.index, p.pid, ignored), job: owner }];
         });
-      return { ...d, allowed: allowed === null || allowed.includes(d.index), jobs, foreign: [...foreign, ...lockedElsewhere] };
+      return { ...d, allowed: allowed === null || allowed.includes(d.index), jobs, holders: on.map((r) => ({ job: r.id, user: r.user })), foreign: [...foreign, ...lockedElsewhere] };
     });
   }
 

@@ -99,6 +99,8 @@ export interface GpuInfo extends GpuDevice {
   allowed: boolean;
   /** jobs of gflow on this GPU */
   jobs: number[];
+  /** the same jobs with their owners (who holds each GPU) */
+  holders: { job: number; user: string }[];
   /**
    * processes that block it: not started by gflow (job null), or a gflow job's process that
    * does not hold this GPU (a leftover of an ended job, or a job using a GPU it was not given);

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
@@ -34,6 +35,7 @@ describe('GPU scheduling', () => {
     const why = await sb.ok('gflow', 'why', String(ids[2]));
     assert.match(why, /needs 1 GPU\(s\); 0 available/);
     assert.match(why, new RegExp(`GPU 0: held by job ${a!.gpuIds![0] === 0 ? a!.id : b!.id}`));
+    assert.match(await sb.ok('gflow', 'info'), new RegExp(`job ${a!.id} \\(${os.userInfo().username}\\)`), 'gflow info names who holds each GPU');
     open('g1');
     const ends = await Promise.all(ids.map((id) => sb.waitEnded(id)));
     for (const j of ends) assert.equal(await sb.ok('gflow', 'log', String(j.id)), `gpu=${j.gpuIds!.join(',')}/${j.gpuIds!.join(',')}\n`);

@@ -19,8 +19,8 @@ export async function infoCommand(f: { json?: boolean }): Promise<void> {
     out.push(`${chalk.bold('GPUs')} (allocation: ${info.strategy}):`);
     for (const g of info.gpus) {
       const holders = [
-        ...g.jobs.map((j) => `job ${j}`),
-        ...g.foreign.map((p) => `pid ${p.pid} (not gflow${p.ignored ? ', ignored' : ''}, ${p.usedMb} MiB)`),
+        ...g.holders.map((h) => `job ${h.job} (${h.user})`),
+        ...g.foreign.map((p) => `pid ${p.pid} (${p.lock ? "another gflow daemon's job holds its lock" : p.job !== null ? `job ${p.job}'s process, not holding this GPU` : 'not gflow'}${p.ignored ? ', ignored' : ''}${p.lock ? '' : `, ${p.usedMb} MiB`})`),
       ];
       const state = !g.allowed ? chalk.gray('not allowed') : g.foreign.some((p) => !p.ignored) ? chalk.yellow('busy (foreign process)') : g.jobs.length ? chalk.green('in use') : 'free';
       out.push(`  ${g.index}  ${g.name}  ${g.memoryUsedMb}/${g.memoryTotalMb} MiB  ${g.utilization}%  ${state}${holders.length ? `  — ${holders.join(', ')}` : ''}`);
