@@ -2,7 +2,6 @@
 // Boot: paths → log → database → token → scheduler (adopts running jobs) → HTTP.
 // SIGTERM / SIGINT / SIGHUP: finish in-flight requests, stop, exit 0. Jobs keep running in
 // their own tmux sessions and are adopted by the next daemon.
-import fs from 'node:fs';
 import os from 'node:os';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
