@@ -9,6 +9,8 @@ export interface ExitStatus {
   signal: string | null;
   /** the job never ran: its GPUs were taken by another daemon's job (it goes back to the queue) */
   notStarted?: 'gpu-busy';
+  /** when it ended (ms since the epoch), as the executor saw it: a job that ended while no daemon ran keeps its real end time */
+  at?: number;
 }
 
 /** What the executor saw: the job's exit status, or none (it vanished). */

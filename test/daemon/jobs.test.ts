@@ -157,10 +157,15 @@ describe('jobs', () => {
     await pWaitFor(() => !isAlive(pid), { timeout: 5000 });
     fs.writeFileSync(path.join(sb.dir, 'go-adopt'), '');
     await pWaitFor(() => !isAlive(adopted.pid!), { timeout: 10_000 });
+    const statusFile = path.join(sb.stateDir, 'status', String(runsOn));
+    const endedAt = Math.floor(fs.statSync(statusFile).mtimeMs);
+    await new Promise((r) => setTimeout(r, 1500)); // the daemon stays down a while longer
     await sb.up('--cpus', '1');
     const ended = await sb.waitEnded(runsOn);
     assert.equal(ended.state, 'failed');
     assert.equal(ended.exitCode, 4);
+    // Its end time is when it ended, not when a daemon noticed.
+    assert.equal(Date.parse(ended.finishedAt!), endedAt);
   });
 
   it('loses no acknowledged submission to kill -9', async () => {

@@ -10,6 +10,8 @@ import type { Clock } from './clock.js';
 import type { Reaper } from './reaper.js';
 import type { Timers } from './timers.js';
 
+const SHORTAGES = ['EMFILE', 'ENFILE', 'EAGAIN', 'ENOMEM', 'ENOSPC'];
+
 export interface LauncherDeps {
   store: JobStore;
   executor: Executor;
@@ -58,7 +60,11 @@ export class Launcher {
           log.event(`job ${s.id} started in ${session} (pid ${pid}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
           this.d.timers.armDeadline(started);
         },
-        (err: Error) => {
+        async (err: Error) => {
+          // A shortage of the machine (file descriptors, processes, memory) is not the job's
+          // fault: it waits for the next pass instead of failing.
+          const shortage = SHORTAGES.find((code) => (err as NodeJS.ErrnoException).code === code || err.message.includes(code));
+          if (shortage) return this.d.reaper.requeue(started, `start postponed: ${shortage}`, `could not start (${err.message})`);
           log.error(`job ${s.id} could not start: ${err.message}`);
           this.d.reaper.end(s.id, { state: 'failed', reason: `start failed: ${err.message}`, exitCode: null, signal: null, endedBy: null });
         },

@@ -43,36 +43,42 @@ export class Reaper {
       return 'running';
     }
     if (seen.outcome.exit?.notStarted) {
-      await this.requeue(job);
+      await this.requeue(job, 'WaitingForGpu', "its GPUs were taken by another gflow daemon's job");
       return 'ended';
     }
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
-    if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome));
+    if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome), seen.outcome.exit?.at);
     return 'ended';
   }
 
-  // The job never ran: another daemon's job holds its GPUs. It waits in the queue again.
-  private async requeue(job: StartedJob): Promise<void> {
+  /**
+   * Puts a job that never ran back in the queue (its GPUs were taken by another daemon's job,
+   * or the machine ran out of something the launch needed): not an end of the job.
+   */
+  async requeue(job: StartedJob, reason: string, why: string): Promise<void> {
     await this.d.executor.forget(job);
     if (!this.d.leads()) return;
     const back = this.d.store.atomically(() => {
       if (this.d.store.get(job.id)?.state !== 'running') return false;
-      this.d.store.transition(job.id, 'queued', { reason: 'WaitingForGpu', startedAt: null, session: null, pid: null, gpuIds: null });
+      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, gpuIds: null });
       return true;
     });
     if (!back) return;
-    this.d.log.warn(`job ${job.id}: its GPUs were taken by another gflow daemon's job; back in the queue`);
+    this.d.log.warn(`job ${job.id}: ${why}; back in the queue`);
     this.d.onEnded(job.id);
   }
 
   /** Records the end of a running job (and queues its retry); nothing if it is no longer running. */
-  end(id: number, ending: Ending): void {
+  end(id: number, ending: Ending, endedAt?: number): void {
     if (!this.d.leads()) return;
     const done = this.d.store.atomically(() => {
       const current = this.d.store.get(id);
       if (current?.state !== 'running') return undefined;
-      const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: this.d.clock.now() });
+      // The executor's end time when it has one (never before the start, never in the future).
+      const now = this.d.clock.now();
+      const at = endedAt === undefined ? now : Math.min(now, Math.max(endedAt, current.startedAt ?? endedAt));
+      const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: at });
       retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
       return ended;
     });

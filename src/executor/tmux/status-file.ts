@@ -1,5 +1,6 @@
 // The status file a job's wrapper writes when the job ends: one line, the exit status as a
 // shell reports it (128+N when the job died of signal N).
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -22,6 +23,14 @@ export function parseStatus(text: string): ExitStatus | undefined {
 
 // The job's owner can write here: a symlink or a FIFO at the path is not read.
 export function readStatus(statusDir: string, id: number): ExitStatus | undefined {
-  const text = readRegular(statusFile(statusDir, id), 64)?.toString('utf8');
-  return text === undefined ? undefined : parseStatus(text);
+  const file = statusFile(statusDir, id);
+  const text = readRegular(file, 64)?.toString('utf8');
+  const status = text === undefined ? undefined : parseStatus(text);
+  if (!status) return undefined;
+  // The file was written when the job ended: its time is the job's end time.
+  try {
+    return { ...status, at: Math.floor(fs.lstatSync(file).mtimeMs) };
+  } catch {
+    return status;
+  }
 }

@@ -225,4 +225,19 @@ describe('scheduler (fake executor)', () => {
     await until(() => state(a) === 'failed', 'failed');
     assert.equal(store.require(a).reason, 'start failed: no such directory');
   });
+
+  it('puts a job back in the queue when the machine runs out of file descriptors at its launch', async () => {
+    await make();
+    exec.autoLaunch = false;
+    const a = store.insert(spec(), 1).id;
+    scheduler.requestPass();
+    await until(() => exec.launches.has(a), 'first launch in flight');
+    const first = exec.launches.get(a)!;
+    exec.autoLaunch = true;
+    first.reject(Object.assign(new Error('spawn EMFILE'), { code: 'EMFILE' }));
+    await until(() => exec.forgotten.includes(a), 'the failed launch cleared');
+    await until(() => store.require(a).state === 'running' && store.require(a).pid !== null, 'started again');
+    assert.equal(exec.launched.filter((l) => l.job.id === a).length, 2);
+    assert.equal(store.require(a).exitCode, null);
+  });
 });
