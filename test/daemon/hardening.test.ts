@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
+import { isAlive } from '../../src/executor/proc.js';
 import type { Job } from '../../src/protocol/job.js';
 import { ROOT, Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -100,20 +101,45 @@ describe('hostile input', () => {
 });
 
 describe('faults', () => {
-  it('marks jobs failed with "tmux server lost" when the tmux server dies, and keeps going', async () => {
+  it('keeps jobs running when the tmux server dies, records their real end, and keeps going', async () => {
     const sb = await Sandbox.create();
     try {
       sb.spawnDaemon(); // outside tmux, so that it survives the tmux server
       await pWaitFor(async () => (await sb.gflow('queue')).code === 0, { timeout: 15_000 });
-      const id = await sb.submit('--', 'sleep', '3010');
+      const gate = path.join(sb.dir, 'gate-server');
+      const id = await sb.submit('--', 'bash', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; exit 3`);
       await sb.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
       await sb.run('tmux', ['kill-server']);
-      const j = await sb.waitEnded(id);
-      assert.equal(j.state, 'failed');
-      assert.equal(j.reason, 'tmux server lost');
+      // A job is over only when no process of it is left: the next job runs on a new server
+      // while this one goes on, and its end is its own.
       const next = await sb.submit('--', 'echo', 'new server');
       assert.equal((await sb.waitEnded(next)).state, 'finished');
       assert.equal(await sb.ok('gflow', 'log', String(next)), 'new server\n');
+      assert.equal((await sb.job(id)).state, 'running');
+      fs.writeFileSync(gate, '');
+      const j = await sb.waitEnded(id);
+      assert.deepEqual([j.state, j.exitCode, j.reason], ['failed', 3, 'exit code 3']);
+    } finally {
+      await sb.cleanup();
+    }
+  });
+
+  it('keeps a job running whose wrapper was killed while its processes live on, and stops it on cancel', async () => {
+    const sb = await Sandbox.create();
+    try {
+      await sb.up();
+      const id = await sb.submit('--', 'bash', '-c', "trap '' HUP; exec sleep 3011");
+      const job = await sb.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
+      process.kill(job.pid!, 'SIGKILL'); // the wrapper; the job ignores the hang-up that follows
+      await pWaitFor(() => !isAlive(job.pid!), { timeout: 5000 });
+      await sb.ok('gflowd', 'restart'); // the new daemon looks at every running job
+      const adopted = await sb.job(id);
+      assert.equal(adopted.state, 'running', JSON.stringify(adopted));
+      assert.ok(adopted.pid !== null && isAlive(adopted.pid) && adopted.pid !== job.pid);
+      await sb.ok('gflow', 'cancel', String(id));
+      const done = await sb.waitEnded(id);
+      assert.deepEqual([done.state, done.endedBy], ['cancelled', 'soft']);
+      assert.ok(!isAlive(adopted.pid));
     } finally {
       await sb.cleanup();
     }

@@ -21,7 +21,7 @@ import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
 import { readStatus, statusFile } from './status-file.js';
-import { terminateJob } from './terminate.js';
+import { jobProcesses, terminateJob } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
 const MY_UID = process.getuid?.() ?? 0;
@@ -113,7 +113,14 @@ export class TmuxExecutor implements Executor {
     }
     if (pid !== null && isAlive(pid) && (!job.session || (await hasSession(job.session, as)))) return { kind: 'running', pid };
     // The wrapper may have written its status just now.
-    return this.ended(job, readStatus(dirs.statusDir, job.id) ?? null, as);
+    const late = readStatus(dirs.statusDir, job.id);
+    if (late) return this.ended(job, late, as);
+    // Its session or wrapper is gone (a `tmux kill-server`, a kill of the wrapper), but a job
+    // is over only when none of its processes is left: they still run, and are stopped by a
+    // cancel or a time limit like any job's.
+    const left = jobProcesses({ pid, token: job.token });
+    if (left.length > 0) return { kind: 'running', pid: pid !== null && isAlive(pid) ? pid : left[0]!.pid };
+    return this.ended(job, null, as);
   }
 
   // Waits for the log to be complete; tells a lost tmux server from a lost job.
