@@ -82,7 +82,28 @@ export interface WhyResponse {
     /** the GPUs and who holds or blocks them (for a job that asks for GPUs) */
     gpus: GpuInfo[];
     gpuError: string | null;
+    /** fair share: the owner's usage and that of every user with queued jobs, lowest first */
+    fairShare?: FairShareInfo;
+    /** host memory, for a job that declared --mem (null: unknown) */
+    memory?: MemoryInfo | null;
   };
+}
+
+export interface FairShareInfo {
+  user: string;
+  usage: number;
+  /** users with queued jobs, in the order their equal-priority jobs go */
+  users: { user: string; usage: number }[];
+  halfLifeHours: number;
+  gpuWeight: number;
+}
+
+export interface MemoryInfo {
+  totalMb: number;
+  /** MemAvailable */
+  availableMb: number;
+  /** what running jobs declared with --mem */
+  declaredMb: number;
 }
 
 /** One GPU as nvidia-smi reports it. */
