@@ -5,6 +5,8 @@ import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
 
+const SETTING_NAMES = 'port, cpus, killGraceSec, gpus, gpuStrategy, projects, projectRequired, fairShareHalfLifeHours or fairShareGpuWeight';
+
 function run(load: () => Promise<(...args: never[]) => Promise<void> | void>) {
   return async (...args: unknown[]): Promise<void> => {
     try {
@@ -153,11 +155,11 @@ export async function main(argv: string[]): Promise<void> {
   const config = program.command('config').description('read and change settings (~/.config/gflow/config.json)');
   config
     .command('get')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', SETTING_NAMES)
     .action(run(async () => (await import('./commands/config.js')).configGet));
   config
     .command('set')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', SETTING_NAMES)
     .argument('<value>', 'the new value')
     .action(run(async () => (await import('./commands/config.js')).configSet));
   config
