@@ -38,11 +38,10 @@ export function nextBoundary(rs: readonly Reservation[], now: number): number | 
  * the total can be checked for them). The total is taken over every window overlapping the new
  * one, which is stricter than the peak at one instant, and simple to explain.
  */
-export function conflict(n: NewReservation, existing: readonly Reservation[], totalGpus: number): string | undefined {
-  if (n.gpuIds) {
-    const missing = n.gpuIds.find((i) => i >= totalGpus);
-    if (missing !== undefined && totalGpus > 0) return `GPU ${missing} does not exist (the machine has ${totalGpus})`;
-  }
+export function conflict(n: NewReservation, existing: readonly Reservation[], gpuIndices: readonly number[]): string | undefined {
+  const totalGpus = gpuIndices.length;
+  const missing = n.gpuIds?.find((i) => !gpuIndices.includes(i));
+  if (missing !== undefined) return `GPU ${missing} is not one gflow may use (it may use ${gpuIndices.length ? gpuIndices.join(',') : 'none'})`;
   const overlapping = existing.filter((r) => r.startAt < n.endAt && n.startAt < r.endAt);
   for (const r of overlapping) {
     const shared = n.gpuIds && r.gpuIds ? n.gpuIds.filter((i) => r.gpuIds!.includes(i)) : [];
@@ -51,7 +50,7 @@ export function conflict(n: NewReservation, existing: readonly Reservation[], to
   const total = overlapping.reduce((sum, r) => sum + size(r), size(n));
   if (total > totalGpus) {
     const ids = overlapping.map((r) => r.id).join(', ');
-    return `${total} GPUs would be reserved at once${ids ? ` (with reservation${overlapping.length > 1 ? 's' : ''} ${ids})` : ''}, but the machine has ${totalGpus}`;
+    return `${total} GPUs would be reserved at once${ids ? ` (with reservation${overlapping.length > 1 ? 's' : ''} ${ids})` : ''}, but gflow may use ${totalGpus}`;
   }
   return undefined;
 }

@@ -42,10 +42,11 @@ describe('max-queued quota', () => {
 describe('reservation conflicts', () => {
   const r = (over: Partial<Reservation>): Reservation => ({ id: 1, user: 'bob', gpus: null, gpuIds: [0], startAt: 0, endAt: 100, createdAt: 0, ...over });
   it('refuses pinned GPUs already reserved in an overlapping window, and too many GPUs at once', () => {
-    assert.match(conflict({ user: 'ann', gpus: null, gpuIds: [0, 1], startAt: 50, endAt: 150 }, [r({})], 4)!, /reservation 1 \(bob\) holds GPU 0/);
-    assert.equal(conflict({ user: 'ann', gpus: null, gpuIds: [0], startAt: 100, endAt: 150 }, [r({})], 4), undefined);
-    assert.match(conflict({ user: 'ann', gpus: 4, gpuIds: null, startAt: 50, endAt: 60 }, [r({})], 4)!, /5 GPUs would be reserved at once/);
-    assert.match(conflict({ user: 'ann', gpus: null, gpuIds: [7], startAt: 500, endAt: 600 }, [], 4)!, /GPU 7 does not exist/);
+    const four = [0, 1, 2, 3];
+    assert.match(conflict({ user: 'ann', gpus: null, gpuIds: [0, 1], startAt: 50, endAt: 150 }, [r({})], four)!, /reservation 1 \(bob\) holds GPU 0/);
+    assert.equal(conflict({ user: 'ann', gpus: null, gpuIds: [0], startAt: 100, endAt: 150 }, [r({})], four), undefined);
+    assert.match(conflict({ user: 'ann', gpus: 4, gpuIds: null, startAt: 50, endAt: 60 }, [r({})], four)!, /5 GPUs would be reserved at once/);
+    assert.match(conflict({ user: 'ann', gpus: null, gpuIds: [7], startAt: 500, endAt: 600 }, [], four)!, /GPU 7 is not one gflow may use/);
   });
   it('names the next start or end of a window', () => {
     assert.equal(nextBoundary([r({ startAt: 10, endAt: 30 }), r({ startAt: 20, endAt: 40 })], 15), 20);
