@@ -69,10 +69,6 @@ export interface DependencyVerdicts<C> {
   doomed: { id: number; failed: number }[];
 }
 
-export function byPriority<T extends { priority: number; id: number }>(a: T, b: T): number {
-  return b.priority - a.priority || a.id - b.id;
-}
-
 /**
  * Applies dependency rules to the queue. A doomed job dooms the jobs waiting on it too, in
  * the same call: `states` is treated as if the doomed jobs were already cancelled.
