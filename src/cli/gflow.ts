@@ -5,6 +5,8 @@ import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
 
+const SETTING_NAMES = 'port, cpus, killGraceSec, gpus, gpuStrategy, projects, projectRequired, fairShareHalfLifeHours or fairShareGpuWeight';
+
 function run(load: () => Promise<(...args: never[]) => Promise<void> | void>) {
   return async (...args: unknown[]): Promise<void> => {
     try {
@@ -48,9 +50,57 @@ export async function main(argv: string[]): Promise<void> {
     .option('-j, --jobs <ids>', 'only these job ids, e.g. 1,3,5-9')
     .option('-n, --limit <n>', 'only the newest N jobs', int('limit', 1))
     .option('-t, --tree', 'show dependencies as a tree')
+    .option('-u, --user <name>', "only this user's jobs (default: every user's, as squeue)")
+    .option('--me', 'only your own jobs')
+    .option('--all-users', "every user's jobs (the default)")
     .option('-w, --watch', 'refresh every 2 s until Ctrl-C')
     .option('--json', 'print jobs as JSON')
     .action(run(async () => (await import('./commands/queue.js')).queueCommand));
+
+  program
+    .command('share')
+    .alias('usage')
+    .description("fair share: every user's recent use (decayed CPU- and GPU-hours), lowest first — the order among jobs of equal priority")
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/share.js')).shareCommand));
+
+  const quota = program.command('quota').description('limits per user and per project: running jobs, GPUs in use, waiting jobs (set and remove: root)');
+  const quotaTarget = (c: Command): Command =>
+    c.option('--user <name>', 'a user').option('--project <name>', 'a project').option('--default', 'every user without a quota of their own');
+  quotaTarget(quota.command('set').description('set limits (others of the same quota are kept); N or none'))
+    .option('--max-running <n>', 'jobs running at once')
+    .option('--max-gpus <n>', 'GPUs held at once by running jobs')
+    .option('--max-queued <n>', 'jobs waiting (queued or held); a submission over it is refused')
+    .action(run(async () => (await import('./commands/quota.js')).quotaSet));
+  quota
+    .command('list')
+    .description('every quota')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/quota.js')).quotaList));
+  quotaTarget(quota.command('remove').description('remove a quota')).action(run(async () => (await import('./commands/quota.js')).quotaRemove));
+
+  const reserve = program.command('reserve').description('GPUs kept for one user during a time window (create and cancel: root)');
+  reserve
+    .command('create')
+    .description("reserve GPUs: other users' jobs do not get them during the window")
+    .requiredOption('--user <name>', 'who may use the reserved GPUs')
+    .option('--gpus <n>', 'any N GPUs: N are held back from other users', int('gpus', 1))
+    .option('--gpu-spec <list>', 'these GPUs, e.g. 0,2')
+    .requiredOption('--start <time>', 'as --begin: HH:MM, 2026-12-01T08:00, now, now+30m')
+    .requiredOption('--duration <time>', 'as --time: MM, HH:MM:SS, D-HH:MM:SS')
+    .option('--json', 'print the reservation as JSON')
+    .action(run(async () => (await import('./commands/reserve.js')).reserveCreate));
+  reserve
+    .command('list')
+    .description('reservations that have not ended')
+    .option('--timeline', 'a timeline per GPU')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/reserve.js')).reserveList));
+  reserve
+    .command('cancel')
+    .description('cancel a reservation')
+    .argument('<id>', 'reservation id (see gflow reserve list)')
+    .action(run(async () => (await import('./commands/reserve.js')).reserveCancel));
 
   program
     .command('show')
@@ -153,11 +203,11 @@ export async function main(argv: string[]): Promise<void> {
   const config = program.command('config').description('read and change settings (~/.config/gflow/config.json)');
   config
     .command('get')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', SETTING_NAMES)
     .action(run(async () => (await import('./commands/config.js')).configGet));
   config
     .command('set')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', SETTING_NAMES)
     .argument('<value>', 'the new value')
     .action(run(async () => (await import('./commands/config.js')).configSet));
   config

@@ -30,11 +30,16 @@ function nodelist(job: Job): string {
   return job.state === 'queued' ? '(Priority)' : '';
 }
 
+// Slurm's squeue columns (JOBID NAME USER ST TIME NODES NODELIST), with PROJECT after USER
+// when any listed job has one.
 export function queueTable(jobs: Job[]): string {
-  const header = ['JOBID', 'NAME', 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
-  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), String(j.gpus), nodelist(j)]);
+  const projects = jobs.some((j) => j.project);
+  const header = ['JOBID', 'NAME', 'USER', ...(projects ? ['PROJECT'] : []), 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
+  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), j.user, ...(projects ? [j.project ?? ''] : []), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), String(j.gpus), nodelist(j)]);
+  const stAt = header.indexOf('ST');
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   widths[1] = Math.min(widths[1]!, 30);
+  widths[2] = Math.min(widths[2]!, 16);
   const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
   const lines = [chalk.bold(fmt(header))];
   jobs.forEach((j, k) => {
@@ -42,7 +47,7 @@ export function queueTable(jobs: Job[]): string {
     const line = fmt(cells);
     const st = STATE_CODES[j.state];
     // Colour the state code in place; padding was computed on plain text.
-    const at = widths[0]! + 2 + widths[1]! + 2;
+    const at = widths.slice(0, stAt).reduce((n, w) => n + w + 2, 0);
     lines.push(line.slice(0, at) + STATE_COLOR[j.state](st) + line.slice(at + st.length));
   });
   return `${lines.join('\n')}\n`;
@@ -63,8 +68,10 @@ export function jobDetails(job: Job): string {
     ['Command', what],
     ['Directory', job.cwd],
     ['User', job.user],
+    ['Project', job.project],
     ['Priority', job.priority],
     ['CPUs', job.cpus],
+    ['Memory', job.memMb === null || job.memMb === undefined ? null : `${job.memMb} MiB`],
     ['Time limit', job.timeLimitSec === null ? 'none' : formatElapsed(job.timeLimitSec)],
     ['Submitted', localTime(job.submittedAt)],
     ['Started', job.startedAt && localTime(job.startedAt)],

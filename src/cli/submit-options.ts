@@ -24,6 +24,9 @@ export interface SubmitFlags {
   maxRetries?: number;
   retryOnTimeout?: boolean;
   begin?: string;
+  project?: string;
+  mem?: string;
+  memory?: string;
   json?: boolean;
 }
 
@@ -59,6 +62,9 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
+    .option('-P, --project <name>', 'the project the job counts for (quotas, accounting); `gflow config get projects` lists allowed ones')
+    .option('--mem <size>', 'host memory the job needs, e.g. 16G; it starts when that much is free (GFLOW_MEM_MB)')
+    .option('-m, --memory <size>', 'the same as --mem (gflow’s name)')
     .addOption(new Option('--json', 'print the job(s) as JSON'));
 }
 
@@ -89,6 +95,7 @@ export function checkCombinations(f: SubmitFlags): void {
   if (f.maxConcurrent !== undefined && !batch) {
     throw usage('--max-concurrent applies to an array or a sweep (--array, --param, --param-file), not to a single job', 'drop --max-concurrent, or submit an array or sweep');
   }
+  if (f.mem !== undefined && f.memory !== undefined) throw usage('--mem and --memory say the same', 'give one of them');
   if (f.maxConcurrent !== undefined && f.array?.includes('%')) {
     throw usage(`--array '${f.array}' (its %N) and --max-concurrent both cap the running tasks`, 'give one of them: --array 1-10%4, or --array 1-10 --max-concurrent 4');
   }

@@ -1,6 +1,6 @@
 // `gflow why` in words: renders what the planner decided about a job (src/daemon/handlers/why.ts).
 import { formatElapsed } from '../core/duration.js';
-import type { GpuInfo, WhyResponse } from '../protocol/api.js';
+import type { FairShareInfo, GpuInfo, WhyResponse } from '../protocol/api.js';
 import type { Job } from '../protocol/job.js';
 import type { WaitReason } from '../protocol/wait-reason.js';
 
@@ -13,7 +13,8 @@ export function whyLines(answer: WhyResponse, now = Date.now()): string[] {
   if (job.state === 'hold') return [`job ${job.id} is held: start it with \`gflow release ${job.id}\``];
   if (!wait) return [`job ${job.id} has ended: ${job.state}${job.reason ? ` (${job.reason})` : ''}`];
   const lines = wait.reason ? reasonLines(job, wait.reason, wait) : ['ready: it starts at the next scheduling pass'];
-  lines.push(`place in queue: ${wait.place} of ${wait.queued} (priority ${job.priority})`);
+  lines.push(`place in queue: ${wait.place} of ${wait.queued} (priority ${job.priority}${wait.fairShare ? `, then fair share` : ''})`);
+  if (wait.fairShare) lines.push(...fairShareLines(wait.fairShare));
   return lines;
 }
 
@@ -40,7 +41,32 @@ function reasonLines(job: Job, r: WaitReason, wait: NonNullable<WhyResponse['wai
     }
     case 'gpus':
       return [`needs ${r.need}${job.gpuShared ? ` shared (${job.gpuMemoryMb} MiB)` : ''} GPU(s); ${r.free} available`, ...gpuLines(wait.gpus)];
+    case 'quota': {
+      const who = `${r.scope} ${r.name}`;
+      const what = r.limit === 'running' ? `may run at most ${r.max} job(s) at once and runs ${r.used}` : `may hold at most ${r.max} GPU(s), holds ${r.used}, and this job needs ${r.need}`;
+      return [`quota: ${who} ${what}; it starts when one of ${r.scope === 'user' ? 'their' : 'its'} jobs ends (\`gflow quota list\`)`];
+    }
+    case 'memory': {
+      const m = wait.memory;
+      if (r.needMb > r.totalMb) return [`needs ${mib(r.needMb)} of memory (--mem), but the machine has ${mib(r.totalMb)} in all`];
+      const detail = m ? ` (available ${mib(m.availableMb)}; running jobs declared ${mib(m.declaredMb)} of ${mib(m.totalMb)})` : '';
+      return [`needs ${mib(r.needMb)} of memory (--mem); ${mib(r.freeMb)} free${detail}`];
+    }
+    case 'reservation':
+      return [`the GPUs it could use are reserved for ${r.user} until ${new Date(r.until).toLocaleString()} (reservation ${r.id}; \`gflow reserve list\`)`, ...gpuLines(wait.gpus)];
   }
+}
+
+function mib(mb: number): string {
+  return mb >= 10 * 1024 ? `${(mb / 1024).toFixed(1)} GiB` : `${mb} MiB`;
+}
+
+function fairShareLines(f: FairShareInfo): string[] {
+  const order = f.users.map((u) => `${u.user} ${u.usage.toFixed(2)}`).join(', ');
+  return [
+    `fair share: ${f.user} used ${f.usage.toFixed(2)} CPU-hour equivalents (a GPU-hour counts ${f.gpuWeight}; half-life ${f.halfLifeHours} h)`,
+    ...(f.users.length > 1 ? [`  among equal priorities, users who used less go first: ${order}`] : []),
+  ];
 }
 
 function gpuLines(gpus: GpuInfo[]): string[] {

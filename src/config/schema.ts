@@ -15,13 +15,23 @@ export interface Settings {
   gpus: string;
   /** which free GPUs a job gets: the lowest indices, or random ones */
   gpuStrategy: 'sequential' | 'random';
+  /** the projects a job may name with -P (comma list); empty: any project */
+  projects: string;
+  /** every job must name a project */
+  projectRequired: boolean;
+  /** fair share: hours after which past usage counts half */
+  fairShareHalfLifeHours: number;
+  /** fair share: how many CPU-hours one GPU-hour counts as */
+  fairShareGpuWeight: number;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential' };
+  // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
+  // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10 };
 }
 
 // JSON schema for conf (ajv).
@@ -31,6 +41,10 @@ export const SETTINGS_SCHEMA = {
   killGraceSec: { type: 'integer', minimum: 0, maximum: 86400 },
   gpus: { type: 'string', pattern: '^(all|\\d+(,\\d+)*)$' },
   gpuStrategy: { type: 'string', enum: ['sequential', 'random'] },
+  projects: { type: 'string', pattern: '^([A-Za-z0-9][A-Za-z0-9_.-]{0,63}(,[A-Za-z0-9][A-Za-z0-9_.-]{0,63})*)?$' },
+  projectRequired: { type: 'boolean' },
+  fairShareHalfLifeHours: { type: 'integer', minimum: 1, maximum: 87600 },
+  fairShareGpuWeight: { type: 'integer', minimum: 0, maximum: 100000 },
 } as const;
 
 // Environment variables that override the config file.
@@ -40,6 +54,10 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   killGraceSec: 'GFLOW_KILL_GRACE_SEC',
   gpus: 'GFLOW_GPUS',
   gpuStrategy: 'GFLOW_GPU_STRATEGY',
+  projects: 'GFLOW_PROJECTS',
+  projectRequired: 'GFLOW_PROJECT_REQUIRED',
+  fairShareHalfLifeHours: 'GFLOW_FAIR_SHARE_HALF_LIFE_HOURS',
+  fairShareGpuWeight: 'GFLOW_FAIR_SHARE_GPU_WEIGHT',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -48,12 +66,15 @@ export function isSettingKey(key: string): key is SettingKey {
 
 /** Text (from the environment or `config set`) as the setting's type. */
 export function parseSettingText(key: SettingKey, text: string): unknown {
-  return SETTINGS_SCHEMA[key].type === 'integer' ? (/^-?\d+$/.test(text.trim()) ? Number(text) : text) : text.trim();
+  const type = SETTINGS_SCHEMA[key].type;
+  if (type === 'boolean') return ({ true: true, false: false, yes: true, no: false, '1': true, '0': false } as Record<string, boolean>)[text.trim().toLowerCase()] ?? text;
+  return type === 'integer' ? (/^-?\d+$/.test(text.trim()) ? Number(text) : text) : text.trim();
 }
 
 export function validSettingValue(key: SettingKey, value: unknown): boolean {
   const s = SETTINGS_SCHEMA[key];
   if (s.type === 'integer') return typeof value === 'number' && Number.isInteger(value) && value >= s.minimum && value <= s.maximum;
+  if (s.type === 'boolean') return typeof value === 'boolean';
   if (typeof value !== 'string') return false;
   if ('enum' in s) return (s.enum as readonly string[]).includes(value);
   return new RegExp(s.pattern).test(value);
@@ -62,11 +83,18 @@ export function validSettingValue(key: SettingKey, value: unknown): boolean {
 export function describeSetting(key: SettingKey): string {
   const s = SETTINGS_SCHEMA[key];
   if (s.type === 'integer') return `a whole number from ${s.minimum} to ${s.maximum}`;
+  if (s.type === 'boolean') return 'true or false';
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
+  if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   return 'all, or GPU indices like 0,2';
 }
 
 /** `all` → null (every GPU); `0,2` → [0, 2]. */
 export function parseGpuList(text: string): number[] | null {
   return text === 'all' ? null : [...new Set(text.split(',').map(Number))].sort((a, b) => a - b);
+}
+
+/** The `projects` setting as a list; empty: any project is allowed. */
+export function parseProjectList(text: string): string[] {
+  return text.split(',').map((p) => p.trim()).filter((p) => p !== '');
 }

@@ -46,6 +46,8 @@ export interface JobRecord {
   gpuMemoryMb: number | null;
   /** GPU indices given to the job when it started (CUDA_VISIBLE_DEVICES) */
   gpuIds: number[] | null;
+  /** --mem: host memory (MiB) the job declares; admitted against the machine's free memory */
+  memMb: number | null;
   dependsOn: number[];
   dependsMode: DependsMode;
   autoCancel: boolean;
@@ -98,6 +100,7 @@ export const NEW_JOB_DEFAULTS = {
   gpus: 0,
   gpuShared: false,
   gpuMemoryMb: null,
+  memMb: null,
   dependsOn: [],
   dependsMode: 'all',
   autoCancel: true,

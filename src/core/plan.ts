@@ -4,10 +4,18 @@
 import type { WaitReason } from '../protocol/wait-reason.js';
 import type { JobState } from '../protocol/job.js';
 import { evaluateDeps } from './deps.js';
+import { fairOrder } from './fair-share.js';
 import type { JobRecord } from './job.js';
+import { Load } from './load.js';
+import { quotaBlocker, Quotas } from './quota.js';
+import { ReservationGate } from './reservation-gate.js';
+import type { Reservation } from './reservation.js';
 
 /** What planning needs of a queued job. */
-export type Candidate = Pick<JobRecord, 'id' | 'priority' | 'cpus' | 'gpus' | 'gpuShared' | 'gpuMemoryMb' | 'groupId' | 'maxConcurrent' | 'beginAt' | 'dependsOn' | 'dependsMode' | 'autoCancel'>;
+export type Candidate = Pick<
+  JobRecord,
+  'id' | 'user' | 'project' | 'priority' | 'cpus' | 'gpus' | 'gpuShared' | 'gpuMemoryMb' | 'memMb' | 'groupId' | 'maxConcurrent' | 'beginAt' | 'dependsOn' | 'dependsMode' | 'autoCancel'
+>;
 
 export interface GpuSlot {
   index: number;
@@ -31,6 +39,15 @@ export interface Capacity {
   strategy: 'sequential' | 'random';
   now: number;
   random?: () => number;
+  /** each user's fair-share usage (src/core/fair-share.ts); absent: everyone counts as 0 */
+  usage?: ReadonlyMap<string, number>;
+  quotas?: Quotas;
+  /** what running jobs hold per user and project (for quotas and reservations) */
+  load?: Load;
+  /** reservations; the planner honours those active at `now` */
+  reservations?: readonly Reservation[];
+  /** host memory in MiB: the machine's total, and what is free for new jobs; absent: unknown, --mem is not admitted */
+  memory?: { totalMb: number; freeMb: number };
 }
 
 export interface Start {
@@ -50,10 +67,6 @@ export interface DependencyVerdicts<C> {
   waiting: Map<number, WaitReason>;
   /** jobs to cancel because a dependency failed (auto-cancel), with that dependency */
   doomed: { id: number; failed: number }[];
-}
-
-export function byPriority<T extends { priority: number; id: number }>(a: T, b: T): number {
-  return b.priority - a.priority || a.id - b.id;
 }
 
 /**
@@ -84,22 +97,29 @@ export function resolveDependencies<C extends Candidate>(queued: readonly C[], s
   }
 }
 
-// Order: priority descending, then submission order (id). Greedy: a job that does not fit
-// is skipped and smaller jobs behind it may start (as in gflow).
+// Order: priority descending, then the owner's fair-share usage ascending, then submission
+// order (id). Greedy: a job that does not fit is skipped and smaller jobs behind it may start
+// (as in gflow).
 export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
-  const gpus = cap.gpus.map((g) => ({ ...g }));
-  const groups = new Map(cap.groupRunning);
+  const load = (cap.load ?? new Load()).clone();
+  const pass: Pass = {
+    gpus: cap.gpus.map((g) => ({ ...g })),
+    groups: new Map(cap.groupRunning),
+    freeCpus: cap.freeCpus,
+    freeMemMb: cap.memory?.freeMb ?? Infinity,
+    load,
+    quotas: cap.quotas ?? new Quotas(),
+    gate: new ReservationGate(cap.reservations ?? [], cap.now, load),
+  };
   const start: Start[] = [];
   const waiting = new Map<number, WaitReason>();
-  let free = cap.freeCpus;
-  for (const job of [...queued].sort(byPriority)) {
-    const reason = blocker(job, gpus, groups, free, cap);
-    if (reason) {
-      waiting.set(job.id, reason);
+  for (const job of [...queued].sort(fairOrder(cap.usage ?? new Map()))) {
+    const verdict = admit(job, pass, cap);
+    if ('kind' in verdict) {
+      waiting.set(job.id, verdict);
       continue;
     }
-    const picked = job.gpus > 0 ? pickGpus(job, gpus, cap) : [];
-    for (const g of picked) {
+    for (const g of verdict.picked) {
       if (job.gpuShared) {
         g.sharedMb += job.gpuMemoryMb ?? 0;
         g.sharedJobs++;
@@ -107,23 +127,43 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
         g.exclusive = true;
       }
     }
-    free -= job.cpus;
-    if (job.groupId) groups.set(job.groupId, (groups.get(job.groupId) ?? 0) + 1);
-    start.push({ id: job.id, gpuIds: picked.map((g) => g.index) });
+    pass.freeCpus -= job.cpus;
+    pass.freeMemMb -= job.memMb ?? 0;
+    pass.load.add(job);
+    if (job.groupId) pass.groups.set(job.groupId, (pass.groups.get(job.groupId) ?? 0) + 1);
+    start.push({ id: job.id, gpuIds: verdict.picked.map((g) => g.index) });
   }
   return { start, waiting };
 }
 
-function blocker(job: Candidate, gpus: GpuSlot[], groups: Map<string, number>, free: number, cap: Capacity): WaitReason | undefined {
+/** What one pass has handed out so far. */
+interface Pass {
+  gpus: GpuSlot[];
+  groups: Map<string, number>;
+  freeCpus: number;
+  freeMemMb: number;
+  load: Load;
+  quotas: Quotas;
+  gate: ReservationGate;
+}
+
+// Why a job cannot start now, or the GPUs it gets. Permanent reasons (more than the machine
+// has) come before passing ones, and a quota before resources: a user at their limit waits for
+// their own jobs, whatever is free.
+function admit(job: Candidate, p: Pass, cap: Capacity): WaitReason | { picked: GpuSlot[] } {
   if (job.beginAt !== null && job.beginAt > cap.now) return { kind: 'beginTime', at: job.beginAt };
-  if (job.groupId && job.maxConcurrent !== null && (groups.get(job.groupId) ?? 0) >= job.maxConcurrent) return { kind: 'groupLimit', limit: job.maxConcurrent };
+  if (job.groupId && job.maxConcurrent !== null && (p.groups.get(job.groupId) ?? 0) >= job.maxConcurrent) return { kind: 'groupLimit', limit: job.maxConcurrent };
   if (job.cpus > cap.totalCpus) return { kind: 'tooManyCpus', need: job.cpus, total: cap.totalCpus };
-  const usable = gpus.filter((g) => g.usable && (!job.gpuShared || job.gpuMemoryMb === null || g.memoryTotalMb >= job.gpuMemoryMb));
+  const usable = p.gpus.filter((g) => g.usable && (!job.gpuShared || job.gpuMemoryMb === null || g.memoryTotalMb >= job.gpuMemoryMb));
   if (job.gpus > usable.length) return { kind: 'tooManyGpus', need: job.gpus, usable: usable.length };
-  if (job.cpus > free) return { kind: 'resources', need: job.cpus, free };
-  const fitting = gpus.filter((g) => fits(job, g)).length;
-  if (job.gpus > 0 && fitting < job.gpus) return { kind: 'gpus', need: job.gpus, free: fitting };
-  return undefined;
+  const quota = p.quotas.empty ? undefined : quotaBlocker(job, p.quotas, p.load);
+  if (quota) return quota;
+  if (job.cpus > p.freeCpus) return { kind: 'resources', need: job.cpus, free: p.freeCpus };
+  if (job.memMb !== null && cap.memory && job.memMb > p.freeMemMb) return { kind: 'memory', needMb: job.memMb, freeMb: Math.max(0, Math.floor(p.freeMemMb)), totalMb: cap.memory.totalMb };
+  if (job.gpus === 0) return { picked: [] };
+  const fitting = p.gpus.filter((g) => fits(job, g));
+  if (fitting.length < job.gpus) return { kind: 'gpus', need: job.gpus, free: fitting.length };
+  return pickGpus(job, fitting, p, cap);
 }
 
 // Exclusive jobs need idle GPUs; shared jobs need room within the GPU's memory.
@@ -131,8 +171,17 @@ function fits(job: Candidate, g: GpuSlot): boolean {
   return g.usable && !g.exclusive && (job.gpuShared ? g.sharedMb + (job.gpuMemoryMb ?? 0) <= g.memoryTotalMb : g.sharedJobs === 0);
 }
 
-function pickGpus(job: Candidate, gpus: GpuSlot[], cap: Capacity): GpuSlot[] {
-  const candidates = gpus.filter((g) => fits(job, g));
+// Among the GPUs that fit: not those pinned for another user; those pinned for this user
+// first; and enough idle ones left for other users' counted reservations.
+function pickGpus(job: Candidate, fitting: GpuSlot[], p: Pass, cap: Capacity): WaitReason | { picked: GpuSlot[] } {
+  const candidates: GpuSlot[] = [];
+  let keptBy: Reservation | undefined;
+  for (const g of fitting) {
+    const r = p.gate.pinnedAgainst(job.user, g.index);
+    if (r) keptBy ??= r;
+    else candidates.push(g);
+  }
+  if (candidates.length < job.gpus) return reserved(keptBy!);
   if (cap.strategy === 'random') {
     const rnd = cap.random ?? Math.random;
     for (let i = candidates.length - 1; i > 0; i--) {
@@ -142,5 +191,17 @@ function pickGpus(job: Candidate, gpus: GpuSlot[], cap: Capacity): GpuSlot[] {
   } else {
     candidates.sort((a, b) => a.index - b.index);
   }
-  return candidates.slice(0, job.gpus);
+  const mine = (g: GpuSlot): number => (p.gate.pinnedFor(job.user, g.index) ? 0 : 1);
+  candidates.sort((a, b) => mine(a) - mine(b)); // stable: keeps the strategy's order otherwise
+  const picked = candidates.slice(0, job.gpus);
+  const held = p.gate.heldBack(job.user);
+  if (held.by) {
+    const left = p.gate.idleUnpinned(p.gpus.filter((g) => g.usable)).filter((g) => !picked.includes(g)).length;
+    if (left < held.count) return reserved(held.by);
+  }
+  return { picked };
+}
+
+function reserved(r: Reservation): WaitReason {
+  return { kind: 'reservation', id: r.id, user: r.user, until: r.endAt };
 }

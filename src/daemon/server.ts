@@ -8,6 +8,9 @@ import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
+import { listQuotas, removeQuota, setQuota } from './handlers/quotas.js';
+import { cancelReservation, createReservation, listReservations } from './handlers/reservations.js';
+import { usage } from './handlers/usage.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
@@ -25,6 +28,7 @@ export interface ServerOptions {
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
 const JOB_WHY = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/why$`);
 const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
+const RESERVATION_CANCEL = new RegExp(`^${API_PREFIX}/reservations/([^/]+)/cancel$`);
 
 export function createApiServer(o: ServerOptions): http.Server {
   const idem = new IdempotencyStore(o.ctx.store.db);
@@ -80,6 +84,9 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
     if (url.pathname === ROUTES.resolve) return resolve(ctx, caller, url.searchParams);
     if (url.pathname === ROUTES.daemon) return [200, o.info()];
     if (url.pathname === ROUTES.info) return info(ctx);
+    if (url.pathname === ROUTES.usage) return usage(ctx);
+    if (url.pathname === ROUTES.quotas) return listQuotas(ctx);
+    if (url.pathname === ROUTES.reservations) return listReservations(ctx);
     const whyMatch = JOB_WHY.exec(url.pathname);
     if (whyMatch) return why(ctx, parseId(whyMatch[1]!));
     const one = JOB_ONE.exec(url.pathname);
@@ -101,6 +108,11 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.close) return close(ctx, caller, body);
     if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
     if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);
+    if (url.pathname === ROUTES.quotas) return setQuota(ctx, caller, body);
+    if (url.pathname === ROUTES.quotaRemove) return removeQuota(ctx, caller, body);
+    if (url.pathname === ROUTES.reservations) return createReservation(ctx, caller, body);
+    const reservationCancel = RESERVATION_CANCEL.exec(url.pathname);
+    if (reservationCancel) return cancelReservation(ctx, caller, parseId(reservationCancel[1]!));
     const action = JOB_ACTION.exec(url.pathname);
     if (action) {
       const id = parseId(action[1]!);

@@ -65,8 +65,18 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
   if (b.retryOnTimeout !== undefined) out.retryOnTimeout = bool(b.retryOnTimeout, 'retryOnTimeout');
   if (b.beginAt !== undefined) out.beginAt = int(b.beginAt, 'beginAt', 0, 8.64e15);
+  if (b.project !== undefined && b.project !== null) out.project = name(b.project, 'project');
+  if (b.memMb !== undefined) out.memMb = int(b.memMb, 'memMb', 1, 1024 ** 3);
   return out;
 }
+
+/** A user or project name: what `gflow queue` can show in a column and a shell can pass. */
+export function name(v: unknown, field: string): string {
+  const s = str(v, field, 64);
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s)) throw bad(field, 'a name of letters, digits, _ . - (at most 64)');
+  return s;
+}
+
 
 function bool(v: unknown, field: string): boolean {
   if (typeof v !== 'boolean') throw bad(field, 'true or false');

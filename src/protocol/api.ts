@@ -1,5 +1,7 @@
 // The HTTP API: every route the daemon serves, in one table, shared by CLI and daemon.
 // All routes but /health need `Authorization: Bearer <token>`.
+import type { Quota, QuotaLimits, QuotaScope } from '../core/quota.js';
+import type { Reservation } from '../core/reservation.js';
 import type { DependsMode, Job } from './job.js';
 import type { WaitReason } from './wait-reason.js';
 
@@ -17,6 +19,11 @@ export const ROUTES = {
   resolve: `${API_PREFIX}/resolve`, // GET ?user=&back=N  →  the user's N-th most recent job
   close: `${API_PREFIX}/close`, // POST { ids?, allEnded? }
   daemon: `${API_PREFIX}/daemon`, // GET  →  DaemonInfo
+  usage: `${API_PREFIX}/usage`, // GET  →  UsageResponse (fair share)
+  quotas: `${API_PREFIX}/quotas`, // GET  →  QuotasResponse; POST QuotaSetRequest (root)
+  quotaRemove: `${API_PREFIX}/quotas/remove`, // POST QuotaTarget (root)
+  reservations: `${API_PREFIX}/reservations`, // GET  →  ReservationsResponse; POST ReservationRequest (root)
+  reservationCancel: (id: number) => `${API_PREFIX}/reservations/${id}/cancel`, // POST (root)
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why'] as const;
@@ -74,7 +81,7 @@ export interface WhyResponse {
   wait?: {
     /** what keeps it from starting now; null: it starts at the next pass */
     reason: WaitReason | null;
-    /** its place in the queue's order (priority, then submission), from 1 */
+    /** its place in the queue's order (priority, then fair-share usage, then submission), from 1 */
     place: number;
     queued: number;
     dependencies: { id: number; state: string }[];
@@ -82,7 +89,28 @@ export interface WhyResponse {
     /** the GPUs and who holds or blocks them (for a job that asks for GPUs) */
     gpus: GpuInfo[];
     gpuError: string | null;
+    /** fair share: the owner's usage and that of every user with queued jobs, lowest first */
+    fairShare?: FairShareInfo;
+    /** host memory, for a job that declared --mem (null: unknown) */
+    memory?: MemoryInfo | null;
   };
+}
+
+export interface FairShareInfo {
+  user: string;
+  usage: number;
+  /** users with queued jobs, in the order their equal-priority jobs go */
+  users: { user: string; usage: number }[];
+  halfLifeHours: number;
+  gpuWeight: number;
+}
+
+export interface MemoryInfo {
+  totalMb: number;
+  /** MemAvailable */
+  availableMb: number;
+  /** what running jobs declared with --mem */
+  declaredMb: number;
 }
 
 /** One GPU as nvidia-smi reports it. */
@@ -123,4 +151,39 @@ export interface CloseRequest {
 }
 export interface CloseResponse {
   closed: number[];
+}
+
+/** `gflow share`: every user's fair-share usage now, lowest first (the order among equal priorities). */
+export interface UsageResponse {
+  users: { user: string; cpuHours: number; gpuHours: number; usage: number; jobs: number; running: number; queued: number }[];
+  halfLifeHours: number;
+  gpuWeight: number;
+}
+
+/** Whose quota: a user, a project, or the default for users without their own. */
+export interface QuotaTarget {
+  scope: QuotaScope;
+  /** '' for the default */
+  name: string;
+}
+/** Limits to set: a number, null for no limit; a limit not given is kept. */
+export type QuotaSetRequest = QuotaTarget & Partial<QuotaLimits>;
+export interface QuotasResponse {
+  quotas: Quota[];
+}
+
+/** A reservation to make: `gpus` (any N GPUs) or `gpuIds` (these GPUs). */
+export interface ReservationRequest {
+  user: string;
+  gpus?: number;
+  gpuIds?: number[];
+  startAt: number;
+  endAt: number;
+}
+export interface ReservationsResponse {
+  /** not cancelled and not ended, by start */
+  reservations: Reservation[];
+  /** the GPU indices the daemon knows (for a timeline) */
+  gpus: number[];
+  now: number;
 }

@@ -89,6 +89,10 @@ export interface SubmitRequest {
   retryOnTimeout?: boolean;
   /** ms since the epoch: do not start before */
   beginAt?: number;
+  /** -P/--project: for quotas and accounting; the `projects` setting may limit the names */
+  project?: string;
+  /** --mem: host memory the job needs, in MiB */
+  memMb?: number;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

@@ -16,7 +16,13 @@ export type WaitReason =
   /** CPU slots are taken */
   | { kind: 'resources'; need: number; free: number }
   /** GPUs are taken */
-  | { kind: 'gpus'; need: number; free: number };
+  | { kind: 'gpus'; need: number; free: number }
+  /** a quota of the owner or of the job's project (`gflow quota`): running jobs or GPUs held */
+  | { kind: 'quota'; scope: 'user' | 'project'; name: string; limit: 'running' | 'gpus'; max: number; used: number; need: number }
+  /** --mem does not fit into the machine's free memory (freeMb: after what running jobs declared) */
+  | { kind: 'memory'; needMb: number; freeMb: number; totalMb: number }
+  /** the GPUs it could use are reserved for another user until `until` (`gflow reserve`) */
+  | { kind: 'reservation'; id: number; user: string; until: number };
 
 export function shortReason(r: WaitReason): string {
   switch (r.kind) {
@@ -38,5 +44,11 @@ export function shortReason(r: WaitReason): string {
       return 'Resources';
     case 'gpus':
       return 'WaitingForGpu';
+    case 'quota':
+      return 'Quota';
+    case 'memory':
+      return 'Memory';
+    case 'reservation':
+      return `Reservation ${r.id}`;
   }
 }

@@ -37,6 +37,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   gpuShared: ['gpu_shared', 'bool'],
   gpuMemoryMb: ['gpu_memory_mb', 'plain'],
   gpuIds: ['gpu_ids', 'json'],
+  memMb: ['mem_mb', 'plain'],
   dependsOn: ['depends_on', 'ids'],
   dependsMode: ['depends_mode', 'plain'],
   autoCancel: ['auto_cancel', 'bool'],
@@ -60,7 +61,7 @@ export const SLIM_KEYS = ALL_KEYS.filter((k) => k !== 'env' && k !== 'command') 
 export type SlimJob = Omit<JobRecord, 'env' | 'command'>;
 
 /** What a scheduling pass needs of a queued job; a pass reads all of them. */
-export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
+export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'memMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
 export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
 
 export type SqlValue = string | number | null;

@@ -116,6 +116,39 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_uid ON jobs(uid, id DESC);
     `,
   },
+  {
+    version: 7,
+    description: 'sharing a machine: --mem, fair-share usage, quotas, reservations',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN mem_mb INTEGER;   -- --mem: declared host memory
+      CREATE TABLE usage (
+        user      TEXT PRIMARY KEY,
+        cpu_hours REAL    NOT NULL,  -- decayed to 'at' (src/core/fair-share.ts)
+        gpu_hours REAL    NOT NULL,
+        at        INTEGER NOT NULL,  -- ms since the epoch
+        jobs      INTEGER NOT NULL   -- ended jobs counted, ever
+      );
+      CREATE TABLE quotas (
+        scope       TEXT NOT NULL CHECK (scope IN ('user', 'project', 'default')),
+        name        TEXT NOT NULL,  -- '' for the default
+        max_running INTEGER,        -- NULL: no limit
+        max_gpus    INTEGER,
+        max_queued  INTEGER,
+        PRIMARY KEY (scope, name)
+      );
+      CREATE TABLE reservations (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        user       TEXT    NOT NULL,
+        gpus       INTEGER,          -- counted: N GPUs; NULL when pinned
+        gpu_ids    TEXT,             -- pinned: JSON array of GPU indices; NULL when counted
+        start_at   INTEGER NOT NULL, -- ms since the epoch; the window is [start_at, end_at)
+        end_at     INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        cancelled_at INTEGER         -- kept for the record; a cancelled one holds nothing
+      );
+      CREATE INDEX reservations_by_end ON reservations(end_at) WHERE cancelled_at IS NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

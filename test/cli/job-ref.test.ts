@@ -11,7 +11,7 @@ import type { Job } from '../../src/protocol/job.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { Sandbox } from '../helpers/sandbox.js';
 
-const job = (id: number, state: Job['state'] = 'hold'): Job => ({ id, state, name: null, command: ['true'], script: null, cwd: '/', user: 'u', uid: null, project: null, cancelledBy: null, priority: 0, cpus: 1, timeLimitSec: null, reason: null, submittedAt: new Date().toISOString(), startedAt: null, finishedAt: null, exitCode: null, signal: null, endedBy: null, session: null, pid: null, logPath: '/dev/null', gpus: 0, gpuShared: false, gpuMemoryMb: null, gpuIds: null, dependsOn: [], dependsMode: 'all', autoCancel: true, groupId: null, maxConcurrent: null, arrayTaskId: null, params: null, maxRetries: 0, retryOnTimeout: false, attempt: 1, retriedFrom: null, redoneFrom: null, beginAt: null });
+const job = (id: number, state: Job['state'] = 'hold'): Job => ({ id, state, name: null, command: ['true'], script: null, cwd: '/', user: 'u', uid: null, project: null, cancelledBy: null, priority: 0, cpus: 1, timeLimitSec: null, reason: null, submittedAt: new Date().toISOString(), startedAt: null, finishedAt: null, exitCode: null, signal: null, endedBy: null, session: null, pid: null, logPath: '/dev/null', gpus: 0, gpuShared: false, gpuMemoryMb: null, gpuIds: null, dependsOn: [], dependsMode: 'all', autoCancel: true, groupId: null, maxConcurrent: null, arrayTaskId: null, params: null, maxRetries: 0, retryOnTimeout: false, attempt: 1, retriedFrom: null, redoneFrom: null, beginAt: null, memMb: null });
 
 describe('submissionIds', () => {
   it('takes every job of the submission, once each', () => {

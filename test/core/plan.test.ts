@@ -6,7 +6,7 @@ import { shortReason, type WaitReason } from '../../src/protocol/wait-reason.js'
 const text = (r: WaitReason | undefined): string | undefined => (r ? shortReason(r) : undefined);
 
 const job = (id: number, over: Partial<Candidate> = {}): Candidate => ({
-  id, priority: 0, cpus: 1, gpus: 0, gpuShared: false, gpuMemoryMb: null, groupId: null, maxConcurrent: null, beginAt: null, dependsOn: [], dependsMode: 'all', autoCancel: true, ...over,
+  id, user: 'ann', project: null, priority: 0, cpus: 1, gpus: 0, memMb: null, gpuShared: false, gpuMemoryMb: null, groupId: null, maxConcurrent: null, beginAt: null, dependsOn: [], dependsMode: 'all', autoCancel: true, ...over,
 });
 const gpu = (index: number, over: Partial<GpuSlot> = {}): GpuSlot => ({ index, memoryTotalMb: 24_000, usable: true, exclusive: false, sharedMb: 0, sharedJobs: 0, ...over });
 const cap = (over: Partial<Capacity> = {}): Capacity => ({ freeCpus: 8, totalCpus: 8, gpus: [], groupRunning: new Map(), strategy: 'sequential', now: 1000, ...over });

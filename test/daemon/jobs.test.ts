@@ -223,8 +223,8 @@ describe('reading jobs', () => {
   it('lists jobs as a table and as JSON', async () => {
     const id = await sb.submit('--name', 'tbl', '--hold', '--', 'true');
     const table = await sb.ok('gflow', 'queue');
-    assert.match(table.split('\n')[0]!, /^JOBID\s+NAME\s+ST\s+TIME\s+NODES\s+NODELIST\(REASON\)/);
-    assert.match(table, new RegExp(`^${id}\\s+tbl\\s+H\\s`, 'm'));
+    assert.match(table.split('\n')[0]!, /^JOBID\s+NAME\s+USER\s+ST\s+TIME\s+NODES\s+NODELIST\(REASON\)/);
+    assert.match(table, new RegExp(`^${id}\\s+tbl\\s+\\S+\\s+H\\s`, 'm'));
     const json = JSON.parse(await sb.ok('gflow', 'queue', '-s', 'H', '--json')) as { id: number; state: string }[];
     assert.ok(json.some((j) => j.id === id && j.state === 'hold'));
     await sb.ok('gflow', 'cancel', String(id));

@@ -59,8 +59,9 @@ export async function configList(): Promise<void> {
   for (const k of SETTING_KEYS) {
     const env = process.env[SETTING_ENV[k]];
     const source = env ? `env ${SETTING_ENV[k]}` : file[k] !== undefined ? 'config file' : 'default';
-    let line = `${k.padEnd(13)} ${String(effective[k]).padEnd(8)} (${source}${source === 'default' ? '' : `; default ${defaults[k]}`})`;
-    const running = daemon?.info?.settings[k];
+    let line = `${k.padEnd(22)} ${String(effective[k]).padEnd(8)} (${source}${source === 'default' ? '' : `; default ${defaults[k]}`})`;
+    // A daemon older than a setting does not send it.
+    const running = (daemon?.info?.settings as Partial<Record<SettingKey, unknown>> | undefined)?.[k];
     if (running !== undefined && String(running) !== String(effective[k])) {
       const flag = daemon?.info?.flags[k as keyof DaemonInfo['flags']];
       line += `; running daemon: ${String(running)} (${flag !== undefined ? `flag --${k}` : 'as it was when it started'})`;

@@ -5,6 +5,7 @@ import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { parseJobState } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
+import { currentUser } from '../job-ref.js';
 import { dependencyTree, queueTable } from '../render.js';
 
 interface QueueFlags {
@@ -15,6 +16,9 @@ interface QueueFlags {
   watch?: boolean;
   json?: boolean;
   tree?: boolean;
+  user?: string;
+  me?: boolean;
+  allUsers?: boolean;
 }
 
 export async function queueCommand(flags: QueueFlags): Promise<void> {
@@ -30,6 +34,10 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
   }
   if (flags.jobs) q.set('ids', parseIdList(flags.jobs).join(','));
   if (flags.limit !== undefined) q.set('limit', String(flags.limit));
+  // As Slurm's squeue: every user's jobs unless -u (or --me) narrows them.
+  if ([flags.user !== undefined, flags.me, flags.allUsers].filter(Boolean).length > 1) throw usage('give one of -u, --me and --all-users');
+  const user = flags.me ? currentUser() : flags.user;
+  if (user !== undefined) q.set('user', user);
   const client = new Client();
   const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
   if (flags.watch && flags.json) throw usage('--watch and --json do not go together');

@@ -79,6 +79,9 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.maxConcurrent !== undefined) out.maxConcurrent = f.maxConcurrent;
   if (f.maxRetries !== undefined) out.maxRetries = f.maxRetries;
   if (f.retryOnTimeout) out.retryOnTimeout = true;
+  if (f.project !== undefined) out.project = f.project;
+  const mem = f.mem ?? f.memory;
+  if (mem !== undefined) out.memMb = (await import('../../core/size.js')).parseMemoryMb(mem);
   if (f.begin !== undefined) out.beginAt = (await import('../../core/begin-time.js')).parseBeginTime(f.begin, new Date());
   return out;
 }

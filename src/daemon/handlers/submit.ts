@@ -5,6 +5,7 @@ import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { validateBatch, validateSubmit } from '../validate.js';
 import type { Caller } from '../../identity/caller.js';
+import { admitSubmission } from './admission.js';
 import type { Answer, Ctx } from './context.js';
 
 // The owner is who the kernel says called, whatever the request claims.
@@ -36,6 +37,8 @@ function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task
     maxRetries: req.maxRetries ?? 0,
     retryOnTimeout: req.retryOnTimeout ?? false,
     beginAt: req.beginAt ?? null,
+    project: req.project ?? null,
+    memMb: req.memMb ?? null,
   };
 }
 
@@ -60,7 +63,10 @@ export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const req = validateSubmit(body);
   if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
   if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
-  const row = ctx.store.atomically(() => insert(ctx, newJob(caller, req, null), req.scriptText, Date.now()));
+  const row = ctx.store.atomically(() => {
+    admitSubmission(ctx, caller, req, 1);
+    return insert(ctx, newJob(caller, req, null), req.scriptText, Date.now());
+  });
   ctx.log.event(`job ${row.id} submitted by ${row.user}${row.name ? ` (${row.name})` : ''}: ${describe(row)}`);
   ctx.scheduler.requestPass();
   return [201, { job: ctx.store.toJob(row) }];
@@ -71,7 +77,10 @@ export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
   const groupId = crypto.randomUUID();
   const now = Date.now();
-  const rows = ctx.store.atomically(() => tasks.map((task) => insert(ctx, newJob(caller, base, groupId, task), task.scriptText ?? base.scriptText, now)));
+  const rows = ctx.store.atomically(() => {
+    admitSubmission(ctx, caller, base, tasks.length);
+    return tasks.map((task) => insert(ctx, newJob(caller, base, groupId, task), task.scriptText ?? base.scriptText, now));
+  });
   ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${caller.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();
   return [201, { jobs: rows.map((r) => ctx.store.toJob(r)) }];

@@ -1,7 +1,16 @@
 // What a scheduling decision is made from: the queue, the dependencies' states, the free CPU
-// slots and GPUs. Shared by the scheduler's pass and by `gflow why`, so both see the same.
+// slots and GPUs, and the sharing policy (fair-share usage, quotas, reservations, memory).
+// Shared by the scheduler's pass and by `gflow why`, so both see the same.
+import { usageNow, type UserUsage } from '../../core/fair-share.js';
+import { Load } from '../../core/load.js';
 import { planStarts, resolveDependencies, type Capacity, type DependencyVerdicts, type GpuSlot, type Plan } from '../../core/plan.js';
+import { Quotas } from '../../core/quota.js';
+import { nextBoundary, type Reservation } from '../../core/reservation.js';
+import type { MemoryInfo } from '../../protocol/api.js';
 import type { JobStore, PlanJob, SlimJob } from '../../store/jobs.js';
+import { policyStores } from '../../store/policy.js';
+import { readMemInfo, type MemInfo } from '../meminfo.js';
+import type { PolicySettings } from '../policy-settings.js';
 
 /** The GPU inventory as the scheduler needs it (src/daemon/gpus.ts). */
 export interface GpuView {
@@ -14,15 +23,43 @@ export interface GpuView {
   stop(): void;
 }
 
+/** The sharing policy as of one moment. */
+export interface PolicyView {
+  usage: Map<string, UserUsage>;
+  quotas: Quotas;
+  /** reservations whose window has not ended */
+  reservations: Reservation[];
+  /** host memory; undefined when no job asks for memory or it cannot be read */
+  memory: MemoryInfo | undefined;
+}
+
 export function dependencyVerdicts(store: JobStore, queued: PlanJob[]): DependencyVerdicts<PlanJob> {
   const ids = new Set<number>();
   for (const q of queued) for (const d of q.dependsOn) ids.add(d);
   return resolveDependencies(queued, store.statesOf([...ids]));
 }
 
-export function capacity(running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number): Capacity {
+/**
+ * Reads the policy. Memory is read only when a job asks for it (`wantMemory`): free memory is
+ * MemAvailable, but never more than the total less what running jobs declared, since a job that
+ * just started has not allocated its memory yet.
+ */
+export function policyView(store: JobStore, running: readonly SlimJob[], now: number, settings: PolicySettings, wantMemory: boolean, readMem: () => MemInfo | undefined = readMemInfo): PolicyView {
+  const p = policyStores(store.db);
+  const mem = wantMemory ? readMem() : undefined;
+  const declaredMb = running.reduce((n, r) => n + (r.memMb ?? 0), 0);
+  return {
+    usage: usageNow(p.usage.all(), running, now, settings.fairShare),
+    quotas: new Quotas(p.quotas.list()),
+    reservations: p.reservations.current(now),
+    memory: mem && { ...mem, declaredMb },
+  };
+}
+
+export function capacity(running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number, policy?: PolicyView): Capacity {
   const groupRunning = new Map<string, number>();
   for (const r of running) if (r.groupId) groupRunning.set(r.groupId, (groupRunning.get(r.groupId) ?? 0) + 1);
+  const mem = policy?.memory;
   return {
     freeCpus: totalCpus - running.reduce((n, r) => n + r.cpus, 0),
     totalCpus,
@@ -30,17 +67,22 @@ export function capacity(running: readonly SlimJob[], totalCpus: number, gpus: G
     groupRunning,
     strategy: gpus.strategy,
     now,
+    usage: policy && new Map([...policy.usage].map(([user, u]) => [user, u.usage])),
+    quotas: policy?.quotas,
+    load: Load.of(running),
+    reservations: policy?.reservations,
+    memory: mem && { totalMb: mem.totalMb, freeMb: Math.max(0, Math.min(mem.availableMb, mem.totalMb - mem.declaredMb)) },
   };
 }
 
 /** The decision for jobs whose dependencies are met. */
-export function plan(ready: PlanJob[], running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number): Plan {
-  return planStarts(ready, capacity(running, totalCpus, gpus, now));
+export function plan(ready: PlanJob[], running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number, policy?: PolicyView): Plan {
+  return planStarts(ready, capacity(running, totalCpus, gpus, now, policy));
 }
 
-/** The earliest begin time still to come among these jobs. */
-export function nextBegin(jobs: readonly PlanJob[], now: number): number | undefined {
-  let next = Infinity;
+/** When the scheduler must look again though nothing happens: a begin time, or a reservation's start or end. */
+export function nextBegin(jobs: readonly PlanJob[], now: number, reservations: readonly Reservation[] = []): number | undefined {
+  let next = nextBoundary(reservations, now) ?? Infinity;
   for (const j of jobs) if (j.beginAt !== null && j.beginAt > now && j.beginAt < next) next = j.beginAt;
   return Number.isFinite(next) ? next : undefined;
 }

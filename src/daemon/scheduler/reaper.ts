@@ -1,6 +1,7 @@
 // Learning of ends: a started job's executor says whether it still runs or how it ended; the
 // ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
 import { endingOf, type Ending } from '../../core/end-state.js';
+import type { JobRecord } from '../../core/job.js';
 import type { Executor, StartedJob } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Logger } from '../logger.js';
@@ -17,6 +18,8 @@ export interface ReaperDeps {
   /** jobs whose launch is in flight: not started as far as the executor knows */
   launching: (id: number) => boolean;
   onEnded: (id: number) => void;
+  /** charges an ended job's use of the machine (fair share), in the transaction that ends it */
+  account?: (ended: JobRecord) => void;
 }
 
 export class Reaper {
@@ -79,6 +82,7 @@ export class Reaper {
       const now = this.d.clock.now();
       const at = endedAt === undefined ? now : Math.min(now, Math.max(endedAt, current.startedAt ?? endedAt));
       const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: at });
+      this.d.account?.(ended);
       retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
       return ended;
     });

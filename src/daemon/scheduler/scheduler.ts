@@ -14,11 +14,13 @@ import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { Launcher } from './launcher.js';
 import { Leadership } from './leadership.js';
-import { dependencyVerdicts, nextBegin, plan, type GpuView } from './planning.js';
+import { dependencyVerdicts, nextBegin, plan, policyView, type GpuView } from './planning.js';
 import { Reaper } from './reaper.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
 import { shortReason } from '../../protocol/wait-reason.js';
+import { policyStores } from '../../store/policy.js';
+import { policySettings, type PolicySettings } from '../policy-settings.js';
 
 export interface SchedulerOptions {
   store: JobStore;
@@ -32,6 +34,8 @@ export interface SchedulerOptions {
   clock?: Clock;
   safetyTickMs?: number;
   followerPollMs?: number;
+  /** projects and fair share (default: read from the settings) */
+  policy?: PolicySettings;
 }
 
 export class Scheduler {
@@ -47,9 +51,11 @@ export class Scheduler {
   private readonly reaper: Reaper;
   private readonly launcher: Launcher;
   private readonly stopper: Stopper;
+  private readonly policy: PolicySettings;
 
   constructor(private readonly o: SchedulerOptions) {
     const { store, executor, log } = o;
+    const policy = (this.policy = o.policy ?? policySettings());
     const clock = (this.clock = o.clock ?? systemClock);
     const leads = (): boolean => this.leadership.confirm();
     this.leadership = new Leadership({
@@ -63,7 +69,8 @@ export class Scheduler {
       followerPollMs: o.followerPollMs,
     });
     this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass());
-    this.reaper = new Reaper({ store, executor, log, clock, leads, launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
+    const usage = policyStores(store.db).usage;
+    this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: () => this.requestPass() });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
   }
@@ -137,7 +144,9 @@ export class Scheduler {
     if (deps.ready.some((r) => r.gpus > 0)) await this.o.gpus.refresh();
     if (this.closed || !this.leadership.confirm()) return [];
     const now = this.clock.now();
-    const decision = plan(deps.ready, store.slimByState('running'), this.o.cpus, this.o.gpus, now);
+    const running = store.slimByState('running');
+    const policy = policyView(store, running, now, this.policy, deps.ready.some((r) => r.memMb !== null));
+    const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy);
     // Store why jobs wait, where that changed.
     const reasons = new Map([...deps.waiting, ...decision.waiting]);
     const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
@@ -149,7 +158,8 @@ export class Scheduler {
       if (text !== q.reason) changed.set(q.id, text);
     }
     if (changed.size) store.setWaitReasons(changed);
-    this.timers.armBegin(nextBegin(deps.ready, now));
+    // A begin time coming, or a reservation's window starting or ending, wakes the next pass.
+    this.timers.armBegin(nextBegin(deps.ready, now, policy.reservations));
     return decision.start;
   }
 

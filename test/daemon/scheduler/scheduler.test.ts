@@ -15,6 +15,7 @@ import { Scheduler } from '../../../src/daemon/scheduler/scheduler.js';
 import { readStat } from '../../../src/executor/proc.js';
 import { openDatabase, type Db } from '../../../src/store/db.js';
 import { JobStore } from '../../../src/store/jobs.js';
+import { policyStores } from '../../../src/store/policy.js';
 import { deferred, FakeExecutor } from '../../helpers/fake-executor.js';
 
 class ManualClock implements Clock {
@@ -66,6 +67,9 @@ class FakeGpus implements GpuView {
   stop(): void {}
 }
 
+// The test's own policy, not the settings of whoever runs the tests.
+const policy = { projects: [], projectRequired: false, fairShare: { halfLifeHours: 168, gpuWeight: 10 } };
+
 const spec = (over: Partial<NewJob> = {}): NewJob => ({ ...NEW_JOB_DEFAULTS, user: 'u', command: ['true'], cwd: '/', env: {}, token: 'tok', ...over });
 
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -88,7 +92,7 @@ describe('scheduler (fake executor)', () => {
 
   const make = async (o: { cpus?: number; gpus?: number } = {}): Promise<void> => {
     gpus = new FakeGpus(o.gpus ?? 0);
-    scheduler = new Scheduler({ store, executor: exec, gpus, log, cpus: o.cpus ?? 2, killGraceMs: 1000, dbFile: path.join(dir, 'gflow.db'), clock, safetyTickMs: 3_600_000 });
+    scheduler = new Scheduler({ store, executor: exec, gpus, log, cpus: o.cpus ?? 2, killGraceMs: 1000, dbFile: path.join(dir, 'gflow.db'), clock, safetyTickMs: 3_600_000, policy });
     await scheduler.start();
   };
   const state = (id: number): string => store.require(id).state;
@@ -213,6 +217,32 @@ describe('scheduler (fake executor)', () => {
     assert.equal(store.require(b).cancelledBy, a);
     assert.equal(store.require(c).cancelledBy, b);
     assert.deepEqual(store.cancelledBecauseOf(a).map((j) => j.id), [b]);
+  });
+
+  it("wakes when a reservation's window ends, and starts the job it kept from a GPU then", async () => {
+    await make({ gpus: 1 });
+    policyStores(db).reservations.insert({ user: 'other', gpus: null, gpuIds: [0], startAt: clock.now() - 1, endAt: clock.now() + 5000 }, clock.now());
+    const a = store.insert(spec({ gpus: 1 }), 1).id;
+    scheduler.requestPass();
+    await until(() => store.require(a).reason === 'Reservation 1', 'a waits for the reservation');
+    clock.advance(4999);
+    await scheduler.idle();
+    assert.equal(state(a), 'queued');
+    clock.advance(1); // the timer armed for the window's end, no poll
+    await until(() => store.require(a).pid !== null, 'a started when the window ended');
+    assert.deepEqual(store.require(a).gpuIds, [0]);
+  });
+
+  it("charges an ended job's CPU- and GPU-hours to its owner", async () => {
+    await make({ gpus: 1 });
+    const a = store.insert(spec({ user: 'ann', cpus: 2, gpus: 1 }), 1).id;
+    scheduler.requestPass();
+    await until(() => store.require(a).pid !== null, 'a running');
+    clock.advance(3_600_000);
+    exec.end(a, { exit: { exitCode: 0, signal: null }, serverLost: false });
+    await until(() => state(a) === 'finished', 'a ended');
+    const [u] = policyStores(db).usage.all();
+    assert.deepEqual(u, { user: 'ann', cpuHours: 2, gpuHours: 1, at: store.require(a).finishedAt, jobs: 1 });
   });
 
   it('records a launch failure as the job failing to start', async () => {

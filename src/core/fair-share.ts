@@ -1,0 +1,99 @@
+// Fair share, after Slurm's multifactor plugin: among waiting jobs of equal priority, the jobs
+// of users who used less of the machine lately go first.
+//
+//   usage(user, now) = cpuHours(now) + gpuWeight × gpuHours(now)
+//   hours(now)       = Σ over the user's jobs of  hours_j × 2^(−(now − end_j) / halfLife)
+//
+// where hours_j is a job's CPU slots (or GPUs) × the hours it ran, and end_j the time it ended;
+// a running job counts the hours it has run so far, undecayed. The store keeps, per user, the
+// decayed sums and the time they were decayed to (one row, updated when a job ends), so the
+// sum over old jobs never has to be read again: decaying a sum decays each of its terms.
+
+export interface FairShareSettings {
+  halfLifeHours: number;
+  /** how many CPU-hours one GPU-hour counts as */
+  gpuWeight: number;
+}
+
+/** A user's decayed CPU- and GPU-hours, as of `at` (ms since the epoch). */
+export interface UsageRecord {
+  user: string;
+  cpuHours: number;
+  gpuHours: number;
+  at: number;
+  /** jobs that ended and were counted, ever */
+  jobs: number;
+}
+
+export interface RunningUse {
+  user: string;
+  cpus: number;
+  gpus: number;
+  startedAt: number | null;
+}
+
+export interface UserUsage {
+  user: string;
+  cpuHours: number;
+  gpuHours: number;
+  /** cpuHours + gpuWeight × gpuHours: what the order compares */
+  usage: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The factor a value recorded at `from` keeps at `to`. */
+export function decayFactor(from: number, to: number, halfLifeHours: number): number {
+  return to <= from ? 1 : 2 ** (-(to - from) / (halfLifeHours * HOUR_MS));
+}
+
+/** The hours a job used from its start until `until`. */
+export function jobHours(job: { cpus: number; gpus: number; startedAt: number | null }, until: number): { cpuHours: number; gpuHours: number } {
+  const hours = job.startedAt === null ? 0 : Math.max(0, until - job.startedAt) / HOUR_MS;
+  return { cpuHours: job.cpus * hours, gpuHours: job.gpus * hours };
+}
+
+/** A record decayed to `now` with a job's hours added: what is stored when that job ends. */
+export function charge(rec: UsageRecord | undefined, user: string, hours: { cpuHours: number; gpuHours: number }, now: number, halfLifeHours: number): UsageRecord {
+  const f = rec ? decayFactor(rec.at, now, halfLifeHours) : 0;
+  return {
+    user,
+    cpuHours: (rec?.cpuHours ?? 0) * f + hours.cpuHours,
+    gpuHours: (rec?.gpuHours ?? 0) * f + hours.gpuHours,
+    at: Math.max(now, rec?.at ?? now),
+    jobs: (rec?.jobs ?? 0) + 1,
+  };
+}
+
+/** Every user's usage now: their stored record decayed to `now`, plus their running jobs so far. */
+export function usageNow(records: readonly UsageRecord[], running: readonly RunningUse[], now: number, s: FairShareSettings): Map<string, UserUsage> {
+  const out = new Map<string, UserUsage>();
+  const entry = (user: string): UserUsage => {
+    let u = out.get(user);
+    if (!u) out.set(user, (u = { user, cpuHours: 0, gpuHours: 0, usage: 0 }));
+    return u;
+  };
+  for (const r of records) {
+    const f = decayFactor(r.at, now, s.halfLifeHours);
+    const u = entry(r.user);
+    u.cpuHours += r.cpuHours * f;
+    u.gpuHours += r.gpuHours * f;
+  }
+  for (const j of running) {
+    const h = jobHours(j, now);
+    const u = entry(j.user);
+    u.cpuHours += h.cpuHours;
+    u.gpuHours += h.gpuHours;
+  }
+  for (const u of out.values()) u.usage = u.cpuHours + s.gpuWeight * u.gpuHours;
+  return out;
+}
+
+/**
+ * The queue's order: priority (higher first), then the owner's usage (lower first), then
+ * submission (id). Users without usage count as 0.
+ */
+export function fairOrder(usage: ReadonlyMap<string, number>) {
+  return <T extends { priority: number; id: number; user?: string }>(a: T, b: T): number =>
+    b.priority - a.priority || (usage.get(a.user ?? '') ?? 0) - (usage.get(b.user ?? '') ?? 0) || a.id - b.id;
+}

@@ -1,0 +1,46 @@
+// What running jobs hold, per user and per project: counted once from the running jobs and
+// updated by the planner as it starts more, so quotas and reservations see the pass's own starts.
+
+export interface LoadJob {
+  user: string;
+  project: string | null;
+  gpus: number;
+}
+
+export type Scope = 'user' | 'project';
+
+export class Load {
+  private readonly counts = new Map<string, { running: number; gpus: number }>();
+
+  static of(running: readonly LoadJob[]): Load {
+    const load = new Load();
+    for (const j of running) load.add(j);
+    return load;
+  }
+
+  clone(): Load {
+    const out = new Load();
+    for (const [k, v] of this.counts) out.counts.set(k, { ...v });
+    return out;
+  }
+
+  add(job: LoadJob): void {
+    this.bump(`user:${job.user}`, job.gpus);
+    if (job.project !== null) this.bump(`project:${job.project}`, job.gpus);
+  }
+
+  running(scope: Scope, name: string): number {
+    return this.counts.get(`${scope}:${name}`)?.running ?? 0;
+  }
+
+  gpus(scope: Scope, name: string): number {
+    return this.counts.get(`${scope}:${name}`)?.gpus ?? 0;
+  }
+
+  private bump(key: string, gpus: number): void {
+    const c = this.counts.get(key) ?? { running: 0, gpus: 0 };
+    c.running++;
+    c.gpus += gpus;
+    this.counts.set(key, c);
+  }
+}
