@@ -18,6 +18,8 @@ export interface Outcome {
   exit: ExitStatus | null;
   /** the place the job ran in is gone as a whole (the tmux server died), not just the job */
   serverLost: boolean;
+  /** the kernel killed it for going over its memory limit (--mem) */
+  outOfMemory?: boolean;
 }
 
 export interface Ending {
@@ -39,6 +41,7 @@ export function endingOf(job: { stopRequest: StopRequest | null; escalated: bool
   } as const;
   if (job.stopRequest === 'cancel') return { ...base, state: 'cancelled', reason: 'cancelled by user' };
   if (job.stopRequest === 'timeout') return { ...base, state: 'timeout', reason: 'time limit reached' };
+  if (outcome.outOfMemory) return { ...base, state: 'failed', reason: 'out of memory' };
   if (outcome.serverLost) return { ...base, state: 'failed', reason: 'tmux server lost' };
   if (exit === null) return { ...base, state: 'failed', reason: 'lost' };
   if (exit.exitCode === 0) return { ...base, state: 'finished', reason: null };

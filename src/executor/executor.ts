@@ -10,7 +10,7 @@ export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'tok
 export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;
 
 export interface LaunchSpec {
-  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd'>;
+  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd' | 'memMb'>;
   /** where it runs, as recorded before the launch (placeFor) */
   session: string;
   /** the job's whole environment (src/core/job-env.ts) */

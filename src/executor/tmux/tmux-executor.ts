@@ -15,6 +15,7 @@ import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
 import { closeControlClient, hasSession, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
 import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
+import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { launchJob } from './launch.js';
@@ -30,11 +31,14 @@ export class TmuxExecutor implements Executor {
   private readonly watchers = new Map<string, fs.FSWatcher>();
   private onMaybeEnded: (id: number) => void = () => {};
   private wrapper = '';
+  private readonly cgroups: MemoryCgroups;
 
   constructor(
     private readonly paths: Paths,
     private readonly warn: (message: string) => void,
-  ) {}
+  ) {
+    this.cgroups = memoryCgroups(paths.stateDir);
+  }
 
   async start(onMaybeEnded: (id: number) => void): Promise<void> {
     this.onMaybeEnded = onMaybeEnded;
@@ -93,8 +97,11 @@ export class TmuxExecutor implements Executor {
     const { job } = spec;
     const { as } = this.owner(job.uid);
     const dirs = this.prepare(job.uid ?? MY_UID);
+    // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
+    const env = { ...spec.env };
+    if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
     return launchJob(
-      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env: spec.env },
+      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env },
       { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: path.join(dirs.logsDir, `${job.id}.log`), wrapper: this.wrapper },
       as,
     );
@@ -123,12 +130,15 @@ export class TmuxExecutor implements Executor {
     return this.ended(job, null, as);
   }
 
-  // Waits for the log to be complete; tells a lost tmux server from a lost job.
+  // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
+  // kernel killed for memory.
   private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined): Promise<Inspection> {
     if (exit) await whenLogComplete(this.logPath(job));
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
-    const outcome: Outcome = { exit, serverLost };
+    const outOfMemory = this.cgroups.oomKilled(job.id);
+    this.cgroups.remove(job.id);
+    const outcome: Outcome = { exit, serverLost, outOfMemory };
     return { kind: 'ended', outcome };
   }
 

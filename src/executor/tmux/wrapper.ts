@@ -39,6 +39,11 @@ if ! . "$spec"; then
   echo "gflow: cannot start the job: see the error above ($spec)" >&2
   finish_job 127
 fi
+# --mem: into the job's memory cgroup first, so that everything the job starts is counted.
+if [ -n "\${GFLOW_CGROUP_PROCS:-}" ] && ! echo $$ >| "$GFLOW_CGROUP_PROCS"; then
+  echo "gflow: warning: cannot enter the job's memory cgroup; its memory is not limited" >&2
+fi
+unset GFLOW_CGROUP_PROCS
 # The job's GPUs: a lock on each GPU's file, held while any process of the job lives (its
 # processes inherit the descriptors). Taken by another daemon's job: not started, and the
 # daemon puts the job back in the queue.
