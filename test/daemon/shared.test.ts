@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../src/protocol/job.js';
+import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 
 const users = testUsers(['gflowa', 'gflowb']);
@@ -20,6 +21,8 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
   before(async () => {
     [a, b] = users as [TestUser, TestUser];
     sb = await Sandbox.shared(users!);
+    const smi = new FakeNvidiaSmi(path.join(sb.dir, 'nvidia'), [{ index: 0 }]);
+    sb.env.PATH = `${smi.binDir}:${sb.env.PATH ?? ''}`;
     await sb.up('--cpus', '4');
   });
   after(async () => {
@@ -35,7 +38,12 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
   const show = async (id: number): Promise<Job> => JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job;
   const until = async (id: number, pred: (j: Job) => boolean): Promise<Job> => {
     let last: Job | undefined;
-    await pWaitFor(async () => pred((last = await show(id))), { interval: 50, timeout: { milliseconds: 20_000, message: `job ${id}: ${JSON.stringify(last)}` } });
+    try {
+      await pWaitFor(async () => pred((last = await show(id))), { interval: 50, timeout: 20_000 });
+    } catch {
+      const log = fs.readFileSync(path.join(sb.env.GFLOW_SHARED_DIR!, 'gflowd.log'), 'utf8').split('\n').slice(-12).join('\n');
+      assert.fail(`job ${id} did not get there: ${JSON.stringify(last)}\n${log}`);
+    }
     return last!;
   };
   const gate = (u: TestUser): string => path.join(u.home, 'gate');
@@ -125,5 +133,26 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
       await until(ids[i]!, (x) => x.state === 'finished');
       assert.equal(await gflow(u, 'log', String(ids[i])), `${u.uid}\n`);
     }
+  });
+
+  it('gives a free GPU to the user who used less, among jobs of equal priority (fair share)', async () => {
+    // gflowa has used the GPU; gflowb has not.
+    const used = await submit(a, '-g', '1', '--', 'sleep', '1');
+    await until(used.id, (x) => x.state === 'finished');
+    // Root holds the GPU while both wait, gflowa's job first in submission order.
+    const hold = path.join(sb.dir, 'gate-fair');
+    const root = JSON.parse(await sb.ok('gflow', 'submit', '--json', '-g', '1', '--', 'bash', '-c', `while [ ! -e ${hold} ]; do sleep 0.05; done`)) as Job;
+    await until(root.id, (x) => x.state === 'running');
+    fs.rmSync(gate(b), { force: true });
+    const ja = await submit(a, '-g', '1', '--', 'true');
+    const jb = await submit(b, '-g', '1', '--', 'bash', '-c', `while [ ! -e ${gate(b)} ]; do sleep 0.05; done`);
+    assert.ok(ja.id < jb.id);
+    const why = await gflow(a, 'why', String(ja.id));
+    assert.match(why, /fair share|usage/i, why);
+    fs.writeFileSync(hold, '');
+    await until(jb.id, (x) => x.state === 'running');
+    assert.equal((await show(ja.id)).state, 'queued', "gflowa's job waits: gflowa used more");
+    fs.writeFileSync(gate(b), '');
+    assert.equal((await until(ja.id, (x) => x.state === 'finished')).state, 'finished');
   });
 });

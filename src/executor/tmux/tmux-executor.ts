@@ -79,7 +79,9 @@ export class TmuxExecutor implements Executor {
         fs.lchownSync(base, as.uid, as.gid);
       }
     } else {
-      for (const d of [dirs.statusDir, dirs.logsDir, dirs.jobsDir]) ensureDir(d, 0o700);
+      // The daemon's own jobs; a shared daemon's spec directory stays enterable by everyone.
+      for (const d of [dirs.statusDir, dirs.logsDir]) ensureDir(d, 0o700);
+      if (this.paths.mode === 'personal') ensureDir(dirs.jobsDir, 0o700);
     }
     const watcher = fs.watch(dirs.statusDir, (_event, file) => {
       if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
