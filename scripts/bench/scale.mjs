@@ -52,12 +52,14 @@ export async function benchScale(sb) {
   const fullAll = await timeCli(sb, ['queue', '-a', '-n', '50']);
   const fullRss = rssMb(pid2);
 
-  const candidates = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, priority: i % 7, cpus: 1, gpus: i % 3 === 0 ? 1 : 0, shared: false, gpuMemoryMb: null, groupId: null, maxConcurrent: null, beginAt: null }));
+  const candidates = Array.from({ length: 10_000 }, (_, i) => ({ id: i + 1, user: `u${i % 5}`, project: null, priority: i % 7, cpus: 1, gpus: i % 3 === 0 ? 1 : 0, gpuShared: false, gpuMemoryMb: null, memMb: null, groupId: null, maxConcurrent: null, beginAt: null, dependsOn: [], dependsMode: 'all', autoCancel: true }));
+  // Five users with different usage: the fair-share order is part of the pass.
+  const usage = new Map(Array.from({ length: 5 }, (_, u) => [`u${u}`, u * 1.5]));
   const gpus = [0, 1, 2, 3].map((index) => ({ index, memoryTotalMb: 24576, usable: true, exclusive: false, sharedMb: 0, sharedJobs: 0 }));
   const pass = [];
   for (let i = 0; i < 20; i++) {
     const t = performance.now();
-    planStarts(candidates, { freeCpus: 64, totalCpus: 64, gpus, groupRunning: new Map(), strategy: 'sequential', now: Date.now() });
+    planStarts(candidates, { freeCpus: 64, totalCpus: 64, gpus, groupRunning: new Map(), strategy: 'sequential', now: Date.now(), usage });
     pass.push(performance.now() - t);
   }
   return {

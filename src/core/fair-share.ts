@@ -93,7 +93,19 @@ export function usageNow(records: readonly UsageRecord[], running: readonly Runn
  * The queue's order: priority (higher first), then the owner's usage (lower first), then
  * submission (id). Users without usage count as 0.
  */
-export function fairOrder(usage: ReadonlyMap<string, number>) {
-  return <T extends { priority: number; id: number; user?: string }>(a: T, b: T): number =>
-    b.priority - a.priority || (usage.get(a.user ?? '') ?? 0) - (usage.get(b.user ?? '') ?? 0) || a.id - b.id;
+export function fairSorted<T extends { priority: number; id: number; user?: string }>(jobs: readonly T[], usage: ReadonlyMap<string, number>): T[] {
+  if (usage.size === 0) return [...jobs].sort((a, b) => b.priority - a.priority || a.id - b.id);
+  // Keys in typed arrays, each user's usage looked up once: a pass sorts the whole queue.
+  const n = jobs.length;
+  const priority = new Float64Array(n);
+  const used = new Float64Array(n);
+  const id = new Float64Array(n);
+  jobs.forEach((j, i) => {
+    priority[i] = j.priority;
+    used[i] = usage.get(j.user ?? '') ?? 0;
+    id[i] = j.id;
+  });
+  const order = new Uint32Array(n).map((_, i) => i);
+  order.sort((a, b) => priority[b]! - priority[a]! || used[a]! - used[b]! || id[a]! - id[b]!);
+  return Array.from(order, (i) => jobs[i]!);
 }

@@ -4,7 +4,7 @@
 import type { WaitReason } from '../protocol/wait-reason.js';
 import type { JobState } from '../protocol/job.js';
 import { evaluateDeps } from './deps.js';
-import { fairOrder } from './fair-share.js';
+import { fairSorted } from './fair-share.js';
 import type { JobRecord } from './job.js';
 import { Load } from './load.js';
 import { quotaBlocker, Quotas } from './quota.js';
@@ -113,7 +113,7 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
   };
   const start: Start[] = [];
   const waiting = new Map<number, WaitReason>();
-  for (const job of [...queued].sort(fairOrder(cap.usage ?? new Map()))) {
+  for (const job of fairSorted(queued, cap.usage ?? new Map())) {
     const verdict = admit(job, pass, cap);
     if ('kind' in verdict) {
       waiting.set(job.id, verdict);

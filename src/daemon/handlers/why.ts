@@ -1,6 +1,6 @@
 // `gflow why`: asks the planner — the same code the scheduler's pass runs — about one job,
 // and sends its structured answer with what it was decided from; the CLI renders it.
-import { fairOrder } from '../../core/fair-share.js';
+import { fairSorted } from '../../core/fair-share.js';
 import type { WhyResponse } from '../../protocol/api.js';
 import type { WaitReason } from '../../protocol/wait-reason.js';
 import { policySettings } from '../policy-settings.js';
@@ -26,7 +26,7 @@ export async function why(ctx: Ctx, id: number): Promise<Answer> {
   const used = running.reduce((n, r) => n + r.cpus, 0);
   body.wait = {
     reason,
-    place: [...queued].sort(fairOrder(usage)).findIndex((q) => q.id === id) + 1,
+    place: fairSorted(queued, usage).findIndex((q) => q.id === id) + 1,
     queued: queued.length,
     dependencies: job.dependsOn.map((d) => ({ id: d, state: states.get(d) ?? 'unknown' })),
     cpus: { total: ctx.cpus, free: ctx.cpus - used, holders: running.map((r) => ({ id: r.id, cpus: r.cpus })) },
