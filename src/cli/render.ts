@@ -2,6 +2,7 @@
 // FORCE_COLOR); --json output never goes through here.
 import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
+import { kindAt } from '../core/deps.js';
 import { formatElapsed } from '../core/duration.js';
 import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
 
@@ -74,7 +75,8 @@ export function jobDetails(job: Job): string {
     ['Signal', job.signal],
     ['Ended by', job.endedBy],
     ['GPUs', job.gpus ? `${job.gpus}${job.gpuShared ? ` shared, ${job.gpuMemoryMb} MiB` : ''}${job.gpuIds ? ` → ${job.gpuIds.join(',')}` : ''}` : null],
-    ['Depends on', job.dependsOn.length ? `${job.dependsOn.join(', ')} (${job.dependsMode}${job.autoCancel ? '' : ', no auto-cancel'})` : null],
+    ['Depends on', job.dependsOn.length ? `${job.dependsOn.map((d, i) => `${kindAt(job.dependsKinds, i)}:${d}`).join(', ')} (${job.dependsMode}${job.autoCancel ? '' : ', no auto-cancel'})` : null],
+    ['Singleton', job.singleton ? `one job named '${job.name ?? ''}' of ${job.user} at a time` : null],
     ['Array task', job.arrayTaskId],
     ['Parameters', job.params ? Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ') : null],
     ['Group', job.groupId ? `${job.groupId}${job.maxConcurrent ? ` (at most ${job.maxConcurrent} at once)` : ''}` : null],

@@ -1,7 +1,7 @@
 // The job, declared once. The store decodes rows into `JobRecord`s (camelCase, real
 // booleans, parsed lists, times in ms since the epoch); the wire type `Job`
 // (src/protocol/job.ts) and everything the store writes derive from this declaration.
-import type { DependsMode, EndedBy, JobState } from '../protocol/job.js';
+import type { DependsMode, DepKind, EndedBy, JobState } from '../protocol/job.js';
 
 export type StopRequest = 'cancel' | 'timeout';
 
@@ -48,6 +48,10 @@ export interface JobRecord {
   gpuIds: number[] | null;
   dependsOn: number[];
   dependsMode: DependsMode;
+  /** the kind of each dependency, in dependsOn's order; null: all afterok */
+  dependsKinds: DepKind[] | null;
+  /** waits while another job of its name and user is active */
+  singleton: boolean;
   autoCancel: boolean;
   /** the dependency whose failure cancelled this job (auto-cancel) */
   cancelledBy: number | null;
@@ -78,7 +82,7 @@ export type NewJob = Omit<JobRecord, RuntimeKey> & { hold: boolean };
 export type SpecKey = Exclude<JobKey, RuntimeKey>;
 
 /** Fields of a waiting job that `gflow update` may change. */
-export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus', 'dependsOn', 'dependsMode', 'beginAt', 'maxRetries'] as const satisfies readonly SpecKey[];
+export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus', 'dependsOn', 'dependsMode', 'dependsKinds', 'beginAt', 'maxRetries'] as const satisfies readonly SpecKey[];
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
@@ -100,6 +104,8 @@ export const NEW_JOB_DEFAULTS = {
   gpuMemoryMb: null,
   dependsOn: [],
   dependsMode: 'all',
+  dependsKinds: null,
+  singleton: false,
   autoCancel: true,
   groupId: null,
   maxConcurrent: null,

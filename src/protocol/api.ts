@@ -1,6 +1,6 @@
 // The HTTP API: every route the daemon serves, in one table, shared by CLI and daemon.
 // All routes but /health need `Authorization: Bearer <token>`.
-import type { DependsMode, Job } from './job.js';
+import type { DependsMode, DepKind, Job } from './job.js';
 import type { WaitReason } from './wait-reason.js';
 
 export const API_PREFIX = '/v1';
@@ -60,6 +60,7 @@ export interface UpdateRequest {
   gpus?: number;
   dependsOn?: number[];
   dependsMode?: DependsMode;
+  dependsKinds?: DepKind[] | null;
   beginAt?: number | null;
   maxRetries?: number;
 }
@@ -77,7 +78,7 @@ export interface WhyResponse {
     /** its place in the queue's order (priority, then submission), from 1 */
     place: number;
     queued: number;
-    dependencies: { id: number; state: string }[];
+    dependencies: { id: number; state: string; kind?: DepKind }[];
     cpus: { total: number; free: number; holders: { id: number; cpus: number }[] };
     /** the GPUs and who holds or blocks them (for a job that asks for GPUs) */
     gpus: GpuInfo[];

@@ -39,6 +39,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   gpuIds: ['gpu_ids', 'json'],
   dependsOn: ['depends_on', 'ids'],
   dependsMode: ['depends_mode', 'plain'],
+  dependsKinds: ['depends_kinds', 'json'],
+  singleton: ['singleton', 'bool'],
   autoCancel: ['auto_cancel', 'bool'],
   cancelledBy: ['cancelled_by', 'plain'],
   groupId: ['group_id', 'plain'],
@@ -60,7 +62,7 @@ export const SLIM_KEYS = ALL_KEYS.filter((k) => k !== 'env' && k !== 'command') 
 export type SlimJob = Omit<JobRecord, 'env' | 'command'>;
 
 /** What a scheduling pass needs of a queued job; a pass reads all of them. */
-export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
+export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason', 'dependsKinds', 'singleton', 'name'] as const satisfies readonly JobKey[];
 export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
 
 export type SqlValue = string | number | null;

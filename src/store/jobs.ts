@@ -3,6 +3,7 @@
 // (src/store/job-columns.ts); all job SQL lives here.
 import type { JobKey, JobPatch, JobRecord, NewJob, StopRequest, TransitionPatch } from '../core/job.js';
 import { assertTransition } from '../core/transitions.js';
+import type { NamedJob } from '../core/deps.js';
 import { GflowError } from '../protocol/errors.js';
 import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
 import type Database from 'better-sqlite3';
@@ -161,6 +162,23 @@ export class JobStore {
       for (const r of this.stmt(`SELECT id, state FROM jobs WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: number; state: JobState }[]) out.set(r.id, r.state);
     }
     return out;
+  }
+
+  /** Active jobs (queued, held, running) with one of these names: for singleton jobs. */
+  activeNamed(names: readonly string[]): NamedJob[] {
+    if (names.length === 0) return [];
+    return this.stmt(`SELECT id, user, name, state FROM jobs WHERE state IN ('queued','hold','running') AND name IN (${names.map(() => '?').join(',')})`).all(...names) as NamedJob[];
+  }
+
+  /** The jobs of an array or sweep, in id order. */
+  groupJobs(groupId: string): JobRecord[] {
+    return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
+  }
+
+  /** The group whose first job this is: an array's or sweep's id is its first job's id. */
+  groupFirstOf(id: number): string | undefined {
+    const row = this.stmt('SELECT group_id AS g FROM jobs WHERE id = ? AND group_id IS NOT NULL AND id = (SELECT min(id) FROM jobs j2 WHERE j2.group_id = jobs.group_id)').get(id) as { g: string } | undefined;
+    return row?.g;
   }
 
   /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */

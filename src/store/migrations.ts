@@ -116,6 +116,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_uid ON jobs(uid, id DESC);
     `,
   },
+  {
+    version: 8,
+    description: 'research workflow: dependency kinds, singleton',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN depends_kinds TEXT;  -- JSON array parallel to depends_on; NULL: all afterok
+      ALTER TABLE jobs ADD COLUMN singleton INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX jobs_by_user_name ON jobs(user, name) WHERE name IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,7 +8,7 @@ import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { currentUser, resolveDependencies } from '../job-ref.js';
+import { currentUser } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
 import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
@@ -72,8 +72,13 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
   if (refs !== undefined) {
-    out.dependsOn = await resolveDependencies(client, refs);
-    out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+    const spec = await (await import('../dep-spec.js')).resolveDependencySpec(client, refs);
+    if (spec.dependsOn.length) {
+      out.dependsOn = spec.dependsOn;
+      out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+      if (spec.dependsKinds.some((k) => k !== 'afterok')) out.dependsKinds = spec.dependsKinds;
+    }
+    if (spec.singleton) out.singleton = true;
   }
   if (f.autoCancel === false) out.autoCancel = false;
   if (f.maxConcurrent !== undefined) out.maxConcurrent = f.maxConcurrent;

@@ -6,6 +6,7 @@ import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { validateUpdate } from '../validate.js';
+import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
@@ -66,9 +67,10 @@ export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Ans
   const patch = validateUpdate(body);
   assertOwner(caller, ctx.store.require(id));
   if (patch.dependsOn !== undefined) {
-    const known = ctx.store.statesOf(patch.dependsOn);
-    const missing = patch.dependsOn.find((d) => !known.has(d));
-    if (missing !== undefined) throw new GflowError('bad_request', `dependency ${missing} does not exist`);
+    const deps = resolveDeps(ctx.store, patch);
+    if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr is given at submit only', 'use afterok, or submit the array again');
+    patch.dependsOn = deps.fixed.dependsOn ?? [];
+    patch.dependsKinds = deps.fixed.dependsKinds?.some((k) => k !== 'afterok') ? deps.fixed.dependsKinds : null;
     const cycle = findCycle(id, patch.dependsOn, (j) => ctx.store.get(j)?.dependsOn ?? []);
     if (cycle) throw new GflowError('conflict', `dependency cycle: ${cycle.join(' → ')}`, 'a job cannot wait for itself');
   }

@@ -4,6 +4,7 @@ import { NEW_JOB_DEFAULTS, type JobRecord, type NewJob } from '../../core/job.js
 import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { validateBatch, validateSubmit } from '../validate.js';
+import { resolveDeps, withCorresponding } from './submit-deps.js';
 import type { Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
@@ -28,6 +29,9 @@ function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task
     gpuMemoryMb: req.gpuMemoryMb ?? null,
     dependsOn: req.dependsOn ?? [],
     dependsMode: req.dependsMode ?? 'all',
+    // All afterok (the default) is stored as null.
+    dependsKinds: req.dependsKinds?.some((k) => k !== 'afterok') ? req.dependsKinds : null,
+    singleton: req.singleton ?? false,
     autoCancel: req.autoCancel ?? true,
     groupId,
     maxConcurrent: req.maxConcurrent ?? null,
@@ -39,13 +43,6 @@ function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task
   };
 }
 
-// Dependencies must exist; one that failed and was retried means its latest retry.
-function checkDependencies(ctx: Ctx, deps: number[]): number[] {
-  const known = ctx.store.statesOf(deps);
-  const missing = deps.find((d) => !known.has(d));
-  if (missing !== undefined) throw new GflowError('bad_request', `dependency ${missing} does not exist`, 'see `gflow queue -a` for job ids');
-  return deps.map((d) => ctx.store.latestRetryOf(d));
-}
 
 // A script sent as text (stdin, or a sweep's substituted copy) is kept with the job, so the
 // job runs what was submitted.
@@ -59,7 +56,9 @@ function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: numb
 export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const req = validateSubmit(body);
   if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
-  if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
+  const deps = resolveDeps(ctx.store, req);
+  if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr applies to the tasks of an array or sweep', 'submit an --array, or use afterok');
+  Object.assign(req, deps.fixed);
   const row = ctx.store.atomically(() => insert(ctx, newJob(caller, req, null), req.scriptText, Date.now()));
   ctx.log.event(`job ${row.id} submitted by ${row.user}${row.name ? ` (${row.name})` : ''}: ${describe(row)}`);
   ctx.scheduler.requestPass();
@@ -68,10 +67,11 @@ export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
 
 export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const { base, tasks } = validateBatch(body);
-  if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
+  const deps = resolveDeps(ctx.store, base);
+  Object.assign(base, deps.fixed);
   const groupId = crypto.randomUUID();
   const now = Date.now();
-  const rows = ctx.store.atomically(() => tasks.map((task) => insert(ctx, newJob(caller, base, groupId, task), task.scriptText ?? base.scriptText, now)));
+  const rows = ctx.store.atomically(() => tasks.map((task, i) => insert(ctx, newJob(caller, { ...base, ...withCorresponding(base, deps.corr, task, i) }, groupId, task), task.scriptText ?? base.scriptText, now)));
   ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${caller.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();
   return [201, { jobs: rows.map((r) => ctx.store.toJob(r)) }];

@@ -1,6 +1,7 @@
 // What a scheduling decision is made from: the queue, the dependencies' states, the free CPU
 // slots and GPUs. Shared by the scheduler's pass and by `gflow why`, so both see the same.
 import { planStarts, resolveDependencies, type Capacity, type DependencyVerdicts, type GpuSlot, type Plan } from '../../core/plan.js';
+import { singletonBlocker } from '../../core/deps.js';
 import type { JobStore, PlanJob, SlimJob } from '../../store/jobs.js';
 
 /** The GPU inventory as the scheduler needs it (src/daemon/gpus.ts). */
@@ -17,7 +18,19 @@ export interface GpuView {
 export function dependencyVerdicts(store: JobStore, queued: PlanJob[]): DependencyVerdicts<PlanJob> {
   const ids = new Set<number>();
   for (const q of queued) for (const d of q.dependsOn) ids.add(d);
-  return resolveDependencies(queued, store.statesOf([...ids]));
+  const v = resolveDependencies(queued, store.statesOf([...ids]));
+  // Singletons whose dependencies are met still wait for the others of their name.
+  const singles = v.ready.filter((j) => j.singleton && j.name !== null);
+  if (singles.length === 0) return v;
+  const others = store.activeNamed([...new Set(singles.map((j) => j.name!))]);
+  const blocked = new Set<number>();
+  for (const j of singles) {
+    const blocker = singletonBlocker(j, others);
+    if (blocker === undefined) continue;
+    blocked.add(j.id);
+    v.waiting.set(j.id, { kind: 'singleton', blocker });
+  }
+  return { ...v, ready: v.ready.filter((j) => !blocked.has(j.id)) };
 }
 
 export function capacity(running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number): Capacity {

@@ -19,6 +19,8 @@ import { Reaper } from './reaper.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
 import { shortReason } from '../../protocol/wait-reason.js';
+import { doomReason } from '../../core/deps.js';
+import type { DepKind } from '../../protocol/job.js';
 
 export interface SchedulerOptions {
   store: JobStore;
@@ -153,17 +155,17 @@ export class Scheduler {
     return decision.start;
   }
 
-  private cancelDoomed(doomed: { id: number; failed: number }[]): void {
+  private cancelDoomed(doomed: { id: number; failed: number; depKind?: DepKind }[]): void {
     const { store, log } = this.o;
     const now = this.clock.now();
     const cancelled = store.atomically(() =>
-      doomed.filter(({ id, failed }) => {
+      doomed.filter(({ id, failed, depKind }) => {
         if (store.get(id)?.state !== 'queued') return false;
-        store.transition(id, 'cancelled', { reason: `dependency ${failed} failed`, finishedAt: now, cancelledBy: failed });
+        store.transition(id, 'cancelled', { reason: doomReason(failed, depKind ?? 'afterok'), finishedAt: now, cancelledBy: failed });
         return true;
       }),
     );
-    for (const { id, failed } of cancelled) log.event(`job ${id} cancelled: dependency ${failed} failed`);
+    for (const { id, failed, depKind } of cancelled) log.event(`job ${id} cancelled: ${doomReason(failed, depKind ?? 'afterok')}`);
   }
 
   private onEnded(id: number): void {
