@@ -25,6 +25,7 @@ export interface SubmitFlags {
   retryOnTimeout?: boolean;
   begin?: string;
   json?: boolean;
+  dryRun?: boolean;
 }
 
 export function intOption(name: string, min = Number.MIN_SAFE_INTEGER) {
@@ -59,6 +60,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
+    .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')
     .addOption(new Option('--json', 'print the job(s) as JSON'));
 }
 

@@ -8,6 +8,7 @@ import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
+import { dryRun } from './handlers/dry-run.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
@@ -89,6 +90,8 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   if (method !== 'POST') throw methodNotAllowed(method, url.pathname);
 
   const body = await readJson(req);
+  // Read-only, whatever its method: nothing to make durable, nothing to replay.
+  if (url.pathname === ROUTES.dryRun) return dryRun(ctx, caller, body);
   // What the API acknowledges is on disk before the answer goes out.
   return ctx.store.durable(() => act(ctx, caller, idem, req, url, method, body));
 }

@@ -17,6 +17,7 @@ export const ROUTES = {
   resolve: `${API_PREFIX}/resolve`, // GET ?user=&back=N  →  the user's N-th most recent job
   close: `${API_PREFIX}/close`, // POST { ids?, allEnded? }
   daemon: `${API_PREFIX}/daemon`, // GET  →  DaemonInfo
+  dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why'] as const;
@@ -116,6 +117,21 @@ export interface InfoResponse {
   cpus: { total: number; used: number };
   counts: Record<string, number>;
   strategy: string;
+}
+
+/** `gflow submit --dry-run`: the jobs as they would be stored, and whether each could start now. */
+export interface DryRunResponse {
+  jobs: {
+    name: string | null;
+    command: string[] | null;
+    arrayTaskId: number | null;
+    params: Record<string, string> | null;
+    dependsOn: number[];
+    dependsKinds: DepKind[] | null;
+    /** null: it would start at once; else what the planner says keeps it waiting */
+    reason: WaitReason | null;
+    held: boolean;
+  }[];
 }
 
 export interface CloseRequest {

@@ -77,6 +77,12 @@ export class JobStore {
     return this.require(Number(info.lastInsertRowid));
   }
 
+  /** The id the next job will get (ids are never reused). */
+  nextId(): number {
+    const row = this.stmt("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0) + 1 AS n").get() as { n: number };
+    return row.n;
+  }
+
   get(id: number): JobRecord | undefined {
     return this.all(`SELECT ${ALL} FROM jobs WHERE id = ?`, id)[0];
   }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseTimeLimit } from '../../core/duration.js';
-import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
+import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
@@ -14,10 +14,16 @@ import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags, text } = await readSource(args, cliFlags, cmd);
+  const { source, flags, text, directives } = await readSource(args, cliFlags, cmd);
   checkCombinations(flags);
   const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
   const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
+  if (flags.dryRun) {
+    const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
+    const { dryRunText } = await import('../dry-run-text.js');
+    process.stdout.write(flags.json ? `${JSON.stringify(answer, null, 2)}\n` : dryRunText(base, answer, directives));
+    return;
+  }
   if (!tasks) {
     const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
     process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
@@ -28,11 +34,13 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string }> {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
+  let directives: string[] | undefined;
   const merge = (text: string, where: string): SubmitFlags => {
     const d = parseDirectives(text, where);
+    directives = d.tokens;
     const out: Record<string, unknown> = {};
     for (const k of d.given) out[k] = (d.flags as Record<string, unknown>)[k];
     for (const [k, v] of Object.entries(cli)) if (cmd.getOptionValueSource(k) === 'cli' || !(k in out)) out[k] = v;
@@ -41,12 +49,14 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
   if (args.length === 1 && args[0] === '-') {
     const text = readStdin();
     if (text.trim() === '') throw usage('the script on stdin is empty');
-    return { source: { scriptText: text }, flags: merge(text, 'stdin'), text };
+    const flags = merge(text, 'stdin');
+    return { source: { scriptText: text }, flags, text, directives };
   }
   const file = path.resolve(args[0]!);
   if (args.length === 1 && isFile(file)) {
     const text = fs.readFileSync(file, 'utf8');
-    return { source: { script: file }, flags: merge(text, file), text };
+    const flags = merge(text, file);
+    return { source: { script: file }, flags, text, directives };
   }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);

@@ -9,7 +9,7 @@ import type { Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
 // The owner is who the kernel says called, whatever the request claims.
-function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
+export function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
   return {
     ...NEW_JOB_DEFAULTS,
     name: task.name ?? req.name ?? null,
