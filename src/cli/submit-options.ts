@@ -5,6 +5,11 @@ import { usage } from './fail.js';
 
 export interface SubmitFlags {
   name?: string;
+  jobName?: string;
+  gres?: string;
+  nice?: number;
+  chdir?: string;
+  export?: string;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -41,9 +46,14 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addSubmitOptions(cmd: Command): Command {
   return cmd
     .option('-n, --name <name>', 'job name')
+    .option('-J, --job-name <name>', 'job name (Slurm\'s name for --name)')
     .option('-p, --priority <n>', 'higher runs first (default 0)', intOption('priority'))
     .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', intOption('cpus', 1))
     .option('-g, --gpus <n>', 'whole GPUs the job needs (CUDA_VISIBLE_DEVICES is set)', intOption('gpus', 0))
+    .option('--gres <gpu:N>', 'GPUs as Slurm asks for them: gpu:N or gpu:<type>:N (= --gpus N)')
+    .option('--nice <n>', 'lower the priority by N (Slurm\'s --nice)', intOption('nice', 0))
+    .option('--chdir <dir>', 'run the job in this directory (default: the current one)')
+    .option('--export <vars>', 'the environment the job gets: ALL (default), NONE, VAR,VAR2=value or ALL,VAR=value')
     .option('--shared', 'share GPUs with other shared jobs within --gpu-memory')
     .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G (with --shared)')
     .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
@@ -84,6 +94,8 @@ export function parseDirectiveTokens(tokens: string[], where: string): { flags: 
  * and `# GFLOW` directives alike) before anything is sent.
  */
 export function checkCombinations(f: SubmitFlags): void {
+  if (f.name !== undefined && f.jobName !== undefined) throw usage('--name and -J/--job-name both name the job', 'give one of them');
+  if (f.gres !== undefined && f.gpus !== undefined) throw usage('--gres and --gpus both ask for GPUs', 'give one of them');
   if (f.gpuMemory !== undefined && !f.shared) {
     throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');
   }

@@ -61,7 +61,7 @@ describe('dependency kinds', () => {
   });
 
   it('runs singleton jobs of one name one at a time', async () => {
-    const a = await sb.submit('-n', 'solo', '-d', 'singleton', '--', 'bash', '-c', gate(path.join(sb.dir, 's1')));
+    const a = await sb.submit('-J', 'solo', '-d', 'singleton', '--', 'bash', '-c', gate(path.join(sb.dir, 's1')));
     await sb.waitFor(a, (j) => j.state === 'running');
     const b = await sb.submit('-n', 'solo', '-d', 'singleton', '--', 'true');
     await sb.waitFor(b, (j) => j.reason === `Singleton ${a}`);

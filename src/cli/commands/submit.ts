@@ -10,13 +10,15 @@ import { Client } from '../client.js';
 import { usage } from '../fail.js';
 import { currentUser } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
+import { exportEnv } from '../export-env.js';
 import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
   const { source, flags, text, directives } = await readSource(args, cliFlags, cmd);
   checkCombinations(flags);
-  const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
+  const env = { ...process.env } as Record<string, string>;
+  const base: SubmitRequest = { cwd: workDir(flags.chdir), env: flags.export === undefined ? env : exportEnv(flags.export, env), user: currentUser(), ...source, ...(await resources(client, flags)) };
   const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
   if (flags.dryRun) {
     const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
@@ -66,8 +68,10 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
 
 async function resources(client: Client, f: SubmitFlags): Promise<Partial<SubmitRequest>> {
   const out: Partial<SubmitRequest> = {};
-  if (f.name !== undefined) out.name = f.name;
+  if (f.name !== undefined || f.jobName !== undefined) out.name = f.name ?? f.jobName;
   if (f.priority !== undefined) out.priority = f.priority;
+  if (f.nice) out.priority = (out.priority ?? 0) - f.nice;
+  if (f.gres !== undefined) out.gpus = parseGres(f.gres);
   if (f.cpus !== undefined) out.cpus = f.cpus;
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;
@@ -125,6 +129,20 @@ export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptTex
     ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
+}
+
+// Slurm's generic resources: only GPUs exist here.
+function parseGres(text: string): number {
+  const m = /^gpu(?::[A-Za-z0-9_.-]+)?:(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > 64) throw usage(`--gres '${text}': gflow knows GPUs only`, 'use --gres gpu:N (or gpu:<type>:N), e.g. --gres gpu:2');
+  return Number(m[1]);
+}
+
+function workDir(dir: string | undefined): string {
+  if (dir === undefined) return process.cwd();
+  const abs = path.resolve(dir);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw usage(`--chdir '${dir}' is not a directory`, 'give an existing directory');
+  return abs;
 }
 
 function readFile(file: string): string {
