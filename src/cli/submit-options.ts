@@ -10,6 +10,9 @@ export interface SubmitFlags {
   nice?: number;
   chdir?: string;
   export?: string;
+  output?: string;
+  error?: string;
+  condaEnv?: string;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -54,6 +57,9 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--nice <n>', 'lower the priority by N (Slurm\'s --nice)', intOption('nice', 0))
     .option('--chdir <dir>', 'run the job in this directory (default: the current one)')
     .option('--export <vars>', 'the environment the job gets: ALL (default), NONE, VAR,VAR2=value or ALL,VAR=value')
+    .option('-o, --output <file>', 'also write the job\'s stdout (and stderr, without --error) to this file: %j id, %x name, %a array task, %A array id, %u user')
+    .option('--error <file>', 'also write the job\'s stderr to this file (patterns as -o; -e is --conda-env, as in gflow)')
+    .option('-e, --conda-env <name>', 'run the job with this conda environment activated (as gflow\'s -e)')
     .option('--shared', 'share GPUs with other shared jobs within --gpu-memory')
     .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G (with --shared)')
     .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')

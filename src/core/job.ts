@@ -66,6 +66,12 @@ export interface JobRecord {
   retriedFrom: number | null;
   redoneFrom: number | null;
   beginAt: number | null;
+  /** -o/--output: a file pattern (%j %x %a %A %u) that also gets stdout (and stderr, without errorPath) */
+  outputPath: string | null;
+  /** --error: a file pattern that also gets stderr */
+  errorPath: string | null;
+  /** --conda-env: activated by the wrapper before the job runs */
+  condaEnv: string | null;
 }
 
 export type JobKey = keyof JobRecord;
@@ -117,6 +123,9 @@ export const NEW_JOB_DEFAULTS = {
   retriedFrom: null,
   redoneFrom: null,
   beginAt: null,
+  outputPath: null,
+  errorPath: null,
+  condaEnv: null,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

@@ -67,6 +67,9 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
   if (b.retryOnTimeout !== undefined) out.retryOnTimeout = bool(b.retryOnTimeout, 'retryOnTimeout');
   if (b.beginAt !== undefined) out.beginAt = int(b.beginAt, 'beginAt', 0, 8.64e15);
+  if (b.outputPath !== undefined) out.outputPath = str(b.outputPath, 'outputPath', 4096);
+  if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
+  if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
   return out;
 }
 

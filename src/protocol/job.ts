@@ -97,6 +97,11 @@ export interface SubmitRequest {
   retryOnTimeout?: boolean;
   /** ms since the epoch: do not start before */
   beginAt?: number;
+  /** file patterns that also get the job's stdout / stderr (src/core/output-path.ts) */
+  outputPath?: string;
+  errorPath?: string;
+  /** a conda environment the wrapper activates */
+  condaEnv?: string;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

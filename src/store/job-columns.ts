@@ -53,6 +53,9 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   retriedFrom: ['retried_from', 'plain'],
   redoneFrom: ['redone_from', 'plain'],
   beginAt: ['begin_at', 'plain'],
+  outputPath: ['output_path', 'plain'],
+  errorPath: ['error_path', 'plain'],
+  condaEnv: ['conda_env', 'plain'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];

@@ -181,6 +181,12 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
   }
 
+  /** The first job of the job's array or sweep (%A); the job itself when it is alone. */
+  firstOfGroup(job: Pick<JobRecord, 'id' | 'groupId'>): number {
+    if (!job.groupId) return job.id;
+    return (this.stmt('SELECT min(id) AS id FROM jobs WHERE group_id = ?').get(job.groupId) as { id: number }).id;
+  }
+
   /** The group whose first job this is: an array's or sweep's id is its first job's id. */
   groupFirstOf(id: number): string | undefined {
     const row = this.stmt('SELECT group_id AS g FROM jobs WHERE id = ? AND group_id IS NOT NULL AND id = (SELECT min(id) FROM jobs j2 WHERE j2.group_id = jobs.group_id)').get(id) as { g: string } | undefined;

@@ -118,10 +118,13 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    description: 'research workflow: dependency kinds, singleton',
+    description: 'research workflow: dependency kinds, singleton, output files, conda',
     sql: `
       ALTER TABLE jobs ADD COLUMN depends_kinds TEXT;  -- JSON array parallel to depends_on; NULL: all afterok
       ALTER TABLE jobs ADD COLUMN singleton INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN output_path TEXT;    -- -o/--output pattern
+      ALTER TABLE jobs ADD COLUMN error_path TEXT;     -- --error pattern
+      ALTER TABLE jobs ADD COLUMN conda_env TEXT;      -- --conda-env
       CREATE INDEX jobs_by_user_name ON jobs(user, name) WHERE name IS NOT NULL;
     `,
   },

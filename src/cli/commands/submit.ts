@@ -11,6 +11,7 @@ import { usage } from '../fail.js';
 import { currentUser } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
 import { exportEnv } from '../export-env.js';
+import { expandOutputPattern } from '../../core/output-path.js';
 import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
@@ -72,6 +73,9 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.priority !== undefined) out.priority = f.priority;
   if (f.nice) out.priority = (out.priority ?? 0) - f.nice;
   if (f.gres !== undefined) out.gpus = parseGres(f.gres);
+  if (f.output !== undefined) out.outputPath = checkPattern(f.output);
+  if (f.error !== undefined) out.errorPath = checkPattern(f.error);
+  if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
   if (f.cpus !== undefined) out.cpus = f.cpus;
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;
@@ -129,6 +133,20 @@ export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptTex
     ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
+}
+
+// A bad pattern is refused at submit, not when the job starts.
+function checkPattern(p: string): string {
+  if (p.trim() === '') throw usage('an empty output file name', 'e.g. -o logs/%x-%j.out');
+  expandOutputPattern(p, { id: 1, name: null, arrayTaskId: null, arrayFirst: 1, user: 'u' });
+  return p;
+}
+
+// Slurm users type -e for --error: a file name is not an environment.
+function checkCondaEnv(name: string): string {
+  if (name.trim() === '') throw usage('--conda-env needs an environment name');
+  if (/%|\.(out|err|log|txt)$/.test(name)) throw usage(`-e/--conda-env '${name}' looks like a file name`, 'in gflow -e is --conda-env; for a stderr file use --error FILE');
+  return name;
 }
 
 // Slurm's generic resources: only GPUs exist here.

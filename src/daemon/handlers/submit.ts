@@ -40,6 +40,9 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     maxRetries: req.maxRetries ?? 0,
     retryOnTimeout: req.retryOnTimeout ?? false,
     beginAt: req.beginAt ?? null,
+    outputPath: req.outputPath ?? null,
+    errorPath: req.errorPath ?? null,
+    condaEnv: req.condaEnv ?? null,
   };
 }
 
