@@ -13,6 +13,7 @@ export interface SubmitFlags {
   output?: string;
   error?: string;
   condaEnv?: string;
+  autoClose?: boolean;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -75,6 +76,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
+    .option('--auto-close', 'remove the job\'s tmux session when it ends (its log stays)')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
     .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')
     .addOption(new Option('--json', 'print the job(s) as JSON'));

@@ -72,6 +72,8 @@ export interface JobRecord {
   errorPath: string | null;
   /** --conda-env: activated by the wrapper before the job runs */
   condaEnv: string | null;
+  /** --auto-close: its tmux session is removed when it ends (its log stays) */
+  autoClose: boolean;
 }
 
 export type JobKey = keyof JobRecord;
@@ -126,6 +128,7 @@ export const NEW_JOB_DEFAULTS = {
   outputPath: null,
   errorPath: null,
   condaEnv: null,
+  autoClose: false,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

@@ -70,6 +70,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.outputPath !== undefined) out.outputPath = str(b.outputPath, 'outputPath', 4096);
   if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
   if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
+  if (b.autoClose !== undefined) out.autoClose = bool(b.autoClose, 'autoClose');
   return out;
 }
 

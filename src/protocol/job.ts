@@ -102,6 +102,8 @@ export interface SubmitRequest {
   errorPath?: string;
   /** a conda environment the wrapper activates */
   condaEnv?: string;
+  /** remove the job's tmux session when it ends */
+  autoClose?: boolean;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

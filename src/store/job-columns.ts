@@ -56,6 +56,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   outputPath: ['output_path', 'plain'],
   errorPath: ['error_path', 'plain'],
   condaEnv: ['conda_env', 'plain'],
+  autoClose: ['auto_close', 'bool'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import pWaitFor from 'p-wait-for';
 import { expandOutputPattern } from '../../src/core/output-path.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -89,5 +90,22 @@ describe('--conda-env', () => {
     const r = await sb.gflow('submit', '-e', 'err-%j.txt', '--', 'true');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /looks like a file name[^]*--error FILE/);
+  });
+});
+
+describe('--auto-close', () => {
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s));
+
+  it("removes the job's tmux session when it ends and keeps its log", async () => {
+    const id = await sb.submit('--auto-close', '--', 'echo', 'bye');
+    const job = await sb.waitEnded(id);
+    assert.equal(job.state, 'finished');
+    // The session is closed right after the end is recorded: wait for that, not for a time.
+    await pWaitFor(async () => (await sb.run('tmux', ['has-session', '-t', `=${job.session}`])).code !== 0, { interval: 50, timeout: 10_000 });
+    assert.equal(await sb.ok('gflow', 'log', String(id)), 'bye\n');
+    const kept = await sb.submit('--', 'true');
+    const k = await sb.waitEnded(kept);
+    assert.equal((await sb.run('tmux', ['has-session', '-t', `=${k.session}`])).code, 0, 'without it the session stays');
   });
 });

@@ -76,6 +76,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.output !== undefined) out.outputPath = checkPattern(f.output);
   if (f.error !== undefined) out.errorPath = checkPattern(f.error);
   if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
+  if (f.autoClose) out.autoClose = true;
   if (f.cpus !== undefined) out.cpus = f.cpus;
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;

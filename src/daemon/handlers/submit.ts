@@ -43,6 +43,7 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     outputPath: req.outputPath ?? null,
     errorPath: req.errorPath ?? null,
     condaEnv: req.condaEnv ?? null,
+    autoClose: req.autoClose ?? false,
   };
 }
 

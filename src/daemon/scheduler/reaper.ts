@@ -1,6 +1,7 @@
 // Learning of ends: a started job's executor says whether it still runs or how it ended; the
 // ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
 import { endingOf, type Ending } from '../../core/end-state.js';
+import type { JobRecord } from '../../core/job.js';
 import type { Executor, StartedJob } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Logger } from '../logger.js';
@@ -79,7 +80,16 @@ export class Reaper {
     if (!done) return;
     const how = done.exitCode !== null ? `exit ${done.exitCode}${done.signal ? ` (${done.signal})` : ''}` : (done.reason ?? '');
     this.d.log.event(`job ${id} ${done.state}: ${how}`);
+    if (done.autoClose) this.autoClose(done);
     this.d.onEnded(id);
+  }
+
+  // --auto-close: the log is complete by now (inspect waited for it); only the session goes.
+  private autoClose(job: JobRecord): void {
+    this.d.executor.dispose(job).then(
+      () => this.d.store.markSessionClosed(job.id),
+      (err: Error) => this.d.log.warn(`job ${job.id}: cannot close its session: ${err.message}`),
+    );
   }
 
   /** Waits for the looks in progress. */
