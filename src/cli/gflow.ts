@@ -120,6 +120,13 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/manage.js')).whyCommand));
 
   program
+    .command('signal')
+    .description("send a signal to every process of running jobs (the job's whole process tree)")
+    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+    .argument('<signal>', 'USR1, SIGTERM, INT, 10, …')
+    .action(run(async () => (await import('./commands/signal.js')).signalCommand));
+
+  program
     .command('wait')
     .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
     .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')

@@ -85,6 +85,7 @@ export function jobDetails(job: Job): string {
     ['Redo of', job.redoneFrom],
     ['Begin', job.beginAt && localTime(job.beginAt)],
     ['Conda env', job.condaEnv],
+    ['Warning', job.warnSignal ? `${job.warnSignal} ${job.warnBeforeSec} s before the time limit` : null],
     ['Output', job.outputPath],
     ['Error', job.errorPath],
     ['Session', job.session],

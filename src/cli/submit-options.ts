@@ -14,6 +14,7 @@ export interface SubmitFlags {
   error?: string;
   condaEnv?: string;
   autoClose?: boolean;
+  signal?: string;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -76,6 +77,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
+    .option('--signal <sig@seconds>', 'send this signal that many seconds before the time limit (default 60), e.g. USR1@120, so the job can checkpoint')
     .option('--auto-close', 'remove the job\'s tmux session when it ends (its log stays)')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
     .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')
@@ -103,6 +105,7 @@ export function parseDirectiveTokens(tokens: string[], where: string): { flags: 
  */
 export function checkCombinations(f: SubmitFlags): void {
   if (f.name !== undefined && f.jobName !== undefined) throw usage('--name and -J/--job-name both name the job', 'give one of them');
+  if (f.signal !== undefined && f.time === undefined) throw usage('--signal is sent before the time limit, and the job has none', 'add -t/--time, e.g. -t 2:00:00 --signal USR1@120');
   if (f.gres !== undefined && f.gpus !== undefined) throw usage('--gres and --gpus both ask for GPUs', 'give one of them');
   if (f.gpuMemory !== undefined && !f.shared) {
     throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');

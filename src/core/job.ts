@@ -74,6 +74,9 @@ export interface JobRecord {
   condaEnv: string | null;
   /** --auto-close: its tmux session is removed when it ends (its log stays) */
   autoClose: boolean;
+  /** --signal SIG@SECONDS: this signal, warnBeforeSec before the time limit */
+  warnSignal: string | null;
+  warnBeforeSec: number | null;
 }
 
 export type JobKey = keyof JobRecord;
@@ -129,6 +132,8 @@ export const NEW_JOB_DEFAULTS = {
   errorPath: null,
   condaEnv: null,
   autoClose: false,
+  warnSignal: null,
+  warnBeforeSec: null,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

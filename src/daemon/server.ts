@@ -9,6 +9,7 @@ import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
 import { dryRun } from './handlers/dry-run.js';
+import { controlJob } from './handlers/control.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
@@ -24,6 +25,7 @@ export interface ServerOptions {
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
+const JOB_CONTROL = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(signal|send|limit|requeue)$`);
 const JOB_WHY = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/why$`);
 const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
 
@@ -104,6 +106,8 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.close) return close(ctx, caller, body);
     if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
     if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);
+    const control = JOB_CONTROL.exec(url.pathname);
+    if (control) return controlJob(ctx, caller, parseId(control[1]!), control[2]!, body);
     const action = JOB_ACTION.exec(url.pathname);
     if (action) {
       const id = parseId(action[1]!);

@@ -38,6 +38,8 @@ export interface Executor {
   inspect(job: StartedJob): Promise<Inspection>;
   /** Stops every process of the job: politely, then forcefully after the grace period. */
   stop(job: StartedJob, o: StopOptions): Promise<void>;
+  /** Sends a signal to every process of a running job (not to gflow's own); how many got it. */
+  signal(job: StartedJob, signal: NodeJS.Signals): Promise<number>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
   dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
   /** Clears what a job that never ran left behind (its session, its status), so it can be launched again. */

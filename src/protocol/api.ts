@@ -20,7 +20,7 @@ export const ROUTES = {
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
 } as const;
 
-export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why'] as const;
+export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
 
 // Requests that change state carry this header; a retried request with the same key
@@ -64,6 +64,12 @@ export interface UpdateRequest {
   dependsKinds?: DepKind[] | null;
   beginAt?: number | null;
   maxRetries?: number;
+}
+
+/** POST jobs/:id/signal { signal: 'USR1' }  →  { signal: 'SIGUSR1', processes: 3 } */
+export interface SignalResponse {
+  signal: string;
+  processes: number;
 }
 
 export interface RedoRequest {

@@ -104,6 +104,9 @@ export interface SubmitRequest {
   condaEnv?: string;
   /** remove the job's tmux session when it ends */
   autoClose?: boolean;
+  /** a signal sent warnBeforeSec seconds before the time limit (needs timeLimitSec) */
+  warnSignal?: string;
+  warnBeforeSec?: number;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

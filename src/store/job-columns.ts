@@ -57,6 +57,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   errorPath: ['error_path', 'plain'],
   condaEnv: ['conda_env', 'plain'],
   autoClose: ['auto_close', 'bool'],
+  warnSignal: ['warn_signal', 'plain'],
+  warnBeforeSec: ['warn_before_sec', 'plain'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];

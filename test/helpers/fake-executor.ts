@@ -36,6 +36,13 @@ export class FakeExecutor implements Executor {
     return Promise.resolve();
   }
 
+  readonly signals: { id: number; signal: string }[] = [];
+
+  signal(job: StartedJob, signal: NodeJS.Signals): Promise<number> {
+    this.signals.push({ id: job.id, signal });
+    return Promise.resolve(1);
+  }
+
   placeFor(job: { id: number }): string {
     return `fake-${job.id}`;
   }

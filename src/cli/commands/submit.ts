@@ -77,6 +77,13 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.error !== undefined) out.errorPath = checkPattern(f.error);
   if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
   if (f.autoClose) out.autoClose = true;
+  if (f.signal !== undefined) {
+    const { parseSignalSpec } = await import('../../core/signals.js');
+    const spec = parseSignalSpec(f.signal);
+    if (out.timeLimitSec !== undefined && spec.beforeSec >= out.timeLimitSec) throw usage(`--signal ${f.signal} comes before the job starts: its time limit is ${out.timeLimitSec} s`, 'give fewer seconds, or a longer --time');
+    out.warnSignal = spec.signal;
+    out.warnBeforeSec = spec.beforeSec;
+  }
   if (f.cpus !== undefined) out.cpus = f.cpus;
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;

@@ -64,7 +64,7 @@ export class Scheduler {
       onChange: () => this.requestPass(),
       followerPollMs: o.followerPollMs,
     });
-    this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass());
+    this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass(), (id, sig) => void this.warn(id, sig));
     this.reaper = new Reaper({ store, executor, log, clock, leads, launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: () => this.requestPass() });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
@@ -88,6 +88,18 @@ export class Scheduler {
   stop(id: number, kind: 'cancel' | 'timeout'): void {
     this.o.store.requestStop(id, kind, this.clock.now());
     this.requestPass();
+  }
+
+  // --signal: the job is told its time limit is near.
+  private async warn(id: number, sig: string): Promise<void> {
+    const job = this.o.store.get(id);
+    if (job?.state !== 'running' || !this.leadership.confirm()) return;
+    try {
+      const n = await this.o.executor.signal(job, sig as NodeJS.Signals);
+      this.o.log.event(`job ${id}: ${sig} sent to ${n} process(es), ${job.warnBeforeSec} s before its time limit`);
+    } catch (err) {
+      this.o.log.warn(`job ${id}: cannot send ${sig}: ${(err as Error).message}`);
+    }
   }
 
   requestPass(): void {

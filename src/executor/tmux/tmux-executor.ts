@@ -21,7 +21,7 @@ import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
 import { readStatus, statusFile } from './status-file.js';
-import { terminateJob } from './terminate.js';
+import { signalJob, terminateJob } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
 const MY_UID = process.getuid?.() ?? 0;
@@ -127,6 +127,10 @@ export class TmuxExecutor implements Executor {
 
   async stop(job: StartedJob, o: StopOptions): Promise<void> {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
+  }
+
+  async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
+    return signalJob({ pid: job.pid, token: job.token }, sig);
   }
 
   dispose(job: { uid: number | null; session: string | null }): Promise<boolean> {

@@ -76,16 +76,17 @@ fi
 # terminal as its stdin and SIGINT/SIGQUIT restored (bash ignores them in background jobs).
 exec 3<&0
 # -o/--output, --error: the job's stdout/stderr also go to these files, through tee, whose
-# output is the pane (and so the log). Without --error, stderr goes with stdout.
+# output is the pane (and so the log). Without --error, stderr goes with stdout. The tees
+# ignore the signals a user sends the job (they end when the job's output closes).
 tees=()
 exec 4>&1 5>&2
 if [ -n "\${GFLOW_STDOUT_FILE:-}" ]; then
-  exec 4> >(exec /usr/bin/tee -a -- "$GFLOW_STDOUT_FILE")
+  exec 4> >(trap '' HUP INT QUIT USR1 USR2 ALRM TERM; exec /usr/bin/tee -a -- "$GFLOW_STDOUT_FILE")
   tees+=($!)
   [ -n "\${GFLOW_STDERR_FILE:-}" ] || exec 5>&4
 fi
 if [ -n "\${GFLOW_STDERR_FILE:-}" ]; then
-  exec 5> >(exec /usr/bin/tee -a -- "$GFLOW_STDERR_FILE" >&2)
+  exec 5> >(trap '' HUP INT QUIT USR1 USR2 ALRM TERM; exec /usr/bin/tee -a -- "$GFLOW_STDERR_FILE" >&2)
   tees+=($!)
 fi
 ( trap - INT QUIT; exec "$@" >&4 2>&5 4>&- 5>&- ) <&3 3<&- &
