@@ -120,6 +120,12 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/manage.js')).whyCommand));
 
   program
+    .command('new')
+    .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
+    .argument('<name>', 'the script\'s name, e.g. train')
+    .action(run(async () => (await import('./commands/new.js')).newCommand));
+
+  program
     .command('signal')
     .description("send a signal to every process of running jobs (the job's whole process tree)")
     .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
