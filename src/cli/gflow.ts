@@ -80,12 +80,13 @@ export async function main(argv: string[]): Promise<void> {
     ['hold', 'keep queued jobs from starting'],
     ['release', 'let held jobs start again'],
   ] as const) {
-    program
+    const cmd = program
       .command(name)
       .description(what)
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-      .option('--json', 'print the jobs as JSON')
-      .action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
+      .option('--json', 'print the jobs as JSON');
+    if (name === 'release') cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m');
+    cmd.action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
   }
 
   program
@@ -124,6 +125,21 @@ export async function main(argv: string[]): Promise<void> {
     .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
     .argument('<name>', 'the script\'s name, e.g. train')
     .action(run(async () => (await import('./commands/new.js')).newCommand));
+
+  program
+    .command('send')
+    .description("type text into a running job's terminal (tmux send-keys), for programs that ask questions")
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+    .argument('[text...]', 'the text, sent literally')
+    .option('--enter', 'press Enter after the text')
+    .action(run(async () => (await import('./commands/control.js')).sendCommand));
+
+  program
+    .command('limit')
+    .description("change how many tasks of an array or sweep run at once, also while it runs (its %N)")
+    .argument('<job>', 'any job of the array or sweep (its first id, or @)')
+    .argument('<n>', 'at most N at once, or none')
+    .action(run(async () => (await import('./commands/control.js')).limitCommand));
 
   program
     .command('signal')

@@ -117,7 +117,7 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
         case 'hold':
           return hold(ctx, caller, id);
         case 'release':
-          return release(ctx, caller, id);
+          return release(ctx, caller, id, body);
         case 'update':
           return update(ctx, caller, id, body);
         default:

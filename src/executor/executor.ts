@@ -40,6 +40,8 @@ export interface Executor {
   stop(job: StartedJob, o: StopOptions): Promise<void>;
   /** Sends a signal to every process of a running job (not to gflow's own); how many got it. */
   signal(job: StartedJob, signal: NodeJS.Signals): Promise<number>;
+  /** Types text into a running job's terminal (its stdin), then Enter if asked. */
+  sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
   dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
   /** Clears what a job that never ran left behind (its session, its status), so it can be launched again. */

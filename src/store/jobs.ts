@@ -181,6 +181,11 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
   }
 
+  /** Changes the running cap of every job of a group (`gflow limit`); returns how many. */
+  setGroupLimit(groupId: string, max: number | null): number {
+    return this.stmt('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
+  }
+
   /** The first job of the job's array or sweep (%A); the job itself when it is alone. */
   firstOfGroup(job: Pick<JobRecord, 'id' | 'groupId'>): number {
     if (!job.groupId) return job.id;

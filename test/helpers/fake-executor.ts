@@ -43,6 +43,10 @@ export class FakeExecutor implements Executor {
     return Promise.resolve(1);
   }
 
+  sendKeys(): Promise<void> {
+    return Promise.resolve();
+  }
+
   placeFor(job: { id: number }): string {
     return `fake-${job.id}`;
   }

@@ -20,9 +20,36 @@ export function controlJob(ctx: Ctx, caller: Caller, id: number, action: string,
   switch (action) {
     case 'signal':
       return signal(ctx, caller, id, body);
+    case 'send':
+      return send(ctx, caller, id, body);
+    case 'limit':
+      return limit(ctx, caller, id, body);
     default:
       throw new GflowError('not_found', `no route for ${action}`);
   }
+}
+
+export async function send(ctx: Ctx, caller: Caller, id: number, body: unknown): Promise<Answer> {
+  const b = obj(body);
+  if (typeof b.text !== 'string' || b.text.length > 4096 || b.text.includes('\0')) throw new GflowError('bad_request', "invalid field 'text': expected a string of at most 4096 characters");
+  if (b.enter !== undefined && typeof b.enter !== 'boolean') throw new GflowError('bad_request', "invalid field 'enter': expected true or false");
+  if (b.text === '' && !b.enter) throw new GflowError('bad_request', 'nothing to send', 'give text, or enter: true');
+  const job = runningJob(ctx, caller, id, 'send keys to');
+  await ctx.executor.sendKeys(job, b.text, b.enter === true);
+  return [200, { sent: b.text.length, enter: b.enter === true }];
+}
+
+/** `gflow limit`: an array's or sweep's running cap, changed while it runs (null: no cap). */
+export function limit(ctx: Ctx, caller: Caller, id: number, body: unknown): Answer {
+  const max = obj(body).max;
+  if (max !== null && !(Number.isSafeInteger(max) && (max as number) >= 1 && (max as number) <= 100_000)) throw new GflowError('bad_request', "invalid field 'max': expected a whole number from 1 to 100000, or null");
+  const job = ctx.store.require(id);
+  assertOwner(caller, job);
+  if (!job.groupId) throw new GflowError('conflict', `job ${id} is not part of an array or sweep`, 'a running cap applies to the tasks of an --array or --param sweep');
+  const n = ctx.store.setGroupLimit(job.groupId, max as number | null);
+  ctx.log.event(`array of job ${id}: at most ${max ?? 'any number of'} task(s) at once (${n} jobs)`);
+  ctx.scheduler.requestPass();
+  return [200, { max, jobs: n }];
 }
 
 export async function signal(ctx: Ctx, caller: Caller, id: number, body: unknown): Promise<Answer> {

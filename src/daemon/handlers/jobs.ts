@@ -30,12 +30,18 @@ export function hold(ctx: Ctx, caller: Caller, id: number): Answer {
   return [200, { job: ctx.store.toJob(job) }];
 }
 
-export function release(ctx: Ctx, caller: Caller, id: number): Answer {
+export function release(ctx: Ctx, caller: Caller, id: number, body?: unknown): Answer {
   const held = ctx.store.require(id);
   assertOwner(caller, held);
   if (held.state !== 'hold') throw new GflowError('conflict', `cannot release job ${id}: it is ${held.state}`, 'only held jobs can be released');
-  const job = ctx.store.transition(id, 'queued', { reason: null });
-  ctx.log.event(`job ${id} released`);
+  // --at: released now, to start no earlier than then (its begin time).
+  const at = (typeof body === 'object' && body !== null ? (body as { at?: unknown }).at : undefined) ?? undefined;
+  if (at !== undefined && !(Number.isSafeInteger(at) && (at as number) >= 0)) throw new GflowError('bad_request', "invalid field 'at': expected ms since the epoch");
+  const job = ctx.store.atomically(() => {
+    if (at !== undefined) ctx.store.update(id, { beginAt: at as number });
+    return ctx.store.transition(id, 'queued', { reason: null });
+  });
+  ctx.log.event(`job ${id} released${at !== undefined ? ` to start at ${new Date(at as number).toISOString()}` : ''}`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(job) }];
 }

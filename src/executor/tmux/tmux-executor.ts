@@ -13,7 +13,7 @@ import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
-import { closeControlClient, hasSession, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
 import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
 import { isAlive, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
@@ -131,6 +131,11 @@ export class TmuxExecutor implements Executor {
 
   async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
     return signalJob({ pid: job.pid, token: job.token }, sig);
+  }
+
+  async sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void> {
+    if (!job.session) throw new GflowError('conflict', `job ${job.id} has no terminal yet`, 'try again once it runs');
+    await sendKeys(job.session, text, enter, this.owner(job.uid).as);
   }
 
   dispose(job: { uid: number | null; session: string | null }): Promise<boolean> {
