@@ -142,6 +142,12 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/control.js')).limitCommand));
 
   program
+    .command('requeue')
+    .description('put failed or timed-out jobs back in the queue under the same id (earlier runs stay in `gflow show`)')
+    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+    .action(run(async () => (await import('./commands/control.js')).requeueCommand));
+
+  program
     .command('signal')
     .description("send a signal to every process of running jobs (the job's whole process tree)")
     .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')

@@ -81,6 +81,8 @@ export function jobDetails(job: Job): string {
     ['Parameters', job.params ? Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ') : null],
     ['Group', job.groupId ? `${job.groupId}${job.maxConcurrent ? ` (at most ${job.maxConcurrent} at once)` : ''}` : null],
     ['Retries', job.maxRetries ? `attempt ${job.attempt} of ${job.maxRetries}${job.retryOnTimeout ? ', timeouts too' : ''}` : null],
+    ['Requeue', job.requeue ? `on failure or timeout, same id (${job.attempt} of ${job.maxRetries} used)` : null],
+    ['Attempts', job.attempts.length ? job.attempts.map((a, i) => `\n  ${i + 1}. ${a.state}${a.exitCode !== null ? ` (exit ${a.exitCode}${a.signal ? `, ${a.signal}` : ''})` : a.reason ? ` (${a.reason})` : ''}${a.startedAt ? `, ${localTime(a.startedAt)}` : ''}${a.finishedAt ? ` → ${localTime(a.finishedAt)}` : ''}${a.log ? `, log ${a.log}` : ''}`).join('') : null],
     ['Retry of', job.retriedFrom],
     ['Redo of', job.redoneFrom],
     ['Begin', job.beginAt && localTime(job.beginAt)],

@@ -15,6 +15,7 @@ export interface SubmitFlags {
   condaEnv?: string;
   autoClose?: boolean;
   signal?: string;
+  requeue?: boolean;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -78,6 +79,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
     .option('--signal <sig@seconds>', 'send this signal that many seconds before the time limit (default 60), e.g. USR1@120, so the job can checkpoint')
+    .option('--requeue', 'when it fails or times out, queue it again under the same id (up to --max-retries, default 5)')
     .option('--auto-close', 'remove the job\'s tmux session when it ends (its log stays)')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
     .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')

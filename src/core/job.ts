@@ -2,6 +2,7 @@
 // booleans, parsed lists, times in ms since the epoch); the wire type `Job`
 // (src/protocol/job.ts) and everything the store writes derive from this declaration.
 import type { DependsMode, DepKind, EndedBy, JobState } from '../protocol/job.js';
+import type { Attempt } from './requeue.js';
 
 export type StopRequest = 'cancel' | 'timeout';
 
@@ -77,6 +78,10 @@ export interface JobRecord {
   /** --signal SIG@SECONDS: this signal, warnBeforeSec before the time limit */
   warnSignal: string | null;
   warnBeforeSec: number | null;
+  /** --requeue: a failed or timed-out end requeues it under the same id (src/core/requeue.ts) */
+  requeue: boolean;
+  /** earlier runs of a requeued job, oldest first */
+  attempts: Attempt[];
 }
 
 export type JobKey = keyof JobRecord;
@@ -84,7 +89,7 @@ export type JobKey = keyof JobRecord;
 /** Fields the daemon sets while a job runs and ends; a new job starts without them. */
 export const RUNTIME_KEYS = [
   'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid',
-  'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy',
+  'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy', 'attempts',
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
 
@@ -134,6 +139,7 @@ export const NEW_JOB_DEFAULTS = {
   autoClose: false,
   warnSignal: null,
   warnBeforeSec: null,
+  requeue: false,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

@@ -71,6 +71,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
   if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
   if (b.autoClose !== undefined) out.autoClose = bool(b.autoClose, 'autoClose');
+  if (b.requeue !== undefined) out.requeue = bool(b.requeue, 'requeue');
   if (b.warnSignal !== undefined) {
     out.warnSignal = str(b.warnSignal, 'warnSignal', 20);
     if (!/^SIG[A-Z0-9]+$/.test(out.warnSignal)) throw bad('warnSignal', 'a signal name like SIGUSR1');

@@ -107,6 +107,8 @@ export interface SubmitRequest {
   /** a signal sent warnBeforeSec seconds before the time limit (needs timeLimitSec) */
   warnSignal?: string;
   warnBeforeSec?: number;
+  /** requeue under the same id when it fails or times out, up to maxRetries times */
+  requeue?: boolean;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

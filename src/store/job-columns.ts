@@ -3,7 +3,7 @@
 import type { JobKey, JobRecord } from '../core/job.js';
 
 /** plain: as is; bool: 0/1; json: JSON text or NULL; ids: a JSON array, NULL when empty. */
-type Codec = 'plain' | 'bool' | 'json' | 'ids';
+type Codec = 'plain' | 'bool' | 'json' | 'ids' | 'list';
 
 export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, codec: Codec] } = {
   id: ['id', 'plain'],
@@ -59,6 +59,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   autoClose: ['auto_close', 'bool'],
   warnSignal: ['warn_signal', 'plain'],
   warnBeforeSec: ['warn_before_sec', 'plain'],
+  requeue: ['requeue', 'bool'],
+  attempts: ['attempts', 'list'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];
@@ -82,7 +84,7 @@ export function encode(key: JobKey, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (codec === 'bool') return value ? 1 : 0;
   if (codec === 'json') return JSON.stringify(value);
-  if (codec === 'ids') return (value as number[]).length ? JSON.stringify(value) : null;
+  if (codec === 'ids' || codec === 'list') return (value as unknown[]).length ? JSON.stringify(value) : null;
   return value as SqlValue;
 }
 
@@ -97,6 +99,7 @@ function decoderFor(key: JobKey): Decoder {
     case 'json':
       return (row, out) => void (out[key] = row[column] === null ? null : JSON.parse(row[column] as string));
     case 'ids':
+    case 'list':
       return (row, out) => void (out[key] = row[column] === null ? [] : JSON.parse(row[column] as string));
     default:
       return (row, out) => void (out[key] = row[column]);

@@ -2,7 +2,8 @@
 // the move is legal inside the same transaction that makes it. Rows leave this file decoded
 // (src/store/job-columns.ts); all job SQL lives here.
 import type { JobKey, JobPatch, JobRecord, NewJob, StopRequest, TransitionPatch } from '../core/job.js';
-import { assertTransition } from '../core/transitions.js';
+import { assertRequeue, assertTransition } from '../core/transitions.js';
+import { attemptOf } from '../core/requeue.js';
 import type { NamedJob } from '../core/deps.js';
 import { GflowError } from '../protocol/errors.js';
 import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
@@ -246,6 +247,23 @@ export class JobStore {
       assertTransition(id, job.state, to);
       this.stmt('UPDATE jobs SET state = ? WHERE id = ?').run(to, id);
       this.write(id, patch);
+      return this.require(id);
+    });
+  }
+
+  /**
+   * Puts a failed or timed-out job back in the queue under its id (src/core/requeue.ts): its
+   * run is kept in `attempts`, and what the run set is cleared. Only this method makes the move,
+   * and src/core decides whether it may, inside the same transaction.
+   */
+  requeue(id: number, log: string | null, countsAsRetry: boolean): JobRecord {
+    return this.atomically(() => {
+      const job = this.require(id);
+      assertRequeue(id, job.state);
+      this.stmt("UPDATE jobs SET state = 'queued' WHERE id = ?").run(id);
+      this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null });
+      const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
+      this.stmt(`UPDATE jobs SET ${cleared.map((k) => `${JOB_COLUMNS[k][0]} = NULL`).join(', ')}, escalated = 0, session_closed = 0 WHERE id = ?`).run(id);
       return this.require(id);
     });
   }

@@ -118,7 +118,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
-    description: 'research workflow: dependency kinds, singleton, output files, conda, auto-close, warning signals',
+    description: 'research workflow: dependency kinds, singleton, output files, conda, auto-close, warning signals, requeue',
     sql: `
       ALTER TABLE jobs ADD COLUMN depends_kinds TEXT;  -- JSON array parallel to depends_on; NULL: all afterok
       ALTER TABLE jobs ADD COLUMN singleton INTEGER NOT NULL DEFAULT 0;
@@ -128,6 +128,8 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN auto_close INTEGER NOT NULL DEFAULT 0;
       ALTER TABLE jobs ADD COLUMN warn_signal TEXT;        -- --signal SIG@SECONDS
       ALTER TABLE jobs ADD COLUMN warn_before_sec INTEGER;
+      ALTER TABLE jobs ADD COLUMN requeue INTEGER NOT NULL DEFAULT 0;  -- --requeue
+      ALTER TABLE jobs ADD COLUMN attempts TEXT;        -- JSON array of earlier runs; NULL: none
       CREATE INDEX jobs_by_user_name ON jobs(user, name) WHERE name IS NOT NULL;
     `,
   },

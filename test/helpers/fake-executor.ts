@@ -43,6 +43,10 @@ export class FakeExecutor implements Executor {
     return Promise.resolve(1);
   }
 
+  archiveLog(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
   sendKeys(): Promise<void> {
     return Promise.resolve();
   }

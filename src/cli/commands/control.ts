@@ -1,8 +1,8 @@
 // `gflow send <job> TEXT [--enter]` and `gflow limit <array> N|none`.
 import { ROUTES } from '../../protocol/api.js';
 import { Client } from '../client.js';
-import { usage } from '../fail.js';
-import { resolveJobId } from '../job-ref.js';
+import { eachJob, usage } from '../fail.js';
+import { resolveJobId, resolveJobIds } from '../job-ref.js';
 
 export async function sendCommand(ref: string, text: string[], f: { enter?: boolean }): Promise<void> {
   const joined = text.join(' ');
@@ -11,6 +11,14 @@ export async function sendCommand(ref: string, text: string[], f: { enter?: bool
   const id = await resolveJobId(client, ref);
   await client.request('POST', ROUTES.jobAction(id, 'send'), { text: joined, enter: f.enter === true });
   process.stdout.write(`Sent ${joined.length} character(s)${f.enter ? ' and Enter' : ''} to job ${id}\n`);
+}
+
+export async function requeueCommand(ref: string): Promise<void> {
+  const client = new Client();
+  await eachJob(await resolveJobIds(client, ref), async (id) => {
+    await client.request('POST', ROUTES.jobAction(id, 'requeue'));
+    process.stdout.write(`Requeued job ${id}\n`);
+  });
 }
 
 export async function limitCommand(ref: string, n: string): Promise<void> {

@@ -77,6 +77,10 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.error !== undefined) out.errorPath = checkPattern(f.error);
   if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
   if (f.autoClose) out.autoClose = true;
+  if (f.requeue) {
+    out.requeue = true;
+    out.maxRetries ??= (await import('../../core/requeue.js')).DEFAULT_REQUEUES;
+  }
   if (f.signal !== undefined) {
     const { parseSignalSpec } = await import('../../core/signals.js');
     const spec = parseSignalSpec(f.signal);

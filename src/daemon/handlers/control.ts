@@ -1,6 +1,7 @@
 // Controlling jobs beyond their state: signal a running job, type into its terminal, change an
 // array's running cap. Each checks the owner first, and says what it did.
 import { parseSignal } from '../../core/signals.js';
+import { assertRequeue } from '../../core/transitions.js';
 import { GflowError } from '../../protocol/errors.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
@@ -24,6 +25,8 @@ export function controlJob(ctx: Ctx, caller: Caller, id: number, action: string,
       return send(ctx, caller, id, body);
     case 'limit':
       return limit(ctx, caller, id, body);
+    case 'requeue':
+      return requeue(ctx, caller, id);
     default:
       throw new GflowError('not_found', `no route for ${action}`);
   }
@@ -50,6 +53,20 @@ export function limit(ctx: Ctx, caller: Caller, id: number, body: unknown): Answ
   ctx.log.event(`array of job ${id}: at most ${max ?? 'any number of'} task(s) at once (${n} jobs)`);
   ctx.scheduler.requestPass();
   return [200, { max, jobs: n }];
+}
+
+/** `gflow requeue`: a failed or timed-out job back in the queue under its id. */
+export async function requeue(ctx: Ctx, caller: Caller, id: number): Promise<Answer> {
+  const job = ctx.store.require(id);
+  assertOwner(caller, job);
+  assertRequeue(id, job.state);
+  // Its session and status go first, so that the same id can start again; its log is kept.
+  const log = await ctx.executor.archiveLog(job, job.attempts.length + 1);
+  await ctx.executor.forget(job);
+  const back = ctx.store.requeue(id, log, false);
+  ctx.log.event(`job ${id} requeued by ${caller.user} (was ${job.state}; attempt ${back.attempts.length + 1})`);
+  ctx.scheduler.requestPass();
+  return [200, { job: ctx.store.toJob(back) }];
 }
 
 export async function signal(ctx: Ctx, caller: Caller, id: number, body: unknown): Promise<Answer> {

@@ -44,6 +44,7 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     errorPath: req.errorPath ?? null,
     condaEnv: req.condaEnv ?? null,
     autoClose: req.autoClose ?? false,
+    requeue: req.requeue ?? false,
     warnSignal: req.warnSignal ?? null,
     warnBeforeSec: req.warnSignal ? (req.warnBeforeSec ?? 60) : null,
   };

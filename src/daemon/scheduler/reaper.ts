@@ -2,6 +2,7 @@
 // ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
 import { endingOf, type Ending } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
+import { requeueWanted } from '../../core/requeue.js';
 import type { Executor, StartedJob } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Logger } from '../logger.js';
@@ -49,8 +50,18 @@ export class Reaper {
     }
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
-    if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome));
+    if (now?.state !== 'running') return 'ended';
+    const ending = endingOf(now, seen.outcome);
+    // --requeue: the run's session and status go first, so the same id can start again.
+    const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;
+    this.end(id, ending, kept);
     return 'ended';
+  }
+
+  private async clearForRequeue(job: JobRecord): Promise<{ log: string | null }> {
+    const log = await this.d.executor.archiveLog(job, job.attempts.length + 1);
+    await this.d.executor.forget(job);
+    return { log };
   }
 
   // The job never ran: another daemon's job holds its GPUs. It waits in the queue again.
@@ -68,13 +79,17 @@ export class Reaper {
   }
 
   /** Records the end of a running job (and queues its retry); nothing if it is no longer running. */
-  end(id: number, ending: Ending): void {
+  end(id: number, ending: Ending, requeue?: { log: string | null }): void {
     if (!this.d.leads()) return;
     const done = this.d.store.atomically(() => {
       const current = this.d.store.get(id);
       if (current?.state !== 'running') return undefined;
       const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: this.d.clock.now() });
-      retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
+      // The end and the requeue commit together: no pass ever sees the job failed.
+      if (requeue && requeueWanted(current, ending)) {
+        this.d.store.requeue(id, requeue.log, true);
+        this.d.log.event(`job ${id} ${ended.state}: requeued (${ended.attempt + 1} of ${ended.maxRetries})`);
+      } else retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
       return ended;
     });
     if (!done) return;

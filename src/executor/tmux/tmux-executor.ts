@@ -129,6 +129,20 @@ export class TmuxExecutor implements Executor {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
+  async archiveLog(job: OwnedJob, attempt: number): Promise<string | null> {
+    const from = this.logPath(job);
+    const to = from.replace(/\.log$/, `.${attempt}.log`);
+    const { as } = this.owner(job.uid);
+    // Another user's log is in a directory that user controls: moved as that user.
+    if (as) return (await runAs(as, ['/bin/mv', '-f', '--', from, to])).code === 0 ? to : null;
+    try {
+      fs.renameSync(from, to);
+      return to;
+    } catch {
+      return null;
+    }
+  }
+
   async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
     return signalJob({ pid: job.pid, token: job.token }, sig);
   }
