@@ -148,6 +148,14 @@ export async function main(argv: string[]): Promise<void> {
     .action(run(async () => (await import('./commands/control.js')).requeueCommand));
 
   program
+    .command('clean')
+    .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
+    .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
+    .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
+    .option('--dry-run', 'say what would be removed; remove nothing')
+    .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
+
+  program
     .command('signal')
     .description("send a signal to every process of running jobs (the job's whole process tree)")
     .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')

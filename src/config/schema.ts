@@ -15,13 +15,15 @@ export interface Settings {
   gpus: string;
   /** which free GPUs a job gets: the lowest indices, or random ones */
   gpuStrategy: 'sequential' | 'random';
+  /** ended jobs older than this are removed daily (`off`, or an age like 30d) */
+  retention: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'retention'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential' };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', retention: 'off' };
 }
 
 // JSON schema for conf (ajv).
@@ -31,6 +33,7 @@ export const SETTINGS_SCHEMA = {
   killGraceSec: { type: 'integer', minimum: 0, maximum: 86400 },
   gpus: { type: 'string', pattern: '^(all|\\d+(,\\d+)*)$' },
   gpuStrategy: { type: 'string', enum: ['sequential', 'random'] },
+  retention: { type: 'string', pattern: '^(off|[1-9]\\d*[smhdw])$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -40,6 +43,7 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   killGraceSec: 'GFLOW_KILL_GRACE_SEC',
   gpus: 'GFLOW_GPUS',
   gpuStrategy: 'GFLOW_GPU_STRATEGY',
+  retention: 'GFLOW_RETENTION',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -63,6 +67,7 @@ export function describeSetting(key: SettingKey): string {
   const s = SETTINGS_SCHEMA[key];
   if (s.type === 'integer') return `a whole number from ${s.minimum} to ${s.maximum}`;
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
+  if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
   return 'all, or GPU indices like 0,2';
 }
 

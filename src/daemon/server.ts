@@ -10,6 +10,7 @@ import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
 import { dryRun } from './handlers/dry-run.js';
 import { controlJob } from './handlers/control.js';
+import { clean } from './handlers/clean.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
@@ -104,6 +105,7 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.jobs) return submit(ctx, caller, body);
     if (url.pathname === ROUTES.batch) return submitBatch(ctx, caller, body);
     if (url.pathname === ROUTES.close) return close(ctx, caller, body);
+    if (url.pathname === ROUTES.clean) return clean(ctx, caller, body);
     if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
     if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);
     const control = JOB_CONTROL.exec(url.pathname);

@@ -17,6 +17,7 @@ export const ROUTES = {
   resolve: `${API_PREFIX}/resolve`, // GET ?user=&back=N  →  the user's N-th most recent job
   close: `${API_PREFIX}/close`, // POST { ids?, allEnded? }
   daemon: `${API_PREFIX}/daemon`, // GET  →  DaemonInfo
+  clean: `${API_PREFIX}/clean`, // POST CleanRequest  →  CleanResponse
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
 } as const;
 
@@ -35,7 +36,7 @@ export const PROTOCOL_HEADER = 'x-gflow-protocol';
 export interface DaemonInfo {
   pid: number;
   version: string;
-  settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string };
+  settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string; retention?: string };
   /** the command-line overrides it was started with (`gflowd up --cpus 4 --gpus 0,2`) */
   flags: { port?: number; cpus?: number; gpus?: string };
 }
@@ -138,6 +139,20 @@ export interface DryRunResponse {
     reason: WaitReason | null;
     held: boolean;
   }[];
+}
+
+/** `gflow clean`: ended jobs (of these states, ended more than olderThanSec ago) removed. */
+export interface CleanRequest {
+  olderThanSec?: number;
+  states?: string[];
+  dryRun?: boolean;
+}
+export interface CleanResponse {
+  /** removed (or, with dryRun, that would be) */
+  removed: number[];
+  /** kept because a waiting or running job depends on them */
+  kept: number[];
+  dryRun: boolean;
 }
 
 export interface CloseRequest {

@@ -182,6 +182,29 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
   }
 
+  /** Ended jobs in these states that ended before `before` (of one owner, or everyone's). */
+  endedBefore(states: readonly JobState[], before: number, uid: number | null): JobRecord[] {
+    const owner = uid === null ? '' : ' AND uid = ?';
+    const args: SqlValue[] = [...states, before, ...(uid === null ? [] : [uid])];
+    return this.all(`SELECT ${ALL} FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id`, ...args);
+  }
+
+  /** Jobs that queued, held or running jobs depend on: kept, so their dependents can be decided. */
+  neededByActive(): Set<number> {
+    const out = new Set<number>();
+    for (const r of this.stmt("SELECT depends_on AS d FROM jobs WHERE state IN ('queued','hold','running') AND depends_on IS NOT NULL").all() as { d: string }[]) for (const id of JSON.parse(r.d) as number[]) out.add(id);
+    return out;
+  }
+
+  /** Removes ended jobs' records (`gflow clean`, retention). */
+  deleteEnded(ids: readonly number[]): number {
+    let n = 0;
+    this.atomically(() => {
+      for (const id of ids) n += this.stmt("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id).changes;
+    });
+    return n;
+  }
+
   /** Changes the running cap of every job of a group (`gflow limit`); returns how many. */
   setGroupLimit(groupId: string, max: number | null): number {
     return this.stmt('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;

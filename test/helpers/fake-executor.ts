@@ -43,6 +43,10 @@ export class FakeExecutor implements Executor {
     return Promise.resolve(1);
   }
 
+  purge(): Promise<void> {
+    return Promise.resolve();
+  }
+
   archiveLog(): Promise<string | null> {
     return Promise.resolve(null);
   }

@@ -129,6 +129,17 @@ export class TmuxExecutor implements Executor {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
+  async purge(job: StartedJob): Promise<void> {
+    const { as, dirs } = this.owner(job.uid);
+    await this.dispose(job);
+    const logs = fs.readdirSync(dirs.logsDir).filter((f) => f === `${job.id}.log` || new RegExp(`^${job.id}\\.\\d+\\.log$`).test(f)).map((f) => path.join(dirs.logsDir, f));
+    const owned = [...logs, statusFile(dirs.statusDir, job.id)];
+    // The owner's files are in directories the owner controls: removed as the owner.
+    if (as) await runAs(as, ['/bin/rm', '-f', '--', ...owned]);
+    else for (const f of owned) fs.rmSync(f, { force: true });
+    fs.rmSync(path.join(dirs.jobsDir, String(job.id)), { recursive: true, force: true });
+  }
+
   async archiveLog(job: OwnedJob, attempt: number): Promise<string | null> {
     const from = this.logPath(job);
     const to = from.replace(/\.log$/, `.${attempt}.log`);
