@@ -204,11 +204,11 @@ export async function main(argv: string[]): Promise<void> {
   const config = program.command('config').description('read and change settings (~/.config/gflow/config.json)');
   config
     .command('get')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', 'port, cpus, killGraceSec, gpus, gpuStrategy or retention')
     .action(run(async () => (await import('./commands/config.js')).configGet));
   config
     .command('set')
-    .argument('<key>', 'port, cpus, killGraceSec, gpus or gpuStrategy')
+    .argument('<key>', 'port, cpus, killGraceSec, gpus, gpuStrategy or retention')
     .argument('<value>', 'the new value')
     .action(run(async () => (await import('./commands/config.js')).configSet));
   config
