@@ -130,12 +130,13 @@ export async function main(argv: string[]): Promise<void> {
     ['hold', 'keep queued jobs from starting'],
     ['release', 'let held jobs start again'],
   ] as const) {
-    program
+    const cmd = program
       .command(name)
       .description(what)
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-      .option('--json', 'print the jobs as JSON')
-      .action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
+      .option('--json', 'print the jobs as JSON');
+    if (name === 'release') cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m');
+    cmd.action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
   }
 
   program
@@ -168,6 +169,56 @@ export async function main(argv: string[]): Promise<void> {
     .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
     .option('--json', 'print the explanation as JSON')
     .action(run(async () => (await import('./commands/manage.js')).whyCommand));
+
+  program
+    .command('new')
+    .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
+    .argument('<name>', 'the script\'s name, e.g. train')
+    .action(run(async () => (await import('./commands/new.js')).newCommand));
+
+  program
+    .command('send')
+    .description("type text into a running job's terminal (tmux send-keys), for programs that ask questions")
+    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+    .argument('[text...]', 'the text, sent literally')
+    .option('--enter', 'press Enter after the text')
+    .action(run(async () => (await import('./commands/control.js')).sendCommand));
+
+  program
+    .command('limit')
+    .description("change how many tasks of an array or sweep run at once, also while it runs (its %N)")
+    .argument('<job>', 'any job of the array or sweep (its first id, or @)')
+    .argument('<n>', 'at most N at once, or none')
+    .action(run(async () => (await import('./commands/control.js')).limitCommand));
+
+  program
+    .command('requeue')
+    .description('put failed or timed-out jobs back in the queue under the same id (earlier runs stay in `gflow show`)')
+    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+    .action(run(async () => (await import('./commands/control.js')).requeueCommand));
+
+  program
+    .command('clean')
+    .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
+    .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
+    .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
+    .option('--dry-run', 'say what would be removed; remove nothing')
+    .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
+
+  program
+    .command('signal')
+    .description("send a signal to every process of running jobs (the job's whole process tree)")
+    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+    .argument('<signal>', 'USR1, SIGTERM, INT, 10, …')
+    .action(run(async () => (await import('./commands/signal.js')).signalCommand));
+
+  program
+    .command('wait')
+    .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
+    .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+    .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 1')
+    .option('-q, --quiet', 'print nothing; only the exit code tells')
+    .action(run(async () => (await import('./commands/wait.js')).waitCommand));
 
   program
     .command('info')

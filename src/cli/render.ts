@@ -2,6 +2,7 @@
 // FORCE_COLOR); --json output never goes through here.
 import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
+import { kindAt } from '../core/deps.js';
 import { formatElapsed } from '../core/duration.js';
 import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
 
@@ -81,14 +82,21 @@ export function jobDetails(job: Job): string {
     ['Signal', job.signal],
     ['Ended by', job.endedBy],
     ['GPUs', job.gpus ? `${job.gpus}${job.gpuShared ? ` shared, ${job.gpuMemoryMb} MiB` : ''}${job.gpuIds ? ` → ${job.gpuIds.join(',')}` : ''}` : null],
-    ['Depends on', job.dependsOn.length ? `${job.dependsOn.join(', ')} (${job.dependsMode}${job.autoCancel ? '' : ', no auto-cancel'})` : null],
+    ['Depends on', job.dependsOn.length ? `${job.dependsOn.map((d, i) => `${kindAt(job.dependsKinds, i)}:${d}`).join(', ')} (${job.dependsMode}${job.autoCancel ? '' : ', no auto-cancel'})` : null],
+    ['Singleton', job.singleton ? `one job named '${job.name ?? ''}' of ${job.user} at a time` : null],
     ['Array task', job.arrayTaskId],
     ['Parameters', job.params ? Object.entries(job.params).map(([k, v]) => `${k}=${v}`).join(' ') : null],
     ['Group', job.groupId ? `${job.groupId}${job.maxConcurrent ? ` (at most ${job.maxConcurrent} at once)` : ''}` : null],
     ['Retries', job.maxRetries ? `attempt ${job.attempt} of ${job.maxRetries}${job.retryOnTimeout ? ', timeouts too' : ''}` : null],
+    ['Requeue', job.requeue ? `on failure or timeout, same id (${job.attempt} of ${job.maxRetries} used)` : null],
+    ['Attempts', job.attempts.length ? job.attempts.map((a, i) => `\n  ${i + 1}. ${a.state}${a.exitCode !== null ? ` (exit ${a.exitCode}${a.signal ? `, ${a.signal}` : ''})` : a.reason ? ` (${a.reason})` : ''}${a.startedAt ? `, ${localTime(a.startedAt)}` : ''}${a.finishedAt ? ` → ${localTime(a.finishedAt)}` : ''}${a.log ? `, log ${a.log}` : ''}`).join('') : null],
     ['Retry of', job.retriedFrom],
     ['Redo of', job.redoneFrom],
     ['Begin', job.beginAt && localTime(job.beginAt)],
+    ['Conda env', job.condaEnv],
+    ['Warning', job.warnSignal ? `${job.warnSignal} ${job.warnBeforeSec} s before the time limit` : null],
+    ['Output', job.outputPath],
+    ['Error', job.errorPath],
     ['Session', job.session],
     ['PID', job.pid],
     ['Log', job.logPath],

@@ -3,7 +3,7 @@
 import { usage } from './fail.js';
 import { parseDirectiveTokens, type SubmitFlags } from './submit-options.js';
 
-export function parseDirectives(text: string, where: string): { flags: SubmitFlags; given: Set<string> } {
+export function parseDirectives(text: string, where: string): { flags: SubmitFlags; given: Set<string>; tokens: string[] } {
   const tokens: string[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -15,7 +15,7 @@ export function parseDirectives(text: string, where: string): { flags: SubmitFla
     if (m) tokens.push(...m[1]!.trim().split(/\s+/));
   }
   try {
-    return parseDirectiveTokens(tokens, `${where} (# GFLOW directives)`);
+    return { ...parseDirectiveTokens(tokens, `${where} (# GFLOW directives)`), tokens };
   } catch (err) {
     throw usage((err as Error).message, 'directives take the same flags as gflow submit, e.g. # GFLOW --gpus=1 --time=2:00:00');
   }

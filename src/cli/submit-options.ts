@@ -5,6 +5,17 @@ import { usage } from './fail.js';
 
 export interface SubmitFlags {
   name?: string;
+  jobName?: string;
+  gres?: string;
+  nice?: number;
+  chdir?: string;
+  export?: string;
+  output?: string;
+  error?: string;
+  condaEnv?: string;
+  autoClose?: boolean;
+  signal?: string;
+  requeue?: boolean;
   priority?: number;
   cpus?: number;
   time?: string;
@@ -28,6 +39,7 @@ export interface SubmitFlags {
   mem?: string;
   memory?: string;
   json?: boolean;
+  dryRun?: boolean;
 }
 
 export function intOption(name: string, min = Number.MIN_SAFE_INTEGER) {
@@ -43,15 +55,23 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addSubmitOptions(cmd: Command): Command {
   return cmd
     .option('-n, --name <name>', 'job name')
+    .option('-J, --job-name <name>', 'job name (Slurm\'s name for --name)')
     .option('-p, --priority <n>', 'higher runs first (default 0)', intOption('priority'))
     .option('-c, --cpus <n>', 'CPU slots the job needs (default 1)', intOption('cpus', 1))
     .option('-g, --gpus <n>', 'whole GPUs the job needs (CUDA_VISIBLE_DEVICES is set)', intOption('gpus', 0))
+    .option('--gres <gpu:N>', 'GPUs as Slurm asks for them: gpu:N or gpu:<type>:N (= --gpus N)')
+    .option('--nice <n>', 'lower the priority by N (Slurm\'s --nice)', intOption('nice', 0))
+    .option('--chdir <dir>', 'run the job in this directory (default: the current one)')
+    .option('--export <vars>', 'the environment the job gets: ALL (default), NONE, VAR,VAR2=value or ALL,VAR=value')
+    .option('-o, --output <file>', 'also write the job\'s stdout (and stderr, without --error) to this file: %j id, %x name, %a array task, %A array id, %u user')
+    .option('--error <file>', 'also write the job\'s stderr to this file (patterns as -o; -e is --conda-env, as in gflow)')
+    .option('-e, --conda-env <name>', 'run the job with this conda environment activated (as gflow\'s -e)')
     .option('--shared', 'share GPUs with other shared jobs within --gpu-memory')
     .option('--gpu-memory <size>', 'GPU memory a shared job uses, e.g. 20G (with --shared)')
     .option('-t, --time <limit>', 'time limit: MM, MM:SS, HH:MM:SS or D-HH:MM:SS')
-    .option('-d, --depends-on <job>', 'start after this job finished: an id, or @ / @~N (every job of your last / N-th last submission)')
-    .option('--depends-on-all <jobs>', 'start after all of these finished, e.g. 3,5-7,@ (@: every job of your last submission)')
-    .option('--depends-on-any <jobs>', 'start after any one of these finished (@: any job of your last submission)')
+    .option('-d, --depends-on <deps>', 'start after these: ids, @ / @~N (every job of your last / N-th last submission), with Slurm kinds afterok (default), afterany, afternotok, aftercorr, singleton: -d afterany:12,afterok:13')
+    .option('--depends-on-all <deps>', 'start after all of these are met, e.g. 3,5-7,@ or afterany:3,afterok:@ (as -d)')
+    .option('--depends-on-any <deps>', 'start after any one of these is met (kinds as in -d)')
     .option('--no-auto-cancel', 'keep waiting when a dependency fails, instead of being cancelled')
     .option('--array <spec>', 'an array of tasks: 1-10, 1,3,7, 0-20:5, 1-100%4 (%N: at most N at once)')
     .option('--param <name=values>', 'a sweep parameter: lr=0.1,0.01 or n=1:10[:step]; repeat for a product', collect)
@@ -61,10 +81,14 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
+    .option('--signal <sig@seconds>', 'send this signal that many seconds before the time limit (default 60), e.g. USR1@120, so the job can checkpoint')
+    .option('--requeue', 'when it fails or times out, queue it again under the same id (up to --max-retries, default 5)')
+    .option('--auto-close', 'remove the job\'s tmux session when it ends (its log stays)')
     .option('--hold', 'queue the job on hold; start it with `gflow release`')
     .option('-P, --project <name>', 'the project the job counts for (quotas, accounting); `gflow config get projects` lists allowed ones')
     .option('--mem <size>', 'host memory the job needs, e.g. 16G; it starts when that much is free (GFLOW_MEM_MB)')
     .option('-m, --memory <size>', 'the same as --mem (gflow’s name)')
+    .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')
     .addOption(new Option('--json', 'print the job(s) as JSON'));
 }
 
@@ -88,6 +112,9 @@ export function parseDirectiveTokens(tokens: string[], where: string): { flags: 
  * and `# GFLOW` directives alike) before anything is sent.
  */
 export function checkCombinations(f: SubmitFlags): void {
+  if (f.name !== undefined && f.jobName !== undefined) throw usage('--name and -J/--job-name both name the job', 'give one of them');
+  if (f.signal !== undefined && f.time === undefined) throw usage('--signal is sent before the time limit, and the job has none', 'add -t/--time, e.g. -t 2:00:00 --signal USR1@120');
+  if (f.gres !== undefined && f.gpus !== undefined) throw usage('--gres and --gpus both ask for GPUs', 'give one of them');
   if (f.gpuMemory !== undefined && !f.shared) {
     throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');
   }

@@ -19,10 +19,12 @@ export function whyLines(answer: WhyResponse, now = Date.now()): string[] {
 }
 
 function reasonLines(job: Job, r: WaitReason, wait: NonNullable<WhyResponse['wait']>): string[] {
-  const deps = wait.dependencies.map((d) => `${d.id} (${d.state})`).join(', ');
+  const deps = wait.dependencies.map((d) => `${d.kind && d.kind !== 'afterok' ? `${d.kind}:` : ''}${d.id} (${d.state})`).join(', ');
   switch (r.kind) {
     case 'dependency':
-      return [`waits for ${job.dependsMode === 'any' ? 'any one' : 'all'} of its dependencies to finish: ${deps}`];
+      return [`waits for ${job.dependsMode === 'any' ? 'any one' : 'all'} of its dependencies: ${deps}`];
+    case 'singleton':
+      return [`singleton: waits for job ${r.blocker}, another job named '${job.name}' of ${job.user}, to end`];
     case 'dependencyNeverSatisfied':
       return [`its dependencies can no longer succeed (${deps}); it waits because of --no-auto-cancel: cancel it or \`gflow update ${job.id} --depends-on …\``];
     case 'dependencyFailed':

@@ -23,15 +23,17 @@ export interface Settings {
   fairShareHalfLifeHours: number;
   /** fair share: how many CPU-hours one GPU-hour counts as */
   fairShareGpuWeight: number;
+  /** ended jobs older than this are removed daily (`off`, or an age like 30d) */
+  retention: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10 };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off' };
 }
 
 // JSON schema for conf (ajv).
@@ -45,6 +47,7 @@ export const SETTINGS_SCHEMA = {
   projectRequired: { type: 'boolean' },
   fairShareHalfLifeHours: { type: 'integer', minimum: 1, maximum: 87600 },
   fairShareGpuWeight: { type: 'integer', minimum: 0, maximum: 100000 },
+  retention: { type: 'string', pattern: '^(off|[1-9]\\d*[smhdw])$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -58,6 +61,7 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   projectRequired: 'GFLOW_PROJECT_REQUIRED',
   fairShareHalfLifeHours: 'GFLOW_FAIR_SHARE_HALF_LIFE_HOURS',
   fairShareGpuWeight: 'GFLOW_FAIR_SHARE_GPU_WEIGHT',
+  retention: 'GFLOW_RETENTION',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -86,6 +90,7 @@ export function describeSetting(key: SettingKey): string {
   if (s.type === 'boolean') return 'true or false';
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
+  if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
   return 'all, or GPU indices like 0,2';
 }
 

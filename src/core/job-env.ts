@@ -5,7 +5,7 @@ import type { JobRecord } from './job.js';
 /** Marks every process of a job; how a cancel finds children that left the process tree. */
 export const TOKEN_VAR = 'GFLOW_JOB_TOKEN';
 
-export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'env' | 'token' | 'arrayTaskId' | 'params' | 'gpuShared' | 'memMb'>, gpuIds: readonly number[], gpuLocks: readonly string[] = []): Record<string, string> {
+export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'env' | 'token' | 'arrayTaskId' | 'params' | 'gpuShared' | 'memMb'> & Partial<Pick<JobRecord, 'condaEnv'>>, gpuIds: readonly number[], gpuLocks: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = { ...job.env };
   env.GFLOW_JOB_ID = String(job.id);
   env.GFLOW_JOB_NAME = job.name ?? '';
@@ -21,6 +21,9 @@ export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'en
   delete env.GFLOW_GPU_SHARED;
   if (gpuLocks.length) env.GFLOW_GPU_LOCKS = gpuLocks.join(':');
   if (gpuLocks.length && job.gpuShared) env.GFLOW_GPU_SHARED = '1';
+  // The wrapper activates it (src/executor/tmux/wrapper.ts); never one from the submitter's shell.
+  delete env.GFLOW_CONDA_ENV;
+  if (job.condaEnv) env.GFLOW_CONDA_ENV = job.condaEnv;
   env[TOKEN_VAR] = job.token;
   return env;
 }

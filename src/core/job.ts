@@ -1,7 +1,8 @@
 // The job, declared once. The store decodes rows into `JobRecord`s (camelCase, real
 // booleans, parsed lists, times in ms since the epoch); the wire type `Job`
 // (src/protocol/job.ts) and everything the store writes derive from this declaration.
-import type { DependsMode, EndedBy, JobState } from '../protocol/job.js';
+import type { DependsMode, DepKind, EndedBy, JobState } from '../protocol/job.js';
+import type { Attempt } from './requeue.js';
 
 export type StopRequest = 'cancel' | 'timeout';
 
@@ -50,6 +51,10 @@ export interface JobRecord {
   memMb: number | null;
   dependsOn: number[];
   dependsMode: DependsMode;
+  /** the kind of each dependency, in dependsOn's order; null: all afterok */
+  dependsKinds: DepKind[] | null;
+  /** waits while another job of its name and user is active */
+  singleton: boolean;
   autoCancel: boolean;
   /** the dependency whose failure cancelled this job (auto-cancel) */
   cancelledBy: number | null;
@@ -64,6 +69,21 @@ export interface JobRecord {
   retriedFrom: number | null;
   redoneFrom: number | null;
   beginAt: number | null;
+  /** -o/--output: a file pattern (%j %x %a %A %u) that also gets stdout (and stderr, without errorPath) */
+  outputPath: string | null;
+  /** --error: a file pattern that also gets stderr */
+  errorPath: string | null;
+  /** --conda-env: activated by the wrapper before the job runs */
+  condaEnv: string | null;
+  /** --auto-close: its tmux session is removed when it ends (its log stays) */
+  autoClose: boolean;
+  /** --signal SIG@SECONDS: this signal, warnBeforeSec before the time limit */
+  warnSignal: string | null;
+  warnBeforeSec: number | null;
+  /** --requeue: a failed or timed-out end requeues it under the same id (src/core/requeue.ts) */
+  requeue: boolean;
+  /** earlier runs of a requeued job, oldest first */
+  attempts: Attempt[];
 }
 
 export type JobKey = keyof JobRecord;
@@ -71,7 +91,7 @@ export type JobKey = keyof JobRecord;
 /** Fields the daemon sets while a job runs and ends; a new job starts without them. */
 export const RUNTIME_KEYS = [
   'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid',
-  'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy',
+  'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy', 'attempts',
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
 
@@ -80,7 +100,7 @@ export type NewJob = Omit<JobRecord, RuntimeKey> & { hold: boolean };
 export type SpecKey = Exclude<JobKey, RuntimeKey>;
 
 /** Fields of a waiting job that `gflow update` may change. */
-export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus', 'dependsOn', 'dependsMode', 'beginAt', 'maxRetries'] as const satisfies readonly SpecKey[];
+export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus', 'dependsOn', 'dependsMode', 'dependsKinds', 'beginAt', 'maxRetries'] as const satisfies readonly SpecKey[];
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
@@ -103,6 +123,8 @@ export const NEW_JOB_DEFAULTS = {
   memMb: null,
   dependsOn: [],
   dependsMode: 'all',
+  dependsKinds: null,
+  singleton: false,
   autoCancel: true,
   groupId: null,
   maxConcurrent: null,
@@ -114,6 +136,13 @@ export const NEW_JOB_DEFAULTS = {
   retriedFrom: null,
   redoneFrom: null,
   beginAt: null,
+  outputPath: null,
+  errorPath: null,
+  condaEnv: null,
+  autoClose: false,
+  warnSignal: null,
+  warnBeforeSec: null,
+  requeue: false,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

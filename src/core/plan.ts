@@ -2,7 +2,7 @@
 // No I/O, no clock (the caller passes `now`). The scheduler's pass and `gflow why` both ask
 // these functions, so what `why` says is what the scheduler does.
 import type { WaitReason } from '../protocol/wait-reason.js';
-import type { JobState } from '../protocol/job.js';
+import type { DepKind, JobState } from '../protocol/job.js';
 import { evaluateDeps } from './deps.js';
 import { fairSorted } from './fair-share.js';
 import type { JobRecord } from './job.js';
@@ -66,16 +66,16 @@ export interface DependencyVerdicts<C> {
   ready: C[];
   waiting: Map<number, WaitReason>;
   /** jobs to cancel because a dependency failed (auto-cancel), with that dependency */
-  doomed: { id: number; failed: number }[];
+  doomed: { id: number; failed: number; depKind?: DepKind }[];
 }
 
 /**
  * Applies dependency rules to the queue. A doomed job dooms the jobs waiting on it too, in
  * the same call: `states` is treated as if the doomed jobs were already cancelled.
  */
-export function resolveDependencies<C extends Candidate>(queued: readonly C[], states: ReadonlyMap<number, JobState>): DependencyVerdicts<C> {
+export function resolveDependencies<C extends Candidate & { dependsKinds?: readonly DepKind[] | null }>(queued: readonly C[], states: ReadonlyMap<number, JobState>): DependencyVerdicts<C> {
   const known = new Map(states);
-  const doomed: { id: number; failed: number }[] = [];
+  const doomed: { id: number; failed: number; depKind?: DepKind }[] = [];
   const doomedIds = new Set<number>();
   for (;;) {
     const ready: C[] = [];
@@ -83,11 +83,11 @@ export function resolveDependencies<C extends Candidate>(queued: readonly C[], s
     let more = false;
     for (const job of queued) {
       if (doomedIds.has(job.id)) continue;
-      const v = evaluateDeps(job.dependsOn, job.dependsMode, known);
+      const v = evaluateDeps(job.dependsOn, job.dependsMode, known, job.dependsKinds);
       if (v.kind === 'ready') ready.push(job);
       else if (v.kind === 'waiting') waiting.set(job.id, { kind: 'dependency', unmet: v.unmet });
       else if (job.autoCancel) {
-        doomed.push({ id: job.id, failed: v.failed });
+        doomed.push({ id: job.id, failed: v.failed, depKind: v.depKind });
         doomedIds.add(job.id);
         known.set(job.id, 'cancelled');
         more = true;

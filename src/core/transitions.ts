@@ -5,7 +5,9 @@
 //     ▼  │ (hold / release)
 //    hold ──▶ cancelled            queued ──▶ cancelled
 //
-// Ended states never change again; `redo` creates a new job.
+// Ended states never change again through `canTransition`; `redo` creates a new job. The one
+// way back is a requeue (failed | timeout ──▶ queued, same id), which has its own gate below so
+// that no other path (release, the reaper's back-to-queue) can ever make that move.
 import { GflowError } from '../protocol/errors.js';
 import type { JobState } from '../protocol/job.js';
 
@@ -29,6 +31,15 @@ const VERB: Partial<Record<JobState, string>> = {
 
 export function canTransition(from: JobState, to: JobState): boolean {
   return ALLOWED[from].includes(to);
+}
+
+const REQUEUE_FROM: readonly JobState[] = ['failed', 'timeout'];
+
+/** The gate of `gflow requeue` and `--requeue`, and of nothing else (JobStore.requeue). */
+export function assertRequeue(id: number, from: JobState): void {
+  if (REQUEUE_FROM.includes(from)) return;
+  const hint = from === 'finished' || from === 'cancelled' ? `submit it again with \`gflow redo ${id}\`` : 'only failed or timed-out jobs can be requeued';
+  throw new GflowError('conflict', `cannot requeue job ${id}: it is ${from}`, hint);
 }
 
 export function assertTransition(id: number, from: JobState, to: JobState): void {

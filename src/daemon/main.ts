@@ -6,6 +6,8 @@ import os from 'node:os';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
+import { startRetention } from './retention.js';
+import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { gpuLockDir } from '../executor/gpu-locks.js';
@@ -104,6 +106,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
+  startRetention({ store, executor, log, leads: () => scheduler.isLeader }, settings.retention === 'off' ? null : parseSpan(settings.retention));
   let listener: Listener;
   try {
     listener = await listenReusePort(server, DEFAULT_HOST, settings.port);

@@ -11,6 +11,9 @@ import { why } from './handlers/why.js';
 import { listQuotas, removeQuota, setQuota } from './handlers/quotas.js';
 import { cancelReservation, createReservation, listReservations } from './handlers/reservations.js';
 import { usage } from './handlers/usage.js';
+import { dryRun } from './handlers/dry-run.js';
+import { controlJob } from './handlers/control.js';
+import { clean } from './handlers/clean.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
@@ -26,6 +29,7 @@ export interface ServerOptions {
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
+const JOB_CONTROL = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(signal|send|limit|requeue)$`);
 const JOB_WHY = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/why$`);
 const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
 const RESERVATION_CANCEL = new RegExp(`^${API_PREFIX}/reservations/([^/]+)/cancel$`);
@@ -96,6 +100,8 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   if (method !== 'POST') throw methodNotAllowed(method, url.pathname);
 
   const body = await readJson(req);
+  // Read-only, whatever its method: nothing to make durable, nothing to replay.
+  if (url.pathname === ROUTES.dryRun) return dryRun(ctx, caller, body);
   // What the API acknowledges is on disk before the answer goes out.
   return ctx.store.durable(() => act(ctx, caller, idem, req, url, method, body));
 }
@@ -106,6 +112,7 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.jobs) return submit(ctx, caller, body);
     if (url.pathname === ROUTES.batch) return submitBatch(ctx, caller, body);
     if (url.pathname === ROUTES.close) return close(ctx, caller, body);
+    if (url.pathname === ROUTES.clean) return clean(ctx, caller, body);
     if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
     if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);
     if (url.pathname === ROUTES.quotas) return setQuota(ctx, caller, body);
@@ -113,6 +120,8 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.reservations) return createReservation(ctx, caller, body);
     const reservationCancel = RESERVATION_CANCEL.exec(url.pathname);
     if (reservationCancel) return cancelReservation(ctx, caller, parseId(reservationCancel[1]!));
+    const control = JOB_CONTROL.exec(url.pathname);
+    if (control) return controlJob(ctx, caller, parseId(control[1]!), control[2]!, body);
     const action = JOB_ACTION.exec(url.pathname);
     if (action) {
       const id = parseId(action[1]!);
@@ -122,7 +131,7 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
         case 'hold':
           return hold(ctx, caller, id);
         case 'release':
-          return release(ctx, caller, id);
+          return release(ctx, caller, id, body);
         case 'update':
           return update(ctx, caller, id, body);
         default:

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
 import type { UpdateRequest } from '../protocol/api.js';
-import { parseJobState, type BatchRequest, type JobState, type ListQuery, type SubmitRequest, type TaskSpec } from '../protocol/job.js';
+import { DEP_KINDS, parseJobState, type BatchRequest, type DepKind, type JobState, type ListQuery, type SubmitRequest, type TaskSpec } from '../protocol/job.js';
 
 const MAX_TEXT = 64 * 1024;
 const MAX_ARGS = 10_000;
@@ -60,6 +60,8 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (out.shared && out.gpuMemoryMb === undefined) throw new GflowError('bad_request', 'a shared GPU job needs gpuMemoryMb', 'add --gpu-memory, e.g. --gpu-memory 20G');
   if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
   if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
+  if (b.dependsKinds !== undefined) out.dependsKinds = kinds(b.dependsKinds, out.dependsOn);
+  if (b.singleton !== undefined) out.singleton = bool(b.singleton, 'singleton');
   if (b.autoCancel !== undefined) out.autoCancel = bool(b.autoCancel, 'autoCancel');
   if (b.maxConcurrent !== undefined) out.maxConcurrent = int(b.maxConcurrent, 'maxConcurrent', 1, 100_000);
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
@@ -67,6 +69,16 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.beginAt !== undefined) out.beginAt = int(b.beginAt, 'beginAt', 0, 8.64e15);
   if (b.project !== undefined && b.project !== null) out.project = name(b.project, 'project');
   if (b.memMb !== undefined) out.memMb = int(b.memMb, 'memMb', 1, 1024 ** 3);
+  if (b.outputPath !== undefined) out.outputPath = str(b.outputPath, 'outputPath', 4096);
+  if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
+  if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
+  if (b.autoClose !== undefined) out.autoClose = bool(b.autoClose, 'autoClose');
+  if (b.requeue !== undefined) out.requeue = bool(b.requeue, 'requeue');
+  if (b.warnSignal !== undefined) {
+    out.warnSignal = str(b.warnSignal, 'warnSignal', 20);
+    if (!/^SIG[A-Z0-9]+$/.test(out.warnSignal)) throw bad('warnSignal', 'a signal name like SIGUSR1');
+    out.warnBeforeSec = int(b.warnBeforeSec, 'warnBeforeSec', 1, 365 * 86400);
+  }
   return out;
 }
 
@@ -85,7 +97,17 @@ function bool(v: unknown, field: string): boolean {
 
 function ids(v: unknown, field: string): number[] {
   if (!Array.isArray(v) || v.length > 1000) throw bad(field, 'an array of at most 1000 job ids');
-  return [...new Set(v.map((x, i) => int(x, `${field}[${i}]`, 1, Number.MAX_SAFE_INTEGER)))];
+  const out = v.map((x, i) => int(x, `${field}[${i}]`, 1, Number.MAX_SAFE_INTEGER));
+  if (new Set(out).size !== out.length) throw bad(field, 'job ids, each once');
+  return out;
+}
+
+// One kind per dependency, in the same order (ids are deduplicated, so kinds must match them).
+function kinds(v: unknown, deps: number[] | undefined): DepKind[] {
+  if (!Array.isArray(v) || !deps || v.length !== deps.length || !v.every((k) => (DEP_KINDS as readonly unknown[]).includes(k))) {
+    throw bad('dependsKinds', `an array of ${DEP_KINDS.join(', ')}, one per dependency in dependsOn`);
+  }
+  return v as DepKind[];
 }
 
 function mode(v: unknown): 'all' | 'any' {
@@ -131,6 +153,7 @@ export function validateUpdate(body: unknown): UpdateRequest {
   if (b.gpus !== undefined) out.gpus = int(b.gpus, 'gpus', 0, 64);
   if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
   if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
+  if (b.dependsKinds !== undefined) out.dependsKinds = kinds(b.dependsKinds, out.dependsOn);
   if (b.beginAt !== undefined) out.beginAt = b.beginAt === null ? null : int(b.beginAt, 'beginAt', 0, 8.64e15);
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
   if (Object.keys(out).length === 0) throw new GflowError('bad_request', 'nothing to update', 'give at least one field to change');

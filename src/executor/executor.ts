@@ -38,6 +38,14 @@ export interface Executor {
   inspect(job: StartedJob): Promise<Inspection>;
   /** Stops every process of the job: politely, then forcefully after the grace period. */
   stop(job: StartedJob, o: StopOptions): Promise<void>;
+  /** Sends a signal to every process of a running job (not to gflow's own); how many got it. */
+  signal(job: StartedJob, signal: NodeJS.Signals): Promise<number>;
+  /** Types text into a running job's terminal (its stdin), then Enter if asked. */
+  sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void>;
+  /** Keeps an ended run's log aside as attempt N (before a requeue reuses the id); its new path. */
+  archiveLog(job: OwnedJob, attempt: number): Promise<string | null>;
+  /** Removes every file an ended job left (log, earlier runs' logs, status, spec, script) and its session. */
+  purge(job: StartedJob): Promise<void>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
   dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
   /** Clears what a job that never ran left behind (its session, its status), so it can be launched again. */

@@ -2,7 +2,7 @@
 // All routes but /health need `Authorization: Bearer <token>`.
 import type { Quota, QuotaLimits, QuotaScope } from '../core/quota.js';
 import type { Reservation } from '../core/reservation.js';
-import type { DependsMode, Job } from './job.js';
+import type { DependsMode, DepKind, Job } from './job.js';
 import type { WaitReason } from './wait-reason.js';
 
 export const API_PREFIX = '/v1';
@@ -24,9 +24,11 @@ export const ROUTES = {
   quotaRemove: `${API_PREFIX}/quotas/remove`, // POST QuotaTarget (root)
   reservations: `${API_PREFIX}/reservations`, // GET  →  ReservationsResponse; POST ReservationRequest (root)
   reservationCancel: (id: number) => `${API_PREFIX}/reservations/${id}/cancel`, // POST (root)
+  clean: `${API_PREFIX}/clean`, // POST CleanRequest  →  CleanResponse
+  dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
 } as const;
 
-export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why'] as const;
+export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;
 export type JobAction = (typeof JOB_ACTIONS)[number];
 
 // Requests that change state carry this header; a retried request with the same key
@@ -41,7 +43,7 @@ export const PROTOCOL_HEADER = 'x-gflow-protocol';
 export interface DaemonInfo {
   pid: number;
   version: string;
-  settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string };
+  settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string; retention?: string };
   /** the command-line overrides it was started with (`gflowd up --cpus 4 --gpus 0,2`) */
   flags: { port?: number; cpus?: number; gpus?: string };
 }
@@ -67,8 +69,15 @@ export interface UpdateRequest {
   gpus?: number;
   dependsOn?: number[];
   dependsMode?: DependsMode;
+  dependsKinds?: DepKind[] | null;
   beginAt?: number | null;
   maxRetries?: number;
+}
+
+/** POST jobs/:id/signal { signal: 'USR1' }  →  { signal: 'SIGUSR1', processes: 3 } */
+export interface SignalResponse {
+  signal: string;
+  processes: number;
 }
 
 export interface RedoRequest {
@@ -84,7 +93,7 @@ export interface WhyResponse {
     /** its place in the queue's order (priority, then fair-share usage, then submission), from 1 */
     place: number;
     queued: number;
-    dependencies: { id: number; state: string }[];
+    dependencies: { id: number; state: string; kind?: DepKind }[];
     cpus: { total: number; free: number; holders: { id: number; cpus: number }[] };
     /** the GPUs and who holds or blocks them (for a job that asks for GPUs) */
     gpus: GpuInfo[];
@@ -143,6 +152,35 @@ export interface InfoResponse {
   cpus: { total: number; used: number };
   counts: Record<string, number>;
   strategy: string;
+}
+
+/** `gflow submit --dry-run`: the jobs as they would be stored, and whether each could start now. */
+export interface DryRunResponse {
+  jobs: {
+    name: string | null;
+    command: string[] | null;
+    arrayTaskId: number | null;
+    params: Record<string, string> | null;
+    dependsOn: number[];
+    dependsKinds: DepKind[] | null;
+    /** null: it would start at once; else what the planner says keeps it waiting */
+    reason: WaitReason | null;
+    held: boolean;
+  }[];
+}
+
+/** `gflow clean`: ended jobs (of these states, ended more than olderThanSec ago) removed. */
+export interface CleanRequest {
+  olderThanSec?: number;
+  states?: string[];
+  dryRun?: boolean;
+}
+export interface CleanResponse {
+  /** removed (or, with dryRun, that would be) */
+  removed: number[];
+  /** kept because a waiting or running job depends on them */
+  kept: number[];
+  dryRun: boolean;
 }
 
 export interface CloseRequest {

@@ -61,6 +61,10 @@ export function toWireJob(record: JobRecord, logPath: string): Job {
 /** `all`: every dependency must finish; `any`: one finished dependency is enough. */
 export type DependsMode = 'all' | 'any';
 
+/** What a dependency waits for, as in Slurm (src/core/deps.ts). */
+export const DEP_KINDS = ['afterok', 'afterany', 'afternotok', 'aftercorr'] as const;
+export type DepKind = (typeof DEP_KINDS)[number];
+
 export interface SubmitRequest {
   name?: string;
   command?: string[];
@@ -82,6 +86,10 @@ export interface SubmitRequest {
   gpuMemoryMb?: number;
   dependsOn?: number[];
   dependsMode?: DependsMode;
+  /** the kind of each dependency, in the order of dependsOn (default: all afterok) */
+  dependsKinds?: DepKind[];
+  /** wait while another job of this name and user is active (Slurm's `-d singleton`) */
+  singleton?: boolean;
   /** cancel this job when a dependency can no longer succeed (default true) */
   autoCancel?: boolean;
   maxConcurrent?: number;
@@ -93,6 +101,18 @@ export interface SubmitRequest {
   project?: string;
   /** --mem: host memory the job needs, in MiB */
   memMb?: number;
+  /** file patterns that also get the job's stdout / stderr (src/core/output-path.ts) */
+  outputPath?: string;
+  errorPath?: string;
+  /** a conda environment the wrapper activates */
+  condaEnv?: string;
+  /** remove the job's tmux session when it ends */
+  autoClose?: boolean;
+  /** a signal sent warnBeforeSec seconds before the time limit (needs timeLimitSec) */
+  warnSignal?: string;
+  warnBeforeSec?: number;
+  /** requeue under the same id when it fails or times out, up to maxRetries times */
+  requeue?: boolean;
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

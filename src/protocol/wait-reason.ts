@@ -8,6 +8,8 @@ export type WaitReason =
   | { kind: 'dependencyNeverSatisfied'; failed: number }
   /** a dependency failed: the job is cancelled at the next pass (auto-cancel) */
   | { kind: 'dependencyFailed'; failed: number }
+  /** singleton: another job of its name and user is active */
+  | { kind: 'singleton'; blocker: number }
   | { kind: 'beginTime'; at: number }
   | { kind: 'groupLimit'; limit: number }
   /** asks for more than the daemon has at all */
@@ -32,6 +34,8 @@ export function shortReason(r: WaitReason): string {
       return `DependencyNeverSatisfied ${r.failed}`;
     case 'dependencyFailed':
       return `DependencyFailed ${r.failed}`;
+    case 'singleton':
+      return `Singleton ${r.blocker}`;
     case 'beginTime':
       return `BeginTime ${new Date(r.at).toISOString()}`;
     case 'groupLimit':

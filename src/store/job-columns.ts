@@ -3,7 +3,7 @@
 import type { JobKey, JobRecord } from '../core/job.js';
 
 /** plain: as is; bool: 0/1; json: JSON text or NULL; ids: a JSON array, NULL when empty. */
-type Codec = 'plain' | 'bool' | 'json' | 'ids';
+type Codec = 'plain' | 'bool' | 'json' | 'ids' | 'list';
 
 export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, codec: Codec] } = {
   id: ['id', 'plain'],
@@ -40,6 +40,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   memMb: ['mem_mb', 'plain'],
   dependsOn: ['depends_on', 'ids'],
   dependsMode: ['depends_mode', 'plain'],
+  dependsKinds: ['depends_kinds', 'json'],
+  singleton: ['singleton', 'bool'],
   autoCancel: ['auto_cancel', 'bool'],
   cancelledBy: ['cancelled_by', 'plain'],
   groupId: ['group_id', 'plain'],
@@ -52,6 +54,14 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   retriedFrom: ['retried_from', 'plain'],
   redoneFrom: ['redone_from', 'plain'],
   beginAt: ['begin_at', 'plain'],
+  outputPath: ['output_path', 'plain'],
+  errorPath: ['error_path', 'plain'],
+  condaEnv: ['conda_env', 'plain'],
+  autoClose: ['auto_close', 'bool'],
+  warnSignal: ['warn_signal', 'plain'],
+  warnBeforeSec: ['warn_before_sec', 'plain'],
+  requeue: ['requeue', 'bool'],
+  attempts: ['attempts', 'list'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];
@@ -61,7 +71,7 @@ export const SLIM_KEYS = ALL_KEYS.filter((k) => k !== 'env' && k !== 'command') 
 export type SlimJob = Omit<JobRecord, 'env' | 'command'>;
 
 /** What a scheduling pass needs of a queued job; a pass reads all of them. */
-export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'memMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason'] as const satisfies readonly JobKey[];
+export const PLAN_KEYS = ['id', 'user', 'uid', 'project', 'priority', 'cpus', 'gpus', 'gpuShared', 'gpuMemoryMb', 'memMb', 'groupId', 'maxConcurrent', 'beginAt', 'dependsOn', 'dependsMode', 'autoCancel', 'reason', 'dependsKinds', 'singleton', 'name'] as const satisfies readonly JobKey[];
 export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
 
 export type SqlValue = string | number | null;
@@ -75,7 +85,7 @@ export function encode(key: JobKey, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (codec === 'bool') return value ? 1 : 0;
   if (codec === 'json') return JSON.stringify(value);
-  if (codec === 'ids') return (value as number[]).length ? JSON.stringify(value) : null;
+  if (codec === 'ids' || codec === 'list') return (value as unknown[]).length ? JSON.stringify(value) : null;
   return value as SqlValue;
 }
 
@@ -90,6 +100,7 @@ function decoderFor(key: JobKey): Decoder {
     case 'json':
       return (row, out) => void (out[key] = row[column] === null ? null : JSON.parse(row[column] as string));
     case 'ids':
+    case 'list':
       return (row, out) => void (out[key] = row[column] === null ? [] : JSON.parse(row[column] as string));
     default:
       return (row, out) => void (out[key] = row[column]);

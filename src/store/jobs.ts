@@ -2,7 +2,9 @@
 // the move is legal inside the same transaction that makes it. Rows leave this file decoded
 // (src/store/job-columns.ts); all job SQL lives here.
 import type { JobKey, JobPatch, JobRecord, NewJob, StopRequest, TransitionPatch } from '../core/job.js';
-import { assertTransition } from '../core/transitions.js';
+import { assertRequeue, assertTransition } from '../core/transitions.js';
+import { attemptOf } from '../core/requeue.js';
+import type { NamedJob } from '../core/deps.js';
 import { GflowError } from '../protocol/errors.js';
 import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
 import type Database from 'better-sqlite3';
@@ -74,6 +76,12 @@ export class JobStore {
     const keys = Object.keys(values) as JobKey[];
     const info = this.stmt(`INSERT INTO jobs (${selectList(keys)}) VALUES (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => encode(k, values[k])));
     return this.require(Number(info.lastInsertRowid));
+  }
+
+  /** The id the next job will get (ids are never reused). */
+  nextId(): number {
+    const row = this.stmt("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0) + 1 AS n").get() as { n: number };
+    return row.n;
   }
 
   get(id: number): JobRecord | undefined {
@@ -163,6 +171,57 @@ export class JobStore {
     return out;
   }
 
+  /** Active jobs (queued, held, running) with one of these names: for singleton jobs. */
+  activeNamed(names: readonly string[]): NamedJob[] {
+    if (names.length === 0) return [];
+    return this.stmt(`SELECT id, user, name, state FROM jobs WHERE state IN ('queued','hold','running') AND name IN (${names.map(() => '?').join(',')})`).all(...names) as NamedJob[];
+  }
+
+  /** The jobs of an array or sweep, in id order. */
+  groupJobs(groupId: string): JobRecord[] {
+    return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
+  }
+
+  /** Ended jobs in these states that ended before `before` (of one owner, or everyone's). */
+  endedBefore(states: readonly JobState[], before: number, uid: number | null): JobRecord[] {
+    const owner = uid === null ? '' : ' AND uid = ?';
+    const args: SqlValue[] = [...states, before, ...(uid === null ? [] : [uid])];
+    return this.all(`SELECT ${ALL} FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id`, ...args);
+  }
+
+  /** Jobs that queued, held or running jobs depend on: kept, so their dependents can be decided. */
+  neededByActive(): Set<number> {
+    const out = new Set<number>();
+    for (const r of this.stmt("SELECT depends_on AS d FROM jobs WHERE state IN ('queued','hold','running') AND depends_on IS NOT NULL").all() as { d: string }[]) for (const id of JSON.parse(r.d) as number[]) out.add(id);
+    return out;
+  }
+
+  /** Removes ended jobs' records (`gflow clean`, retention). */
+  deleteEnded(ids: readonly number[]): number {
+    let n = 0;
+    this.atomically(() => {
+      for (const id of ids) n += this.stmt("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id).changes;
+    });
+    return n;
+  }
+
+  /** Changes the running cap of every job of a group (`gflow limit`); returns how many. */
+  setGroupLimit(groupId: string, max: number | null): number {
+    return this.stmt('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
+  }
+
+  /** The first job of the job's array or sweep (%A); the job itself when it is alone. */
+  firstOfGroup(job: Pick<JobRecord, 'id' | 'groupId'>): number {
+    if (!job.groupId) return job.id;
+    return (this.stmt('SELECT min(id) AS id FROM jobs WHERE group_id = ?').get(job.groupId) as { id: number }).id;
+  }
+
+  /** The group whose first job this is: an array's or sweep's id is its first job's id. */
+  groupFirstOf(id: number): string | undefined {
+    const row = this.stmt('SELECT group_id AS g FROM jobs WHERE id = ? AND group_id IS NOT NULL AND id = (SELECT min(id) FROM jobs j2 WHERE j2.group_id = jobs.group_id)').get(id) as { g: string } | undefined;
+    return row?.g;
+  }
+
   /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */
   rewireDependents(from: number, to: number): number[] {
     const moved: number[] = [];
@@ -211,6 +270,23 @@ export class JobStore {
       assertTransition(id, job.state, to);
       this.stmt('UPDATE jobs SET state = ? WHERE id = ?').run(to, id);
       this.write(id, patch);
+      return this.require(id);
+    });
+  }
+
+  /**
+   * Puts a failed or timed-out job back in the queue under its id (src/core/requeue.ts): its
+   * run is kept in `attempts`, and what the run set is cleared. Only this method makes the move,
+   * and src/core decides whether it may, inside the same transaction.
+   */
+  requeue(id: number, log: string | null, countsAsRetry: boolean): JobRecord {
+    return this.atomically(() => {
+      const job = this.require(id);
+      assertRequeue(id, job.state);
+      this.stmt("UPDATE jobs SET state = 'queued' WHERE id = ?").run(id);
+      this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null });
+      const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
+      this.stmt(`UPDATE jobs SET ${cleared.map((k) => `${JOB_COLUMNS[k][0]} = NULL`).join(', ')}, escalated = 0, session_closed = 0 WHERE id = ?`).run(id);
       return this.require(id);
     });
   }

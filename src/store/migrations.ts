@@ -149,6 +149,23 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX reservations_by_end ON reservations(end_at) WHERE cancelled_at IS NULL;
     `,
   },
+  {
+    version: 8,
+    description: 'research workflow: dependency kinds, singleton, output files, conda, auto-close, warning signals, requeue',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN depends_kinds TEXT;  -- JSON array parallel to depends_on; NULL: all afterok
+      ALTER TABLE jobs ADD COLUMN singleton INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN output_path TEXT;    -- -o/--output pattern
+      ALTER TABLE jobs ADD COLUMN error_path TEXT;     -- --error pattern
+      ALTER TABLE jobs ADD COLUMN conda_env TEXT;      -- --conda-env
+      ALTER TABLE jobs ADD COLUMN auto_close INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE jobs ADD COLUMN warn_signal TEXT;        -- --signal SIG@SECONDS
+      ALTER TABLE jobs ADD COLUMN warn_before_sec INTEGER;
+      ALTER TABLE jobs ADD COLUMN requeue INTEGER NOT NULL DEFAULT 0;  -- --requeue
+      ALTER TABLE jobs ADD COLUMN attempts TEXT;        -- JSON array of earlier runs; NULL: none
+      CREATE INDEX jobs_by_user_name ON jobs(user, name) WHERE name IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -164,6 +164,12 @@ export async function killSession(name: string, as?: RunAs): Promise<boolean> {
   return (await tmux(['kill-session', '-t', target(name)], as)).code === 0;
 }
 
+/** Types text into a session's pane (literally: no key names), then Enter if asked. */
+export async function sendKeys(session: string, text: string, enter: boolean, as?: RunAs): Promise<void> {
+  if (text !== '') await tmuxOk(['send-keys', '-t', target(session), '-l', '--', text], 'send keys', as);
+  if (enter) await tmuxOk(['send-keys', '-t', target(session), 'Enter'], 'send keys', as);
+}
+
 export async function renameSession(from: string, to: string): Promise<void> {
   await tmuxOk(['rename-session', '-t', target(from), to], `cannot rename tmux session ${from}`);
 }

@@ -7,11 +7,17 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { submissionIds } from '../../src/cli/job-ref.js';
-import type { Job } from '../../src/protocol/job.js';
+import { NEW_JOB_DEFAULTS, type JobRecord } from '../../src/core/job.js';
+import { toWireJob, type Job } from '../../src/protocol/job.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { Sandbox } from '../helpers/sandbox.js';
 
-const job = (id: number, state: Job['state'] = 'hold'): Job => ({ id, state, name: null, command: ['true'], script: null, cwd: '/', user: 'u', uid: null, project: null, cancelledBy: null, priority: 0, cpus: 1, timeLimitSec: null, reason: null, submittedAt: new Date().toISOString(), startedAt: null, finishedAt: null, exitCode: null, signal: null, endedBy: null, session: null, pid: null, logPath: '/dev/null', gpus: 0, gpuShared: false, gpuMemoryMb: null, gpuIds: null, dependsOn: [], dependsMode: 'all', autoCancel: true, groupId: null, maxConcurrent: null, arrayTaskId: null, params: null, maxRetries: 0, retryOnTimeout: false, attempt: 1, retriedFrom: null, redoneFrom: null, beginAt: null, memMb: null });
+// Every field a job has, from the one declaration (src/core/job.ts); the test sets what it reads.
+const job = (id: number, state: Job['state'] = 'hold'): Job => {
+  const { hold: _hold, ...spec } = { ...NEW_JOB_DEFAULTS, user: 'u', command: ['true'], cwd: '/', env: {}, token: 't' };
+  const runtime = { reason: null, submittedAt: Date.now(), startedAt: null, finishedAt: null, exitCode: null, signal: null, endedBy: null, session: null, pid: null, stopRequest: null, stopRequestedAt: null, escalated: false, sessionClosed: false, gpuIds: null, cancelledBy: null };
+  return toWireJob({ ...spec, ...runtime, id, state, attempt: 1 } as unknown as JobRecord, '/dev/null');
+};
 
 describe('submissionIds', () => {
   it('takes every job of the submission, once each', () => {

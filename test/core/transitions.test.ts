@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assertTransition, canTransition } from '../../src/core/transitions.js';
+import { assertRequeue, assertTransition, canTransition } from '../../src/core/transitions.js';
 import { GflowError } from '../../src/protocol/errors.js';
 import { ENDED_STATES, JOB_STATES } from '../../src/protocol/job.js';
 
@@ -25,5 +25,12 @@ describe('job state transitions', () => {
       (e: unknown) => e instanceof GflowError && e.code === 'conflict' && e.httpStatus === 409 && /cannot cancel job 4: it is finished/.test(e.message) && !!e.hint,
     );
     assert.throws(() => assertTransition(5, 'finished', 'queued'), /cannot release job 5: it is finished/);
+  });
+
+  it('lets only failed or timed-out jobs be requeued, through their own gate', () => {
+    assertRequeue(1, 'failed');
+    assertRequeue(1, 'timeout');
+    for (const from of ['queued', 'hold', 'running', 'finished', 'cancelled'] as const) assert.throws(() => assertRequeue(1, from), /cannot requeue job 1/);
+    assert.ok(!canTransition('failed', 'queued'), 'release and the reaper still cannot move an ended job');
   });
 });

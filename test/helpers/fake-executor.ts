@@ -36,6 +36,25 @@ export class FakeExecutor implements Executor {
     return Promise.resolve();
   }
 
+  readonly signals: { id: number; signal: string }[] = [];
+
+  signal(job: StartedJob, signal: NodeJS.Signals): Promise<number> {
+    this.signals.push({ id: job.id, signal });
+    return Promise.resolve(1);
+  }
+
+  purge(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  archiveLog(): Promise<string | null> {
+    return Promise.resolve(null);
+  }
+
+  sendKeys(): Promise<void> {
+    return Promise.resolve();
+  }
+
   placeFor(job: { id: number }): string {
     return `fake-${job.id}`;
   }

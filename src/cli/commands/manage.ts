@@ -4,7 +4,7 @@ import { parseTimeLimit } from '../../core/duration.js';
 import { ROUTES, type JobResponse, type JobsResponse, type UpdateRequest, type WhyResponse } from '../../protocol/api.js';
 import { Client } from '../client.js';
 import { eachJob, usage } from '../fail.js';
-import { resolveDependencies, resolveJobId, resolveJobIds } from '../job-ref.js';
+import { resolveJobId, resolveJobIds } from '../job-ref.js';
 
 interface UpdateFlags {
   name?: string;
@@ -33,8 +33,11 @@ export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> 
   if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   if (deps.length === 1) {
     const text = deps[0]!;
-    req.dependsOn = text === 'none' ? [] : await resolveDependencies(client, text);
+    const spec = text === 'none' ? undefined : await (await import('../dep-spec.js')).resolveDependencySpec(client, text);
+    if (spec?.singleton) throw usage('singleton is given at submit', 'submit the job again with -d singleton');
+    req.dependsOn = spec?.dependsOn ?? [];
     req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+    if (spec?.dependsKinds.some((k) => k !== 'afterok')) req.dependsKinds = spec.dependsKinds;
   }
   if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');
   await eachJob(await resolveJobIds(client, ref), async (id) => {

@@ -4,20 +4,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { parseTimeLimit } from '../../core/duration.js';
-import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
+import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
-import { currentUser, resolveDependencies } from '../job-ref.js';
+import { currentUser } from '../job-ref.js';
 import { parseDirectives } from '../script-directives.js';
+import { exportEnv } from '../export-env.js';
+import { expandOutputPattern } from '../../core/output-path.js';
 import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags, text } = await readSource(args, cliFlags, cmd);
+  const { source, flags, text, directives } = await readSource(args, cliFlags, cmd);
   checkCombinations(flags);
-  const base: SubmitRequest = { cwd: process.cwd(), env: { ...process.env } as Record<string, string>, user: currentUser(), ...source, ...(await resources(client, flags)) };
+  const env = { ...process.env } as Record<string, string>;
+  const base: SubmitRequest = { cwd: workDir(flags.chdir), env: flags.export === undefined ? env : exportEnv(flags.export, env), user: currentUser(), ...source, ...(await resources(client, flags)) };
   const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
+  if (flags.dryRun) {
+    const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
+    const { dryRunText } = await import('../dry-run-text.js');
+    process.stdout.write(flags.json ? `${JSON.stringify(answer, null, 2)}\n` : dryRunText(base, answer, directives));
+    return;
+  }
   if (!tasks) {
     const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
     process.stdout.write(flags.json ? `${JSON.stringify(job, null, 2)}\n` : `Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}\n`);
@@ -28,11 +37,13 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string }> {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
+  let directives: string[] | undefined;
   const merge = (text: string, where: string): SubmitFlags => {
     const d = parseDirectives(text, where);
+    directives = d.tokens;
     const out: Record<string, unknown> = {};
     for (const k of d.given) out[k] = (d.flags as Record<string, unknown>)[k];
     for (const [k, v] of Object.entries(cli)) if (cmd.getOptionValueSource(k) === 'cli' || !(k in out)) out[k] = v;
@@ -41,12 +52,14 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
   if (args.length === 1 && args[0] === '-') {
     const text = readStdin();
     if (text.trim() === '') throw usage('the script on stdin is empty');
-    return { source: { scriptText: text }, flags: merge(text, 'stdin'), text };
+    const flags = merge(text, 'stdin');
+    return { source: { scriptText: text }, flags, text, directives };
   }
   const file = path.resolve(args[0]!);
   if (args.length === 1 && isFile(file)) {
     const text = fs.readFileSync(file, 'utf8');
-    return { source: { script: file }, flags: merge(text, file), text };
+    const flags = merge(text, file);
+    return { source: { script: file }, flags, text, directives };
   }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
@@ -56,8 +69,25 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
 
 async function resources(client: Client, f: SubmitFlags): Promise<Partial<SubmitRequest>> {
   const out: Partial<SubmitRequest> = {};
-  if (f.name !== undefined) out.name = f.name;
+  if (f.name !== undefined || f.jobName !== undefined) out.name = f.name ?? f.jobName;
   if (f.priority !== undefined) out.priority = f.priority;
+  if (f.nice) out.priority = (out.priority ?? 0) - f.nice;
+  if (f.gres !== undefined) out.gpus = parseGres(f.gres);
+  if (f.output !== undefined) out.outputPath = checkPattern(f.output);
+  if (f.error !== undefined) out.errorPath = checkPattern(f.error);
+  if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
+  if (f.autoClose) out.autoClose = true;
+  if (f.requeue) {
+    out.requeue = true;
+    out.maxRetries ??= (await import('../../core/requeue.js')).DEFAULT_REQUEUES;
+  }
+  if (f.signal !== undefined) {
+    const { parseSignalSpec } = await import('../../core/signals.js');
+    const spec = parseSignalSpec(f.signal);
+    if (out.timeLimitSec !== undefined && spec.beforeSec >= out.timeLimitSec) throw usage(`--signal ${f.signal} comes before the job starts: its time limit is ${out.timeLimitSec} s`, 'give fewer seconds, or a longer --time');
+    out.warnSignal = spec.signal;
+    out.warnBeforeSec = spec.beforeSec;
+  }
   if (f.cpus !== undefined) out.cpus = f.cpus;
   if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;
@@ -72,8 +102,13 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
   if (refs !== undefined) {
-    out.dependsOn = await resolveDependencies(client, refs);
-    out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+    const spec = await (await import('../dep-spec.js')).resolveDependencySpec(client, refs);
+    if (spec.dependsOn.length) {
+      out.dependsOn = spec.dependsOn;
+      out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+      if (spec.dependsKinds.some((k) => k !== 'afterok')) out.dependsKinds = spec.dependsKinds;
+    }
+    if (spec.singleton) out.singleton = true;
   }
   if (f.autoCancel === false) out.autoCancel = false;
   if (f.maxConcurrent !== undefined) out.maxConcurrent = f.maxConcurrent;
@@ -113,6 +148,34 @@ export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptTex
     ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
+}
+
+// A bad pattern is refused at submit, not when the job starts.
+function checkPattern(p: string): string {
+  if (p.trim() === '') throw usage('an empty output file name', 'e.g. -o logs/%x-%j.out');
+  expandOutputPattern(p, { id: 1, name: null, arrayTaskId: null, arrayFirst: 1, user: 'u' });
+  return p;
+}
+
+// Slurm users type -e for --error: a file name is not an environment.
+function checkCondaEnv(name: string): string {
+  if (name.trim() === '') throw usage('--conda-env needs an environment name');
+  if (/%|\.(out|err|log|txt)$/.test(name)) throw usage(`-e/--conda-env '${name}' looks like a file name`, 'in gflow -e is --conda-env; for a stderr file use --error FILE');
+  return name;
+}
+
+// Slurm's generic resources: only GPUs exist here.
+function parseGres(text: string): number {
+  const m = /^gpu(?::[A-Za-z0-9_.-]+)?:(\d+)$/.exec(text.trim());
+  if (!m || Number(m[1]) > 64) throw usage(`--gres '${text}': gflow knows GPUs only`, 'use --gres gpu:N (or gpu:<type>:N), e.g. --gres gpu:2');
+  return Number(m[1]);
+}
+
+function workDir(dir: string | undefined): string {
+  if (dir === undefined) return process.cwd();
+  const abs = path.resolve(dir);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw usage(`--chdir '${dir}' is not a directory`, 'give an existing directory');
+  return abs;
 }
 
 function readFile(file: string): string {

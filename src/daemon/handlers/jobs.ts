@@ -6,6 +6,7 @@ import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { validateUpdate } from '../validate.js';
+import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
@@ -29,12 +30,18 @@ export function hold(ctx: Ctx, caller: Caller, id: number): Answer {
   return [200, { job: ctx.store.toJob(job) }];
 }
 
-export function release(ctx: Ctx, caller: Caller, id: number): Answer {
+export function release(ctx: Ctx, caller: Caller, id: number, body?: unknown): Answer {
   const held = ctx.store.require(id);
   assertOwner(caller, held);
   if (held.state !== 'hold') throw new GflowError('conflict', `cannot release job ${id}: it is ${held.state}`, 'only held jobs can be released');
-  const job = ctx.store.transition(id, 'queued', { reason: null });
-  ctx.log.event(`job ${id} released`);
+  // --at: released now, to start no earlier than then (its begin time).
+  const at = (typeof body === 'object' && body !== null ? (body as { at?: unknown }).at : undefined) ?? undefined;
+  if (at !== undefined && !(Number.isSafeInteger(at) && (at as number) >= 0)) throw new GflowError('bad_request', "invalid field 'at': expected ms since the epoch");
+  const job = ctx.store.atomically(() => {
+    if (at !== undefined) ctx.store.update(id, { beginAt: at as number });
+    return ctx.store.transition(id, 'queued', { reason: null });
+  });
+  ctx.log.event(`job ${id} released${at !== undefined ? ` to start at ${new Date(at as number).toISOString()}` : ''}`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(job) }];
 }
@@ -66,9 +73,10 @@ export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Ans
   const patch = validateUpdate(body);
   assertOwner(caller, ctx.store.require(id));
   if (patch.dependsOn !== undefined) {
-    const known = ctx.store.statesOf(patch.dependsOn);
-    const missing = patch.dependsOn.find((d) => !known.has(d));
-    if (missing !== undefined) throw new GflowError('bad_request', `dependency ${missing} does not exist`);
+    const deps = resolveDeps(ctx.store, patch);
+    if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr is given at submit only', 'use afterok, or submit the array again');
+    patch.dependsOn = deps.fixed.dependsOn ?? [];
+    patch.dependsKinds = deps.fixed.dependsKinds?.some((k) => k !== 'afterok') ? deps.fixed.dependsKinds : null;
     const cycle = findCycle(id, patch.dependsOn, (j) => ctx.store.get(j)?.dependsOn ?? []);
     if (cycle) throw new GflowError('conflict', `dependency cycle: ${cycle.join(' → ')}`, 'a job cannot wait for itself');
   }

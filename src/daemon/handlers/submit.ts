@@ -4,12 +4,13 @@ import { NEW_JOB_DEFAULTS, type JobRecord, type NewJob } from '../../core/job.js
 import { GflowError } from '../../protocol/errors.js';
 import type { SubmitRequest, TaskSpec } from '../../protocol/job.js';
 import { validateBatch, validateSubmit } from '../validate.js';
+import { resolveDeps, withCorresponding } from './submit-deps.js';
 import type { Caller } from '../../identity/caller.js';
 import { admitSubmission } from './admission.js';
 import type { Answer, Ctx } from './context.js';
 
 // The owner is who the kernel says called, whatever the request claims.
-function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
+export function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
   return {
     ...NEW_JOB_DEFAULTS,
     name: task.name ?? req.name ?? null,
@@ -29,6 +30,9 @@ function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task
     gpuMemoryMb: req.gpuMemoryMb ?? null,
     dependsOn: req.dependsOn ?? [],
     dependsMode: req.dependsMode ?? 'all',
+    // All afterok (the default) is stored as null.
+    dependsKinds: req.dependsKinds?.some((k) => k !== 'afterok') ? req.dependsKinds : null,
+    singleton: req.singleton ?? false,
     autoCancel: req.autoCancel ?? true,
     groupId,
     maxConcurrent: req.maxConcurrent ?? null,
@@ -39,16 +43,16 @@ function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task
     beginAt: req.beginAt ?? null,
     project: req.project ?? null,
     memMb: req.memMb ?? null,
+    outputPath: req.outputPath ?? null,
+    errorPath: req.errorPath ?? null,
+    condaEnv: req.condaEnv ?? null,
+    autoClose: req.autoClose ?? false,
+    requeue: req.requeue ?? false,
+    warnSignal: req.warnSignal ?? null,
+    warnBeforeSec: req.warnSignal ? (req.warnBeforeSec ?? 60) : null,
   };
 }
 
-// Dependencies must exist; one that failed and was retried means its latest retry.
-function checkDependencies(ctx: Ctx, deps: number[]): number[] {
-  const known = ctx.store.statesOf(deps);
-  const missing = deps.find((d) => !known.has(d));
-  if (missing !== undefined) throw new GflowError('bad_request', `dependency ${missing} does not exist`, 'see `gflow queue -a` for job ids');
-  return deps.map((d) => ctx.store.latestRetryOf(d));
-}
 
 // A script sent as text (stdin, or a sweep's substituted copy) is kept with the job, so the
 // job runs what was submitted.
@@ -62,7 +66,9 @@ function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: numb
 export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const req = validateSubmit(body);
   if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
-  if (req.dependsOn) req.dependsOn = checkDependencies(ctx, req.dependsOn);
+  const deps = resolveDeps(ctx.store, req);
+  if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr applies to the tasks of an array or sweep', 'submit an --array, or use afterok');
+  Object.assign(req, deps.fixed);
   const row = ctx.store.atomically(() => {
     admitSubmission(ctx, caller, req, 1);
     return insert(ctx, newJob(caller, req, null), req.scriptText, Date.now());
@@ -74,12 +80,13 @@ export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
 
 export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const { base, tasks } = validateBatch(body);
-  if (base.dependsOn) base.dependsOn = checkDependencies(ctx, base.dependsOn);
+  const deps = resolveDeps(ctx.store, base);
+  Object.assign(base, deps.fixed);
   const groupId = crypto.randomUUID();
   const now = Date.now();
   const rows = ctx.store.atomically(() => {
     admitSubmission(ctx, caller, base, tasks.length);
-    return tasks.map((task) => insert(ctx, newJob(caller, base, groupId, task), task.scriptText ?? base.scriptText, now));
+    return tasks.map((task, i) => insert(ctx, newJob(caller, { ...base, ...withCorresponding(base, deps.corr, task, i) }, groupId, task), task.scriptText ?? base.scriptText, now));
   });
   ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${caller.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();

@@ -1,6 +1,7 @@
 // `gflow why`: asks the planner — the same code the scheduler's pass runs — about one job,
 // and sends its structured answer with what it was decided from; the CLI renders it.
 import { fairSorted } from '../../core/fair-share.js';
+import { kindAt } from '../../core/deps.js';
 import type { WhyResponse } from '../../protocol/api.js';
 import type { WaitReason } from '../../protocol/wait-reason.js';
 import { policySettings } from '../policy-settings.js';
@@ -28,7 +29,7 @@ export async function why(ctx: Ctx, id: number): Promise<Answer> {
     reason,
     place: fairSorted(queued, usage).findIndex((q) => q.id === id) + 1,
     queued: queued.length,
-    dependencies: job.dependsOn.map((d) => ({ id: d, state: states.get(d) ?? 'unknown' })),
+    dependencies: job.dependsOn.map((d, i) => ({ id: d, state: states.get(d) ?? 'unknown', kind: kindAt(job.dependsKinds, i) })),
     cpus: { total: ctx.cpus, free: ctx.cpus - used, holders: running.map((r) => ({ id: r.id, cpus: r.cpus })) },
     gpus: job.gpus > 0 ? ctx.gpus.describe(running) : [],
     gpuError: job.gpus > 0 ? ctx.gpus.error : null,

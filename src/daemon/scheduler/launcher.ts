@@ -1,6 +1,7 @@
 // Launching: a start is recorded first (the job is `running` before the executor is asked),
 // then the executor starts it in the background, so the next pass need not wait for it.
 import { jobEnvironment } from '../../core/job-env.js';
+import { outputEnv } from '../../core/output-path.js';
 import type { Start } from '../../core/plan.js';
 import type { Executor } from '../../executor/executor.js';
 import { GflowError } from '../../protocol/errors.js';
@@ -53,7 +54,7 @@ export class Launcher {
       throw err;
     }
     const work = executor
-      .launch({ job: started, session, env: jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)) })
+      .launch({ job: started, session, env: { ...jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)), ...outputEnv(started, store.firstOfGroup(started)) } })
       .then(
         (pid) => {
           store.setPid(s.id, pid);

@@ -7,6 +7,7 @@ import { planStarts, resolveDependencies, type Capacity, type DependencyVerdicts
 import { Quotas } from '../../core/quota.js';
 import { nextBoundary, type Reservation } from '../../core/reservation.js';
 import type { MemoryInfo } from '../../protocol/api.js';
+import { singletonBlocker } from '../../core/deps.js';
 import type { JobStore, PlanJob, SlimJob } from '../../store/jobs.js';
 import { policyStores } from '../../store/policy.js';
 import { readMemInfo, type MemInfo } from '../meminfo.js';
@@ -36,7 +37,19 @@ export interface PolicyView {
 export function dependencyVerdicts(store: JobStore, queued: PlanJob[]): DependencyVerdicts<PlanJob> {
   const ids = new Set<number>();
   for (const q of queued) for (const d of q.dependsOn) ids.add(d);
-  return resolveDependencies(queued, store.statesOf([...ids]));
+  const v = resolveDependencies(queued, store.statesOf([...ids]));
+  // Singletons whose dependencies are met still wait for the others of their name.
+  const singles = v.ready.filter((j) => j.singleton && j.name !== null);
+  if (singles.length === 0) return v;
+  const others = store.activeNamed([...new Set(singles.map((j) => j.name!))]);
+  const blocked = new Set<number>();
+  for (const j of singles) {
+    const blocker = singletonBlocker(j, others);
+    if (blocker === undefined) continue;
+    blocked.add(j.id);
+    v.waiting.set(j.id, { kind: 'singleton', blocker });
+  }
+  return { ...v, ready: v.ready.filter((j) => !blocked.has(j.id)) };
 }
 
 /**

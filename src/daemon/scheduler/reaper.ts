@@ -2,6 +2,7 @@
 // ending is decided by src/core/end-state.ts and recorded here, with a retry if one is due.
 import { endingOf, type Ending } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
+import { requeueWanted } from '../../core/requeue.js';
 import type { Executor, StartedJob } from '../../executor/executor.js';
 import type { JobStore } from '../../store/jobs.js';
 import type { Logger } from '../logger.js';
@@ -51,8 +52,18 @@ export class Reaper {
     }
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
-    if (now?.state === 'running') this.end(id, endingOf(now, seen.outcome), seen.outcome.exit?.at);
+    if (now?.state !== 'running') return 'ended';
+    const ending = endingOf(now, seen.outcome);
+    // --requeue: the run's session and status go first, so the same id can start again.
+    const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;
+    this.end(id, ending, { endedAt: seen.outcome.exit?.at, requeue: kept });
     return 'ended';
+  }
+
+  private async clearForRequeue(job: JobRecord): Promise<{ log: string | null }> {
+    const log = await this.d.executor.archiveLog(job, job.attempts.length + 1);
+    await this.d.executor.forget(job);
+    return { log };
   }
 
   /**
@@ -73,23 +84,36 @@ export class Reaper {
   }
 
   /** Records the end of a running job (and queues its retry); nothing if it is no longer running. */
-  end(id: number, ending: Ending, endedAt?: number): void {
+  end(id: number, ending: Ending, o: { endedAt?: number; requeue?: { log: string | null } } = {}): void {
     if (!this.d.leads()) return;
     const done = this.d.store.atomically(() => {
       const current = this.d.store.get(id);
       if (current?.state !== 'running') return undefined;
       // The executor's end time when it has one (never before the start, never in the future).
       const now = this.d.clock.now();
-      const at = endedAt === undefined ? now : Math.min(now, Math.max(endedAt, current.startedAt ?? endedAt));
+      const at = o.endedAt === undefined ? now : Math.min(now, Math.max(o.endedAt, current.startedAt ?? o.endedAt));
       const ended = this.d.store.transition(id, ending.state, { ...ending, finishedAt: at });
       this.d.account?.(ended);
-      retryIfWanted(this.d.store, ended, this.d.log, this.d.clock.now());
+      // The end and the requeue commit together: no pass ever sees the job failed.
+      if (o.requeue && requeueWanted(current, ending)) {
+        this.d.store.requeue(id, o.requeue.log, true);
+        this.d.log.event(`job ${id} ${ended.state}: requeued (${ended.attempt + 1} of ${ended.maxRetries})`);
+      } else retryIfWanted(this.d.store, ended, this.d.log, now);
       return ended;
     });
     if (!done) return;
     const how = done.exitCode !== null ? `exit ${done.exitCode}${done.signal ? ` (${done.signal})` : ''}` : (done.reason ?? '');
     this.d.log.event(`job ${id} ${done.state}: ${how}`);
+    if (done.autoClose) this.autoClose(done);
     this.d.onEnded(id);
+  }
+
+  // --auto-close: the log is complete by now (inspect waited for it); only the session goes.
+  private autoClose(job: JobRecord): void {
+    this.d.executor.dispose(job).then(
+      () => this.d.store.markSessionClosed(job.id),
+      (err: Error) => this.d.log.warn(`job ${job.id}: cannot close its session: ${err.message}`),
+    );
   }
 
   /** Waits for the looks in progress. */

@@ -21,6 +21,8 @@ import { Timers } from './timers.js';
 import { shortReason } from '../../protocol/wait-reason.js';
 import { policyStores } from '../../store/policy.js';
 import { policySettings, type PolicySettings } from '../policy-settings.js';
+import { doomReason } from '../../core/deps.js';
+import type { DepKind } from '../../protocol/job.js';
 
 export interface SchedulerOptions {
   store: JobStore;
@@ -68,7 +70,7 @@ export class Scheduler {
       onChange: () => this.requestPass(),
       followerPollMs: o.followerPollMs,
     });
-    this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass());
+    this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass(), (id, sig) => void this.warn(id, sig));
     const usage = policyStores(store.db).usage;
     this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: () => this.requestPass() });
@@ -93,6 +95,18 @@ export class Scheduler {
   stop(id: number, kind: 'cancel' | 'timeout'): void {
     this.o.store.requestStop(id, kind, this.clock.now());
     this.requestPass();
+  }
+
+  // --signal: the job is told its time limit is near.
+  private async warn(id: number, sig: string): Promise<void> {
+    const job = this.o.store.get(id);
+    if (job?.state !== 'running' || !this.leadership.confirm()) return;
+    try {
+      const n = await this.o.executor.signal(job, sig as NodeJS.Signals);
+      this.o.log.event(`job ${id}: ${sig} sent to ${n} process(es), ${job.warnBeforeSec} s before its time limit`);
+    } catch (err) {
+      this.o.log.warn(`job ${id}: cannot send ${sig}: ${(err as Error).message}`);
+    }
   }
 
   requestPass(): void {
@@ -163,17 +177,17 @@ export class Scheduler {
     return decision.start;
   }
 
-  private cancelDoomed(doomed: { id: number; failed: number }[]): void {
+  private cancelDoomed(doomed: { id: number; failed: number; depKind?: DepKind }[]): void {
     const { store, log } = this.o;
     const now = this.clock.now();
     const cancelled = store.atomically(() =>
-      doomed.filter(({ id, failed }) => {
+      doomed.filter(({ id, failed, depKind }) => {
         if (store.get(id)?.state !== 'queued') return false;
-        store.transition(id, 'cancelled', { reason: `dependency ${failed} failed`, finishedAt: now, cancelledBy: failed });
+        store.transition(id, 'cancelled', { reason: doomReason(failed, depKind ?? 'afterok'), finishedAt: now, cancelledBy: failed });
         return true;
       }),
     );
-    for (const { id, failed } of cancelled) log.event(`job ${id} cancelled: dependency ${failed} failed`);
+    for (const { id, failed, depKind } of cancelled) log.event(`job ${id} cancelled: ${doomReason(failed, depKind ?? 'afterok')}`);
   }
 
   private onEnded(id: number): void {

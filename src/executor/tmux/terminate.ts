@@ -31,6 +31,16 @@ function signal(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
+/**
+ * `gflow signal`, `--signal`: every process of the job but the wrapper (which would die of most
+ * signals) gets it once; the wrapper's tees ignore such signals (src/executor/tmux/wrapper.ts).
+ */
+export function signalJob(job: JobProcessRef, sig: NodeJS.Signals): number {
+  const procs = jobProcesses(job);
+  for (const p of procs) signal(p.pid, sig);
+  return procs.length;
+}
+
 export interface TerminateOptions {
   graceMs: number;
   /** called once if SIGKILL is needed, before it is sent */

@@ -13,7 +13,7 @@ import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
-import { closeControlClient, hasSession, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
 import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readEnvironVar } from '../proc.js';
@@ -22,7 +22,7 @@ import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
 import { readStatus, statusFile } from './status-file.js';
-import { jobProcesses, terminateJob } from './terminate.js';
+import { jobProcesses, signalJob, terminateJob } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
 const MY_UID = process.getuid?.() ?? 0;
@@ -146,6 +146,40 @@ export class TmuxExecutor implements Executor {
 
   async stop(job: StartedJob, o: StopOptions): Promise<void> {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
+  }
+
+  async purge(job: StartedJob): Promise<void> {
+    const { as, dirs } = this.owner(job.uid);
+    await this.dispose(job);
+    const logs = fs.readdirSync(dirs.logsDir).filter((f) => f === `${job.id}.log` || new RegExp(`^${job.id}\\.\\d+\\.log$`).test(f)).map((f) => path.join(dirs.logsDir, f));
+    const owned = [...logs, statusFile(dirs.statusDir, job.id)];
+    // The owner's files are in directories the owner controls: removed as the owner.
+    if (as) await runAs(as, ['/bin/rm', '-f', '--', ...owned]);
+    else for (const f of owned) fs.rmSync(f, { force: true });
+    fs.rmSync(path.join(dirs.jobsDir, String(job.id)), { recursive: true, force: true });
+  }
+
+  async archiveLog(job: OwnedJob, attempt: number): Promise<string | null> {
+    const from = this.logPath(job);
+    const to = from.replace(/\.log$/, `.${attempt}.log`);
+    const { as } = this.owner(job.uid);
+    // Another user's log is in a directory that user controls: moved as that user.
+    if (as) return (await runAs(as, ['/bin/mv', '-f', '--', from, to])).code === 0 ? to : null;
+    try {
+      fs.renameSync(from, to);
+      return to;
+    } catch {
+      return null;
+    }
+  }
+
+  async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
+    return signalJob({ pid: job.pid, token: job.token }, sig);
+  }
+
+  async sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void> {
+    if (!job.session) throw new GflowError('conflict', `job ${job.id} has no terminal yet`, 'try again once it runs');
+    await sendKeys(job.session, text, enter, this.owner(job.uid).as);
   }
 
   dispose(job: { uid: number | null; session: string | null }): Promise<boolean> {

@@ -64,12 +64,39 @@ if [ -n "\${GFLOW_GPU_LOCKS:-}" ]; then
     gpu_fds+=("$_fd")
   done
 fi
+# --conda-env: activated here, as an interactive shell's \`conda init\` would, through conda's
+# shell hook (CONDA_EXE: conda itself, set by conda in the submitter's shell).
+if [ -n "\${GFLOW_CONDA_ENV:-}" ]; then
+  if ! _hook=$("\${CONDA_EXE:-conda}" shell.bash hook); then
+    echo "gflow: cannot activate conda environment '$GFLOW_CONDA_ENV': \\\`\${CONDA_EXE:-conda} shell.bash hook\\\` failed (see above)" >&2
+    echo "gflow: submit from a shell where conda works (\\\`conda info\\\`), or set CONDA_EXE" >&2
+    finish_job 127
+  fi
+  if ! { eval "$_hook" && conda activate "$GFLOW_CONDA_ENV"; }; then
+    echo "gflow: cannot activate conda environment '$GFLOW_CONDA_ENV' (see above); \\\`conda env list\\\` lists them" >&2
+    finish_job 127
+  fi
+fi
 # Run the job in the background of this shell so that signals can be forwarded, with the
 # terminal as its stdin and SIGINT/SIGQUIT restored (bash ignores them in background jobs).
 exec 3<&0
-( trap - INT QUIT; exec "$@" ) <&3 3<&- &
+# -o/--output, --error: the job's stdout/stderr also go to these files, through tee, whose
+# output is the pane (and so the log). Without --error, stderr goes with stdout. The tees
+# ignore the signals a user sends the job (they end when the job's output closes).
+tees=()
+exec 4>&1 5>&2
+if [ -n "\${GFLOW_STDOUT_FILE:-}" ]; then
+  exec 4> >(trap '' HUP INT QUIT USR1 USR2 ALRM TERM; exec /usr/bin/tee -a -- "$GFLOW_STDOUT_FILE")
+  tees+=($!)
+  [ -n "\${GFLOW_STDERR_FILE:-}" ] || exec 5>&4
+fi
+if [ -n "\${GFLOW_STDERR_FILE:-}" ]; then
+  exec 5> >(trap '' HUP INT QUIT USR1 USR2 ALRM TERM; exec /usr/bin/tee -a -- "$GFLOW_STDERR_FILE" >&2)
+  tees+=($!)
+fi
+( trap - INT QUIT; exec "$@" >&4 2>&5 4>&- 5>&- ) <&3 3<&- &
 child=$!
-exec 3<&-
+exec 3<&- 4>&- 5>&-
 forward_term() {
   # Send SIGTERM to the job's whole process group, but not to ourselves again.
   trap '' TERM
@@ -91,6 +118,11 @@ if ((\${#gpu_fds[@]})); then
   for _fd in "\${gpu_fds[@]}"; do exec {_fd}<&-; done
   /usr/bin/touch -c -- "\${_locks[@]}" 2>/dev/null
 fi
+# The output files are complete before the end is recorded (a process the job left behind may
+# hold them open: wait at most 5 s for the tees).
+for _t in "\${tees[@]}"; do
+  for _i in {1..50}; do kill -0 "$_t" 2>/dev/null || break; /bin/sleep 0.1; done
+done
 # The daemon records the end once the log holds the end mark, so whoever reads an ended
 # job's log finds all of it.
 finish_job "$st"

@@ -1,0 +1,42 @@
+// `gflow clean` and the `retention` setting: ended jobs' records and files go.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { describe, it } from 'node:test';
+import { Sandbox, useSandbox } from '../helpers/sandbox.js';
+
+describe('gflow clean', () => {
+  let sb!: Sandbox;
+  useSandbox((s) => (sb = s));
+
+  it('removes ended jobs by state and age, keeps those active jobs depend on, and can only say so', async () => {
+    const ok = await sb.submit('--', 'true');
+    const bad = await sb.submit('--', 'bash', '-c', 'exit 1');
+    const needed = await sb.submit('--', 'true');
+    for (const id of [ok, bad, needed]) await sb.waitEnded(id);
+    const waiting = await sb.submit('--hold', '-d', `afterany:${needed}`, '--', 'true');
+    const badLog = (await sb.job(bad)).logPath;
+    assert.ok(fs.existsSync(badLog));
+
+    assert.match(await sb.ok('gflow', 'clean', '--dry-run'), new RegExp(`^Would remove 2 job\\(s\\) and their files: ${ok}, ${bad}\\nKept 1 that waiting or running jobs depend on: ${needed}\\n$`));
+    assert.equal((await sb.gflow('show', String(bad))).code, 0, 'a dry run removes nothing');
+    assert.equal(await sb.ok('gflow', 'clean', '--state', 'F', '--older-than', '30d'), 'No ended jobs to remove\n');
+    assert.equal(await sb.ok('gflow', 'clean', '--state', 'F'), `Removed 1 job(s) and their files: ${bad}\n`);
+    assert.equal((await sb.gflow('show', String(bad))).code, 1);
+    assert.ok(!fs.existsSync(badLog), 'its log is gone');
+    assert.equal((await sb.job(ok)).state, 'finished', 'other states stay');
+    await sb.ok('gflow', 'cancel', String(waiting));
+  });
+
+  it('refuses a state that has not ended and a bad age, exit 2', async () => {
+    assert.equal((await sb.gflow('clean', '--state', 'R')).code, 2);
+    assert.equal((await sb.gflow('clean', '--older-than', 'old')).code, 2);
+  });
+
+  it('takes a retention setting: off or an age', async () => {
+    await sb.ok('gflow', 'config', 'set', 'retention', '30d');
+    assert.equal((await sb.ok('gflow', 'config', 'get', 'retention')).trim(), '30d');
+    const r = await sb.gflow('config', 'set', 'retention', 'forever');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /off, or an age like 30d/);
+  });
+});
