@@ -17,13 +17,13 @@ export interface CleanOptions {
 
 export async function cleanEnded(d: { store: JobStore; executor: Executor; log: Logger }, o: CleanOptions): Promise<{ removed: number[]; kept: number[] }> {
   const states = o.states.filter((s) => ENDED_STATES.includes(s));
-  const candidates = d.store.endedBefore(states, o.now - o.olderThanMs, o.uid);
-  const needed = d.store.neededByActive();
+  const candidates = d.store.history.endedBefore(states, o.now - o.olderThanMs, o.uid);
+  const needed = d.store.history.neededByActive();
   const kept = candidates.filter((j) => needed.has(j.id)).map((j) => j.id);
   const jobs = candidates.filter((j) => !needed.has(j.id));
   if (o.dryRun || jobs.length === 0) return { removed: jobs.map((j) => j.id), kept };
   // Records first: a job without a record is never looked at again; its files go next.
-  d.store.deleteEnded(jobs.map((j) => j.id));
+  d.store.history.deleteEnded(jobs.map((j) => j.id));
   for (const j of jobs) {
     try {
       await d.executor.purge(j);

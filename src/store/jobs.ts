@@ -9,36 +9,38 @@ import { GflowError } from '../protocol/errors.js';
 import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
-import { ALL_KEYS, JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, decode, encode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
+import { JobGroups } from './job-groups.js';
+import { JobHistory } from './job-history.js';
+import { ALL, Statements, type Raw } from './statements.js';
+import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, decode, encode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
 
-type Raw = Record<string, SqlValue>;
-const ALL = selectList(ALL_KEYS);
 const SLIM = selectList(SLIM_KEYS);
 const PLAN = selectList(PLAN_KEYS);
 
 export class JobStore {
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly sql: Statements;
+  /** arrays and sweeps */
+  readonly groups: JobGroups;
+  /** ended jobs, for clean and retention */
+  readonly history: JobHistory;
 
   constructor(
     readonly db: Db,
     private readonly logPathOf: (job: Pick<JobRecord, 'id' | 'uid'>) => string,
-  ) {}
+  ) {
+    this.sql = new Statements(db);
+    this.groups = new JobGroups(this.sql);
+    this.history = new JobHistory(this.sql);
+  }
 
-  /** A prepared statement, prepared once per SQL text. */
   private stmt(sql: string): Database.Statement {
-    let st = this.statements.get(sql);
-    if (!st) {
-      if (this.statements.size > 256) this.statements.clear(); // SQL built from id lists varies
-      st = this.db.prepare(sql);
-      this.statements.set(sql, st);
-    }
-    return st;
+    return this.sql.get(sql);
   }
 
   private all(sql: string, ...args: SqlValue[]): JobRecord[] {
-    return (this.stmt(sql).all(...args) as Raw[]).map((r) => decode(r, ALL_KEYS));
+    return this.sql.jobs(sql, ...args);
   }
 
   /**
@@ -175,51 +177,6 @@ export class JobStore {
   activeNamed(names: readonly string[]): NamedJob[] {
     if (names.length === 0) return [];
     return this.stmt(`SELECT id, user, name, state FROM jobs WHERE state IN ('queued','hold','running') AND name IN (${names.map(() => '?').join(',')})`).all(...names) as NamedJob[];
-  }
-
-  /** The jobs of an array or sweep, in id order. */
-  groupJobs(groupId: string): JobRecord[] {
-    return this.all(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
-  }
-
-  /** Ended jobs in these states that ended before `before` (of one owner, or everyone's). */
-  endedBefore(states: readonly JobState[], before: number, uid: number | null): JobRecord[] {
-    const owner = uid === null ? '' : ' AND uid = ?';
-    const args: SqlValue[] = [...states, before, ...(uid === null ? [] : [uid])];
-    return this.all(`SELECT ${ALL} FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id`, ...args);
-  }
-
-  /** Jobs that queued, held or running jobs depend on: kept, so their dependents can be decided. */
-  neededByActive(): Set<number> {
-    const out = new Set<number>();
-    for (const r of this.stmt("SELECT depends_on AS d FROM jobs WHERE state IN ('queued','hold','running') AND depends_on IS NOT NULL").all() as { d: string }[]) for (const id of JSON.parse(r.d) as number[]) out.add(id);
-    return out;
-  }
-
-  /** Removes ended jobs' records (`gflow clean`, retention). */
-  deleteEnded(ids: readonly number[]): number {
-    let n = 0;
-    this.atomically(() => {
-      for (const id of ids) n += this.stmt("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id).changes;
-    });
-    return n;
-  }
-
-  /** Changes the running cap of every job of a group (`gflow limit`); returns how many. */
-  setGroupLimit(groupId: string, max: number | null): number {
-    return this.stmt('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
-  }
-
-  /** The first job of the job's array or sweep (%A); the job itself when it is alone. */
-  firstOfGroup(job: Pick<JobRecord, 'id' | 'groupId'>): number {
-    if (!job.groupId) return job.id;
-    return (this.stmt('SELECT min(id) AS id FROM jobs WHERE group_id = ?').get(job.groupId) as { id: number }).id;
-  }
-
-  /** The group whose first job this is: an array's or sweep's id is its first job's id. */
-  groupFirstOf(id: number): string | undefined {
-    const row = this.stmt('SELECT group_id AS g FROM jobs WHERE id = ? AND group_id IS NOT NULL AND id = (SELECT min(id) FROM jobs j2 WHERE j2.group_id = jobs.group_id)').get(id) as { g: string } | undefined;
-    return row?.g;
   }
 
   /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */

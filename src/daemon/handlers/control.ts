@@ -49,7 +49,7 @@ export function limit(ctx: Ctx, caller: Caller, id: number, body: unknown): Answ
   const job = ctx.store.require(id);
   assertOwner(caller, job);
   if (!job.groupId) throw new GflowError('conflict', `job ${id} is not part of an array or sweep`, 'a running cap applies to the tasks of an --array or --param sweep');
-  const n = ctx.store.setGroupLimit(job.groupId, max as number | null);
+  const n = ctx.store.groups.setLimit(job.groupId, max as number | null);
   ctx.log.event(`array of job ${id}: at most ${max ?? 'any number of'} task(s) at once (${n} jobs)`);
   ctx.scheduler.requestPass();
   return [200, { max, jobs: n }];

@@ -32,12 +32,12 @@ export function resolveDeps(store: JobStore, req: { dependsOn?: number[]; depend
   };
   deps.forEach((d, i) => {
     const kind = kindAt(req.dependsKinds, i);
-    const group = kind === 'aftercorr' ? (store.get(d)?.groupId ?? undefined) : store.groupFirstOf(d);
+    const group = kind === 'aftercorr' ? (store.get(d)?.groupId ?? undefined) : store.groups.startingWith(d);
     if (kind === 'aftercorr') {
       if (!group) throw new GflowError('bad_request', `aftercorr:${d}: job ${d} is not part of an array or sweep`, 'aftercorr pairs the tasks of two arrays; use afterok for a single job');
-      corr.push(store.groupJobs(group).filter((t) => t.retriedFrom === null).map((t) => ({ id: store.latestRetryOf(t.id), arrayTaskId: t.arrayTaskId })));
+      corr.push(store.groups.jobs(group).filter((t) => t.retriedFrom === null).map((t) => ({ id: store.latestRetryOf(t.id), arrayTaskId: t.arrayTaskId })));
     } else if (group) {
-      for (const j of store.groupJobs(group)) if (j.retriedFrom === null) add(j.id, kind);
+      for (const j of store.groups.jobs(group)) if (j.retriedFrom === null) add(j.id, kind);
     } else {
       add(d, kind);
     }

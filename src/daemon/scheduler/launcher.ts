@@ -54,7 +54,7 @@ export class Launcher {
       throw err;
     }
     const work = executor
-      .launch({ job: started, session, env: { ...jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)), ...outputEnv(started, store.firstOfGroup(started)) } })
+      .launch({ job: started, session, env: { ...jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)), ...outputEnv(started, store.groups.firstOf(started)) } })
       .then(
         (pid) => {
           store.setPid(s.id, pid);
