@@ -25,14 +25,24 @@ export interface ReaperDeps {
 
 export class Reaper {
   private readonly inspecting = new Map<number, Promise<'running' | 'ended'>>();
+  private readonly again = new Set<number>();
 
   constructor(private readonly d: ReaperDeps) {}
 
-  /** Looks at a running job and records its end if it ended; callers at once share one look. */
+  /**
+   * Looks at a running job and records its end if it ended. A look asked for while one is under
+   * way is made again after it: the job may have ended after the first look began.
+   */
   check(id: number): Promise<'running' | 'ended'> {
     const busy = this.inspecting.get(id);
-    if (busy) return busy;
-    const work = this.inspect(id).finally(() => this.inspecting.delete(id));
+    if (busy) {
+      this.again.add(id);
+      return busy;
+    }
+    const work = this.inspect(id).finally(() => {
+      this.inspecting.delete(id);
+      if (this.again.delete(id)) void this.check(id);
+    });
     this.inspecting.set(id, work);
     return work;
   }
@@ -40,6 +50,7 @@ export class Reaper {
   private async inspect(id: number): Promise<'running' | 'ended'> {
     const job = this.d.store.get(id);
     if (!job || job.state !== 'running') return 'ended';
+    // Still being launched: the launcher asks for another look when it is done.
     if (this.d.launching(id)) return 'running';
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {

@@ -73,7 +73,7 @@ export class Scheduler {
     this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass(), (id, sig) => void this.warn(id, sig));
     const usage = policyStores(store.db).usage;
     this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
-    this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: () => this.requestPass() });
+    this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: (id) => this.onLaunched(id) });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
   }
 
@@ -188,6 +188,13 @@ export class Scheduler {
       }),
     );
     for (const { id, failed, depKind } of cancelled) log.event(`job ${id} cancelled: ${doomReason(failed, depKind ?? 'afterok')}`);
+  }
+
+  // A short job may end before its launch is done: the end the executor told of meanwhile was
+  // put off (see Reaper), so look again now. A stop asked for meanwhile is carried out too.
+  private onLaunched(id: number): void {
+    this.maybeEnded.add(id);
+    this.requestPass();
   }
 
   private onEnded(id: number): void {
