@@ -50,6 +50,7 @@ export class Gpus implements GpuView {
   private allowedList: number[] | null;
   private lockWatcher: fs.FSWatcher | null = null;
   private locksUsable = false;
+  private locks = new Map<string, number>();
 
   constructor(private readonly o: GpusOptions) {
     this.allowedList = o.allowed;
@@ -64,7 +65,10 @@ export class Gpus implements GpuView {
       ensureGpuLockDir(this.o.lockDir);
       this.locksUsable = true;
       // A job of any daemon lets go of its GPUs by touching their lock files: look again.
-      this.lockWatcher = fs.watch(this.o.lockDir, () => this.o.onChange());
+      this.lockWatcher = fs.watch(this.o.lockDir, () => {
+        this.readLocks();
+        this.o.onChange();
+      });
       this.lockWatcher.on('error', (err) => this.o.log.warn(`GPU lock watcher: ${err.message}`));
     } catch (err) {
       this.o.log.warn(`GPU locks in ${this.o.lockDir} are not usable (${(err as Error).message}): another daemon could hand out the same GPU`);
@@ -97,8 +101,15 @@ export class Gpus implements GpuView {
     return this.refreshing;
   }
 
+  // The kernel's lock list is read with the inventory (every refresh, and right before GPUs are
+  // handed out) and when a lock file is touched, not on every pass: it can be long.
+  private readLocks(): void {
+    this.locks = lockHolders(this.inventory.devices.map((d) => gpuLockFile(this.o.lockDir, d.uuid)));
+  }
+
   private async read(): Promise<void> {
     this.inventory = await queryGpus();
+    this.readLocks();
     if (this.inventory.error !== this.lastError) {
       if (this.inventory.error) this.o.log.warn(`no GPUs: nvidia-smi: ${this.inventory.error}; scheduling by CPU only`);
       else this.o.log.info(`GPUs: ${this.inventory.devices.map((d) => `${d.index} ${d.name} ${d.memoryTotalMb} MiB`).join('; ') || 'none'}`);
@@ -154,7 +165,7 @@ export class Gpus implements GpuView {
     const allowed = this.allowedList;
     const ignored = this.ignored();
     const byToken = new Map(running.map((r) => [r.token, r]));
-    const locks = lockHolders(this.inventory.devices.map((d) => gpuLockFile(this.o.lockDir, d.uuid)));
+    const locks = this.locks;
     return this.inventory.devices.map((d) => {
       const on = running.filter((r) => r.gpuIds?.includes(d.index));
       const jobs = on.map((r) => r.id);

@@ -50,6 +50,7 @@ export function parseProcLocks(text: string): LockEntry[] {
 /** For each lock file that is locked now, the pid that took the lock. */
 export function lockHolders(files: readonly string[]): Map<string, number> {
   const held = new Map<string, number>();
+  if (files.length === 0) return held;
   let locks: LockEntry[];
   try {
     locks = parseProcLocks(fs.readFileSync('/proc/locks', 'utf8'));
