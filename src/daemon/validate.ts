@@ -30,10 +30,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (!path.isAbsolute(out.cwd)) throw bad('cwd', 'an absolute path');
   // A claimed user name is read for compatibility and ignored: the kernel says who calls.
   if (b.user !== undefined) out.user = str(b.user, 'user', 256);
-  if (typeof b.env !== 'object' || b.env === null || Array.isArray(b.env)) throw bad('env', 'an object of strings');
-  const env = b.env as Record<string, unknown>;
-  if (Object.keys(env).length > 5000) throw bad('env', 'at most 5000 variables');
-  for (const [k, v] of Object.entries(env)) out.env[str(k, 'env name', 1024)] = str(v, `env.${k}`, MAX_TEXT);
+  out.env = environment(b.env);
   const sources = ['command', 'script', 'scriptText'].filter((k) => b[k] !== undefined);
   if (sources.length !== 1) throw new GflowError('bad_request', 'give exactly one of command, script or scriptText');
   if (b.command !== undefined) {
@@ -89,6 +86,16 @@ export function name(v: unknown, field: string): string {
   return s;
 }
 
+
+/** A submitter's environment: an object of strings, within bounds. */
+export function environment(v: unknown): Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('env', 'an object of strings');
+  const env = v as Record<string, unknown>;
+  if (Object.keys(env).length > 5000) throw bad('env', 'at most 5000 variables');
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(env)) out[str(k, 'env name', 1024)] = str(val, `env.${k}`, MAX_TEXT);
+  return out;
+}
 
 function bool(v: unknown, field: string): boolean {
   if (typeof v !== 'boolean') throw bad(field, 'true or false');

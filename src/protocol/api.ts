@@ -82,6 +82,8 @@ export interface SignalResponse {
 
 export interface RedoRequest {
   cascade?: boolean;
+  /** the environment to run with (an ended job keeps no copy of its own) */
+  env?: Record<string, string>;
 }
 
 /** `gflow why`: for a queued job, what the planner decides and what it decides it from. */

@@ -248,6 +248,11 @@ export class JobStore {
     });
   }
 
+  /** An ended job keeps no copy of its submitter's environment (what `show` needs stays). */
+  dropEnvironment(id: number): void {
+    this.stmt("UPDATE jobs SET env = '{}' WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id);
+  }
+
   setPid(id: number, pid: number): void {
     this.write(id, { pid });
   }

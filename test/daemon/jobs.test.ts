@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import { isAlive, listProcesses, readCmdline } from '../../src/executor/proc.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
+import type { Job } from '../../src/protocol/job.js';
 
 /** A job that waits until the test creates `gate` in the sandbox dir, then runs `then`. */
 const gated = (gate: string, then = 'exit 0'): string[] => ['--', 'bash', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; ${then}`];
@@ -228,5 +229,21 @@ describe('reading jobs', () => {
     const json = JSON.parse(await sb.ok('gflow', 'queue', '-s', 'H', '--json')) as { id: number; state: string }[];
     assert.ok(json.some((j) => j.id === id && j.state === 'hold'));
     await sb.ok('gflow', 'cancel', String(id));
+  });
+
+  it('keeps no copy of the environment once a job ended, and redo runs with the caller\'s', async () => {
+    const id = await sb.submit('--', 'bash', '-c', 'echo "[$GFLOW_SECRET]"');
+    await sb.waitEnded(id);
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(path.join(sb.stateDir, 'gflow.db'), { readonly: true });
+    try {
+      assert.equal((db.prepare('SELECT env FROM jobs WHERE id = ?').get(id) as { env: string }).env, '{}');
+    } finally {
+      db.close();
+    }
+    assert.equal(fs.existsSync(path.join(sb.stateDir, 'jobs', String(id), 'spec.sh')), false);
+    const again = JSON.parse((await sb.run('gflow', ['redo', '--json', String(id)], { env: { GFLOW_SECRET: 'from-redo' } })).stdout) as Job[];
+    await sb.waitEnded(again[0]!.id);
+    assert.equal(await sb.ok('gflow', 'log', String(again[0]!.id)), '[from-redo]\n');
   });
 });

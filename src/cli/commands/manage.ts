@@ -49,7 +49,7 @@ export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> 
 export async function redoCommand(ref: string, f: { cascade?: boolean; json?: boolean }): Promise<void> {
   const client = new Client();
   const id = await resolveJobId(client, ref);
-  const { jobs } = await client.request<JobsResponse>('POST', ROUTES.jobAction(id, 'redo'), { cascade: f.cascade === true });
+  const { jobs } = await client.request<JobsResponse>('POST', ROUTES.jobAction(id, 'redo'), { cascade: f.cascade === true, env: { ...process.env } });
   if (f.json) process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
   else for (const j of jobs) process.stdout.write(`Submitted job ${j.id} (redo of ${j.redoneFrom})\n`);
 }

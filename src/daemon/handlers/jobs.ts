@@ -5,7 +5,7 @@ import { specOf, type JobRecord } from '../../core/job.js';
 import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
-import { validateUpdate } from '../validate.js';
+import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
@@ -18,6 +18,7 @@ export function cancel(ctx: Ctx, caller: Caller, id: number): Answer {
     return [202, { job: ctx.store.toJob(ctx.store.require(id)) }];
   }
   const done = ctx.store.transition(id, 'cancelled', { reason: 'cancelled by user', finishedAt: Date.now() });
+  ctx.store.dropEnvironment(id);
   ctx.log.event(`job ${id} cancelled (was ${job.state})`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(done) }];
@@ -92,6 +93,7 @@ export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Ans
  */
 export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answer {
   const req = (typeof body === 'object' && body !== null ? body : {}) as RedoRequest;
+  const env = req.env === undefined ? undefined : environment(req.env);
   const created = ctx.store.atomically(() => {
     const first = ctx.store.require(id);
     assertOwner(caller, first);
@@ -101,7 +103,7 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
     const again = (job: JobRecord): void => {
       const spec = specOf(job);
       const next = ctx.store.insert(
-        { ...spec, dependsOn: spec.dependsOn.map((d) => replaced.get(d) ?? d), attempt: 0, retriedFrom: null, redoneFrom: job.id, token: crypto.randomBytes(16).toString('hex') },
+        { ...spec, env: env ?? spec.env, dependsOn: spec.dependsOn.map((d) => replaced.get(d) ?? d), attempt: 0, retriedFrom: null, redoneFrom: job.id, token: crypto.randomBytes(16).toString('hex') },
         Date.now(),
       );
       replaced.set(job.id, next.id);

@@ -109,7 +109,10 @@ export class Reaper {
       if (o.requeue && requeueWanted(current, ending)) {
         this.d.store.requeue(id, o.requeue.log, true);
         this.d.log.event(`job ${id} ${ended.state}: requeued (${ended.attempt + 1} of ${ended.maxRetries})`);
-      } else retryIfWanted(this.d.store, ended, this.d.log, now);
+      } else {
+        retryIfWanted(this.d.store, ended, this.d.log, now);
+        this.d.store.dropEnvironment(id);
+      }
       return ended;
     });
     if (!done) return;

@@ -184,6 +184,7 @@ export class Scheduler {
       doomed.filter(({ id, failed, depKind }) => {
         if (store.get(id)?.state !== 'queued') return false;
         store.transition(id, 'cancelled', { reason: doomReason(failed, depKind ?? 'afterok'), finishedAt: now, cancelledBy: failed });
+        store.dropEnvironment(id);
         return true;
       }),
     );

@@ -138,6 +138,8 @@ export class TmuxExecutor implements Executor {
     if (exit) await whenLogComplete(this.logPath(job));
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
+    // The spec holds the submitter's environment: no copy outlives the job.
+    fs.rmSync(path.join(jobDirs(this.paths, job.uid ?? MY_UID).jobsDir, String(job.id), 'spec.sh'), { force: true });
     const outOfMemory = this.cgroups.oomKilled(job.id);
     this.cgroups.remove(job.id);
     const outcome: Outcome = { exit, serverLost, outOfMemory };
