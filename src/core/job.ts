@@ -95,6 +95,24 @@ export const RUNTIME_KEYS = [
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
 
+/** The runtime fields of a job that has not run yet (besides its id, state and times). */
+export const NOT_RUN_YET = {
+  startedAt: null,
+  finishedAt: null,
+  exitCode: null,
+  signal: null,
+  endedBy: null,
+  session: null,
+  pid: null,
+  stopRequest: null,
+  stopRequestedAt: null,
+  escalated: false,
+  sessionClosed: false,
+  gpuIds: null,
+  cancelledBy: null,
+  attempts: [],
+} as const satisfies Pick<JobRecord, Exclude<RuntimeKey, 'id' | 'state' | 'reason' | 'submittedAt'>>;
+
 /** What a submission stores: the spec of a job. `hold` decides its first state. */
 export type NewJob = Omit<JobRecord, RuntimeKey> & { hold: boolean };
 export type SpecKey = Exclude<JobKey, RuntimeKey>;

@@ -49,11 +49,16 @@ export type Job = {
   logPath: string;
 };
 
+const PRIVATE = new Set<string>(PRIVATE_KEYS);
+const TIMES = new Set<string>(TIME_KEYS);
+
 export function toWireJob(record: JobRecord, logPath: string): Job {
   const out: Record<string, unknown> = { logPath };
-  for (const [k, v] of Object.entries(record)) {
-    if ((PRIVATE_KEYS as readonly string[]).includes(k)) continue;
-    out[k] = (TIME_KEYS as readonly string[]).includes(k) && v !== null ? new Date(v as number).toISOString() : v;
+  const r = record as unknown as Record<string, unknown>;
+  for (const k in r) {
+    if (PRIVATE.has(k)) continue;
+    const v = r[k];
+    out[k] = v !== null && TIMES.has(k) ? new Date(v as number).toISOString() : v;
   }
   return out as Job;
 }

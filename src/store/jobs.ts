@@ -1,7 +1,7 @@
 // The job table. Every state change goes through `transition`, which asks src/core whether
 // the move is legal inside the same transaction that makes it. Rows leave this file decoded
 // (src/store/job-columns.ts); all job SQL lives here.
-import type { JobKey, JobPatch, JobRecord, NewJob, StopRequest, TransitionPatch } from '../core/job.js';
+import { NOT_RUN_YET, type JobKey, type JobPatch, type JobRecord, type NewJob, type StopRequest, type TransitionPatch } from '../core/job.js';
 import { assertRequeue, assertTransition } from '../core/transitions.js';
 import { attemptOf } from '../core/requeue.js';
 import type { NamedJob } from '../core/deps.js';
@@ -18,6 +18,15 @@ export type { PlanJob, SlimJob } from './job-columns.js';
 
 const SLIM = selectList(SLIM_KEYS);
 const PLAN = selectList(PLAN_KEYS);
+
+// A submission's statement, built once per set of fields (they are the same for every job).
+const insertSqls = new Map<string, string>();
+function insertSql(keys: readonly JobKey[]): string {
+  const id = keys.join();
+  let sql = insertSqls.get(id);
+  if (!sql) insertSqls.set(id, (sql = `INSERT INTO jobs (${selectList(keys)}) VALUES (${keys.map(() => '?').join(', ')})`));
+  return sql;
+}
 
 export class JobStore {
   private readonly sql: Statements;
@@ -73,11 +82,12 @@ export class JobStore {
   }
 
   insert(job: NewJob, now: number): JobRecord {
-    const values: Partial<Record<JobKey, unknown>> = { ...job, state: job.hold ? 'hold' : 'queued', reason: job.hold ? 'held by user' : null, submittedAt: now };
-    delete (values as { hold?: boolean }).hold;
-    const keys = Object.keys(values) as JobKey[];
-    const info = this.stmt(`INSERT INTO jobs (${selectList(keys)}) VALUES (${keys.map(() => '?').join(', ')})`).run(...keys.map((k) => encode(k, values[k])));
-    return this.require(Number(info.lastInsertRowid));
+    const { hold, ...spec } = job;
+    const values: Omit<JobRecord, 'id' | keyof typeof NOT_RUN_YET> = { ...spec, state: hold ? 'hold' : 'queued', reason: hold ? 'held by user' : null, submittedAt: now };
+    const keys = Object.keys(values) as (keyof typeof values)[];
+    const info = this.stmt(insertSql(keys)).run(...keys.map((k) => encode(k, values[k])));
+    // What was written, without reading it back (an array of thousands is one transaction).
+    return { ...values, ...NOT_RUN_YET, attempts: [], id: Number(info.lastInsertRowid) };
   }
 
   /** The id the next job will get (ids are never reused). */
