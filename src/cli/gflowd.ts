@@ -30,7 +30,7 @@ const guard =
 /** The `gflowd` command line; also read by `gflow submit` to suggest daemon commands. */
 export function gflowdProgram(): Command {
   const program = new Command('gflowd')
-    .description('The gflow scheduler daemon. It lives in the tmux session gflow_server.')
+    .description("The gflow scheduler daemon. It lives in the tmux session gflow_server: yours (personal), or, started by root (sudo gflowd up), the machine's shared daemon for every user.")
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
