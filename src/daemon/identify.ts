@@ -31,6 +31,12 @@ export function socketUid(sock: net.Socket): number | undefined {
   return uids.get(sock);
 }
 
+/** The peer as a log line names it: its UID from the kernel, else its address. */
+export function peerName(sock: net.Socket): string {
+  const uid = socketUid(sock);
+  return uid !== undefined ? `uid ${uid}` : `address ${sock.remoteAddress ?? 'unknown'}`;
+}
+
 /** A personal daemon serves its owner only: another UID's connection is refused at once. */
 export function refusesConnection(sock: net.Socket, id: Identity): GflowError | undefined {
   if (id.mode !== 'personal') return undefined;

@@ -17,7 +17,8 @@ import { clean } from './handlers/clean.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
-import { identify, refusesConnection, type Identity } from './identify.js';
+import { identify, peerName, refusesConnection, type Identity } from './identify.js';
+import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
 
@@ -41,11 +42,14 @@ export function createApiServer(o: ServerOptions): http.Server {
       .then(([status, body]) => sendJson(res, status, body))
       .catch((err: unknown) => {
         const e = toGflowError(err);
-        if (e.code === 'internal') o.ctx.log.error(`${req.method} ${req.url}: ${e.message}`);
-        else if (e.code === 'unauthorized') o.ctx.log.warn(`${req.method} ${req.url}: ${e.message}`);
+        const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
+        if (e.code === 'internal') o.ctx.log.error(what);
+        else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
         sendError(res, e);
       });
   });
+  const refusals = new RefusalLog(o.ctx.log);
+  server.on('close', () => refusals.close());
   // A personal daemon refuses other users' connections before they cost anything.
   server.on('connection', (socket) => {
     const refused = refusesConnection(socket, o.identity);
