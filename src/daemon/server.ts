@@ -36,7 +36,8 @@ const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
 const RESERVATION_CANCEL = new RegExp(`^${API_PREFIX}/reservations/([^/]+)/cancel$`);
 
 export function createApiServer(o: ServerOptions): http.Server {
-  const idem = new IdempotencyStore(o.ctx.store.db);
+  const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
+  const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
     handle(o, idem, req)
       .then(([status, body]) => sendJson(res, status, body))
@@ -49,7 +50,10 @@ export function createApiServer(o: ServerOptions): http.Server {
       });
   });
   const refusals = new RefusalLog(o.ctx.log);
-  server.on('close', () => refusals.close());
+  server.on('close', () => {
+    refusals.close();
+    stopPruning();
+  });
   // A personal daemon refuses other users' connections before they cost anything.
   server.on('connection', (socket) => {
     const refused = refusesConnection(socket, o.identity);
@@ -164,6 +168,24 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
   const late = await pending!;
   idem.put(key, late[0], late[1], Date.now());
   return late;
+}
+
+// Retried requests come within seconds; answers older than a day are dropped at start and
+// then hourly, so the table does not grow with every request ever made.
+function pruneIdempotency(idem: IdempotencyStore, log: Ctx['log']): () => void {
+  const prune = (): void => {
+    try {
+      const n = idem.prune(Date.now());
+      if (n > 0) log.info(`forgot ${n} idempotency record${n === 1 ? '' : 's'} older than a day`);
+    } catch (err) {
+      // A busy or failing database must not stop the daemon; the next round tries again.
+      log.warn(`pruning idempotency records failed: ${(err as Error).message}`);
+    }
+  };
+  prune();
+  const timer = setInterval(prune, 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 // `@` is the caller's own last submission; an admin may ask for another user's.
