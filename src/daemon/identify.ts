@@ -45,6 +45,22 @@ export function refusesConnection(sock: net.Socket, id: Identity): GflowError | 
   return new GflowError('forbidden', `this gflowd belongs to ${id.ownerName}`, 'use your own: `gflowd up --port <N>` (and GFLOW_PORT), or the machine\'s shared daemon');
 }
 
+/**
+ * Whether the caller is the daemon's own account, by the kernel (or, where the kernel cannot
+ * tell, by the token): who may see the full `/health`.
+ */
+export function isOwner(req: http.IncomingMessage, id: Identity): boolean {
+  const uid = socketUid(req.socket);
+  if (uid !== undefined) return uid === id.ownerUid;
+  if (id.mode !== 'personal') return false;
+  try {
+    checkToken(req, id.token ?? '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function identify(req: http.IncomingMessage, id: Identity): Caller {
   if (id.mode === 'personal') {
     const refused = refusesConnection(req.socket, id);

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo, type ResolveResponse } from '../protocol/api.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import type { Health } from '../protocol/job.js';
+import type { PublicHealth } from '../protocol/health.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
@@ -17,7 +18,7 @@ import { clean } from './handlers/clean.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
-import { identify, peerName, refusesConnection, type Identity } from './identify.js';
+import { identify, isOwner, peerName, refusesConnection, socketUid, type Identity } from './identify.js';
 import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
@@ -83,7 +84,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   const method = req.method ?? 'GET';
   if (url.pathname === ROUTES.health) {
     if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
-    return [200, o.health()];
+    return [200, healthFor(o, req)];
   }
   const caller = identify(req, o.identity);
   const { ctx } = o;
@@ -197,6 +198,20 @@ function resolve(ctx: Ctx, caller: Caller, params: URLSearchParams): Answer {
   if (jobs.length === 0) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} submissions`, 'submit one with `gflow submit -- <command>`');
   const answer: ResolveResponse = { job: ctx.store.toJob(jobs.at(-1)!), jobs: jobs.map((j) => ctx.store.toJob(j)) };
   return [200, answer];
+}
+
+// `/health` needs no token (a health check has none). The daemon's owner gets all of it. Any
+// other user of a shared daemon gets what their `gflowd status` shows — pid, version and start
+// time, which `ps` tells every local user anyway — but not the scheduling state; a peer the
+// kernel cannot name (and without the token) learns only that a gflowd of this protocol answers.
+function healthFor(o: ServerOptions, req: http.IncomingMessage): Health | PublicHealth {
+  const h = o.health();
+  if (isOwner(req, o.identity)) return h;
+  if (o.identity.mode === 'shared' && socketUid(req.socket) !== undefined) {
+    const { scheduling: _hidden, ...rest } = h;
+    return rest;
+  }
+  return { status: 'ok', protocol: h.protocol, mode: h.mode };
 }
 
 function notFound(method: string, path: string): GflowError {
