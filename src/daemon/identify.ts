@@ -31,12 +31,34 @@ export function socketUid(sock: net.Socket): number | undefined {
   return uids.get(sock);
 }
 
+/** The peer as a log line names it: its UID from the kernel, else its address. */
+export function peerName(sock: net.Socket): string {
+  const uid = socketUid(sock);
+  return uid !== undefined ? `uid ${uid}` : `address ${sock.remoteAddress ?? 'unknown'}`;
+}
+
 /** A personal daemon serves its owner only: another UID's connection is refused at once. */
 export function refusesConnection(sock: net.Socket, id: Identity): GflowError | undefined {
   if (id.mode !== 'personal') return undefined;
   const uid = socketUid(sock);
   if (uid === undefined || uid === id.ownerUid) return undefined;
   return new GflowError('forbidden', `this gflowd belongs to ${id.ownerName}`, 'use your own: `gflowd up --port <N>` (and GFLOW_PORT), or the machine\'s shared daemon');
+}
+
+/**
+ * Whether the caller is the daemon's own account, by the kernel (or, where the kernel cannot
+ * tell, by the token): who may see the full `/health`.
+ */
+export function isOwner(req: http.IncomingMessage, id: Identity): boolean {
+  const uid = socketUid(req.socket);
+  if (uid !== undefined) return uid === id.ownerUid;
+  if (id.mode !== 'personal') return false;
+  try {
+    checkToken(req, id.token ?? '');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function identify(req: http.IncomingMessage, id: Identity): Caller {

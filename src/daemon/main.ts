@@ -29,7 +29,14 @@ import { createApiServer } from './server.js';
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
   const paths = resolvePaths();
-  prepareStateDir(paths);
+  // Before the log exists (it lives in the state directory): the reason goes to stderr.
+  try {
+    prepareStateDir(paths);
+  } catch (err) {
+    const e = toGflowError(err);
+    process.stderr.write(`gflowd: ${e.message}${e.hint ? ` — ${e.hint}` : ''}\n`);
+    process.exit(1);
+  }
   const log = new Logger({ file: paths.daemonLog });
   const startedAt = new Date();
   const version = packageVersion();

@@ -4,6 +4,7 @@ import http from 'node:http';
 import { API_PREFIX, IDEMPOTENCY_HEADER, ROUTES, type DaemonInfo, type ResolveResponse } from '../protocol/api.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import type { Health } from '../protocol/job.js';
+import type { PublicHealth } from '../protocol/health.js';
 import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
@@ -17,7 +18,8 @@ import { clean } from './handlers/clean.js';
 import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
-import { identify, refusesConnection, type Identity } from './identify.js';
+import { identify, isOwner, peerName, refusesConnection, socketUid, type Identity } from './identify.js';
+import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
 
@@ -35,16 +37,23 @@ const JOB_ONE = new RegExp(`^${API_PREFIX}/jobs/([^/]+)$`);
 const RESERVATION_CANCEL = new RegExp(`^${API_PREFIX}/reservations/([^/]+)/cancel$`);
 
 export function createApiServer(o: ServerOptions): http.Server {
-  const idem = new IdempotencyStore(o.ctx.store.db);
+  const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
+  const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
     handle(o, idem, req)
       .then(([status, body]) => sendJson(res, status, body))
       .catch((err: unknown) => {
         const e = toGflowError(err);
-        if (e.code === 'internal') o.ctx.log.error(`${req.method} ${req.url}: ${e.message}`);
-        else if (e.code === 'unauthorized') o.ctx.log.warn(`${req.method} ${req.url}: ${e.message}`);
+        const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
+        if (e.code === 'internal') o.ctx.log.error(what);
+        else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
         sendError(res, e);
       });
+  });
+  const refusals = new RefusalLog(o.ctx.log);
+  server.on('close', () => {
+    refusals.close();
+    stopPruning();
   });
   // A personal daemon refuses other users' connections before they cost anything.
   server.on('connection', (socket) => {
@@ -75,7 +84,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   const method = req.method ?? 'GET';
   if (url.pathname === ROUTES.health) {
     if (method !== 'GET') throw methodNotAllowed(method, url.pathname);
-    return [200, o.health()];
+    return [200, healthFor(o, req)];
   }
   const caller = identify(req, o.identity);
   const { ctx } = o;
@@ -162,6 +171,24 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
   return late;
 }
 
+// Retried requests come within seconds; answers older than a day are dropped at start and
+// then hourly, so the table does not grow with every request ever made.
+function pruneIdempotency(idem: IdempotencyStore, log: Ctx['log']): () => void {
+  const prune = (): void => {
+    try {
+      const n = idem.prune(Date.now());
+      if (n > 0) log.info(`forgot ${n} idempotency record${n === 1 ? '' : 's'} older than a day`);
+    } catch (err) {
+      // A busy or failing database must not stop the daemon; the next round tries again.
+      log.warn(`pruning idempotency records failed: ${(err as Error).message}`);
+    }
+  };
+  prune();
+  const timer = setInterval(prune, 3600_000);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 // `@` is the caller's own last submission; an admin may ask for another user's.
 function resolve(ctx: Ctx, caller: Caller, params: URLSearchParams): Answer {
   const user = caller.admin ? (params.get('user') ?? caller.user) : caller.user;
@@ -171,6 +198,20 @@ function resolve(ctx: Ctx, caller: Caller, params: URLSearchParams): Answer {
   if (jobs.length === 0) throw new GflowError('not_found', back === 1 ? `${user} has no jobs yet` : `${user} has fewer than ${back} submissions`, 'submit one with `gflow submit -- <command>`');
   const answer: ResolveResponse = { job: ctx.store.toJob(jobs.at(-1)!), jobs: jobs.map((j) => ctx.store.toJob(j)) };
   return [200, answer];
+}
+
+// `/health` needs no token (a health check has none). The daemon's owner gets all of it. Any
+// other user of a shared daemon gets what their `gflowd status` shows — pid, version and start
+// time, which `ps` tells every local user anyway — but not the scheduling state; a peer the
+// kernel cannot name (and without the token) learns only that a gflowd of this protocol answers.
+function healthFor(o: ServerOptions, req: http.IncomingMessage): Health | PublicHealth {
+  const h = o.health();
+  if (isOwner(req, o.identity)) return h;
+  if (o.identity.mode === 'shared' && socketUid(req.socket) !== undefined) {
+    const { scheduling: _hidden, ...rest } = h;
+    return rest;
+  }
+  return { status: 'ok', protocol: h.protocol, mode: h.mode };
 }
 
 function notFound(method: string, path: string): GflowError {

@@ -1,7 +1,9 @@
 // Opens the state database: WAL, durable commits, migrations applied, foreign files refused.
 import fs from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
+import { accessProblem } from '../daemon/state-dir.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export type Db = Database.Database;
@@ -30,6 +32,9 @@ export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
   } catch (err) {
     db?.close();
     if (err instanceof GflowError) throw err;
+    // Permissions or a read-only filesystem: the data is fine, only access is wrong.
+    const denied = accessProblem(unwritable(file) ?? file, err);
+    if (denied) throw denied;
     throw new GflowError('start_failed', `cannot open database ${file}: ${(err as Error).message}`, 'the file is not a gflow database or is corrupt; move it aside to start with an empty queue', { cause: err });
   }
   if (version > SCHEMA_VERSION) {
@@ -38,6 +43,18 @@ export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
   }
   migrate(db, version, upTo);
   return db;
+}
+
+// Which of the database's files (or its directory) cannot be written, to name it in the error.
+function unwritable(file: string): string | undefined {
+  for (const f of [file, `${file}-wal`, `${file}-shm`, path.dirname(file)]) {
+    try {
+      fs.accessSync(f, fs.constants.W_OK);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') return f;
+    }
+  }
+  return undefined;
 }
 
 function isEmpty(db: Db): boolean {
