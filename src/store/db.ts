@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
-import { accessProblem } from '../daemon/state-dir.js';
+import { accessProblem } from './access-problem.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 
 export type Db = Database.Database;
