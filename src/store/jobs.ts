@@ -246,12 +246,12 @@ export class JobStore {
    * run is kept in `attempts`, and what the run set is cleared. Only this method makes the move,
    * and src/core decides whether it may, inside the same transaction.
    */
-  requeue(id: number, log: string | null, countsAsRetry: boolean): JobRecord {
+  requeue(id: number, log: string | null, countsAsRetry: boolean, env?: Record<string, string>): JobRecord {
     return this.atomically(() => {
       const job = this.require(id);
       assertRequeue(id, job.state);
       this.stmt("UPDATE jobs SET state = 'queued' WHERE id = ?").run(id);
-      this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null });
+      this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null, ...(env ? { env } : {}) });
       const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
       this.stmt(`UPDATE jobs SET ${cleared.map((k) => `${JOB_COLUMNS[k][0]} = NULL`).join(', ')}, escalated = 0, session_closed = 0 WHERE id = ?`).run(id);
       return this.require(id);

@@ -16,7 +16,7 @@ export async function sendCommand(ref: string, text: string[], f: { enter?: bool
 export async function requeueCommand(ref: string): Promise<void> {
   const client = new Client();
   await eachJob(await resolveJobIds(client, ref), async (id) => {
-    await client.request('POST', ROUTES.jobAction(id, 'requeue'));
+    await client.request('POST', ROUTES.jobAction(id, 'requeue'), { env: { ...process.env } });
     process.stdout.write(`Requeued job ${id}\n`);
   });
 }

@@ -4,6 +4,7 @@ import { parseSignal } from '../../core/signals.js';
 import { assertRequeue } from '../../core/transitions.js';
 import { GflowError } from '../../protocol/errors.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
+import { environment } from '../validate.js';
 import type { Answer, Ctx } from './context.js';
 
 function obj(body: unknown): Record<string, unknown> {
@@ -26,7 +27,7 @@ export function controlJob(ctx: Ctx, caller: Caller, id: number, action: string,
     case 'limit':
       return limit(ctx, caller, id, body);
     case 'requeue':
-      return requeue(ctx, caller, id);
+      return requeue(ctx, caller, id, body);
     default:
       throw new GflowError('not_found', `no route for ${action}`);
   }
@@ -56,14 +57,17 @@ export function limit(ctx: Ctx, caller: Caller, id: number, body: unknown): Answ
 }
 
 /** `gflow requeue`: a failed or timed-out job back in the queue under its id. */
-export async function requeue(ctx: Ctx, caller: Caller, id: number): Promise<Answer> {
+export async function requeue(ctx: Ctx, caller: Caller, id: number, body: unknown): Promise<Answer> {
   const job = ctx.store.require(id);
   assertOwner(caller, job);
   assertRequeue(id, job.state);
+  // An ended job keeps no copy of its environment: it runs again with the caller's.
+  const b = (typeof body === 'object' && body !== null ? body : {}) as { env?: unknown };
+  const env = b.env === undefined ? undefined : environment(b.env);
   // Its session and status go first, so that the same id can start again; its log is kept.
   const log = await ctx.executor.archiveLog(job, job.attempts.length + 1);
   await ctx.executor.forget(job);
-  const back = ctx.store.requeue(id, log, false);
+  const back = ctx.store.requeue(id, log, false, env);
   ctx.log.event(`job ${id} requeued by ${caller.user} (was ${job.state}; attempt ${back.attempts.length + 1})`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(back) }];
