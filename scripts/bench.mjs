@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { Sandbox } from '../dist/test/helpers/sandbox.js';
+import { benchBigLog } from './bench/big-log.mjs';
 import { benchCli } from './bench/cli.mjs';
 import { benchBigSubmit, benchDrain, benchLatency } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
@@ -20,6 +21,7 @@ const parts = {
   submit: [['--cpus', '2'], benchBigSubmit],
   scale: [null, benchScale],
   reload: [null, () => benchReload()],
+  bigLog: [[], benchBigLog],
 };
 const only = process.argv.slice(2);
 const file = 'bench/results.json';

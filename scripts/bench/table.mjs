@@ -42,5 +42,10 @@ export function toMarkdown(r) {
     row('raw HTTP requests failed during reloads (no retries)', `${r.reload.rawRequests.failed} of ${r.reload.rawRequests.ok + r.reload.rawRequests.failed}`, '—', undefined, r.reload);
     row('CLI commands failed during reloads', `${r.reload.cliCommands.failed} of ${r.reload.cliCommands.ok + r.reload.cliCommands.failed}`, '0', r.reload.cliCommands.failed === 0, r.reload);
   }
+  if (r.bigLog) {
+    const b = r.bigLog;
+    row(`\`gflow log --last 10\`, ${Math.round(b.logBytes / 1024 ** 3)} GB log (ms, n=${b.lastTenMs.n})`, b.lastTenMs, '≤ 1000', b.lastTenMs.median <= 1000, b);
+    row('… its peak RSS (MB)', b.maxRssMb, '≤ 100', b.maxRssMb.max <= 100, b);
+  }
   return `${lines.join('\n')}\n`;
 }

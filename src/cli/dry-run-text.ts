@@ -7,7 +7,7 @@ import { shortReason } from '../protocol/wait-reason.js';
 
 export function dryRunText(base: SubmitRequest, answer: DryRunResponse, directives: string[] | undefined): string {
   const n = answer.jobs.length;
-  const what = base.command ? base.command.join(' ') : base.script ? `script ${base.script}` : 'script from stdin';
+  const what = base.command ? base.command.join(' ') : base.scriptPath ?? base.script ? `script ${base.scriptPath ?? base.script}` : 'script from stdin';
   const lines = [`Would submit ${n === 1 ? '1 job' : `${n} jobs`} (dry run: nothing was submitted)`, `  command:      ${what}`, `  directory:    ${base.cwd}`];
   if (directives !== undefined) lines.push(`  directives:   ${directives.length ? directives.join(' ') : 'none'}`);
   const gpus = base.gpus ? `${base.gpus}${base.shared ? ` shared (${base.gpuMemoryMb} MiB)` : ''}` : '0';

@@ -55,14 +55,16 @@ export function queueTable(jobs: Job[]): string {
 }
 
 export function commandName(job: Job): string {
-  if (job.script) return job.script.split('/').pop() ?? job.script;
+  const script = job.scriptPath ?? job.script;
+  if (script) return script.split('/').pop() ?? script;
   const argv = job.command ?? [];
   const word = argv[0] === '/bin/bash' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/)[0] : argv[0];
   return (word ?? '').split('/').pop() ?? '';
 }
 
 export function jobDetails(job: Job): string {
-  const what = job.command ? job.command.map(quoteArg).join(' ') : `script ${job.script}`;
+  // A script file is run from the copy taken at submit (`script`); its path is what was given.
+  const what = job.command ? job.command.map(quoteArg).join(' ') : job.scriptPath ? `script ${job.scriptPath} (as submitted; copy ${job.script})` : `script ${job.script}`;
   const rows: [string, string | number | null][] = [
     ['Job', `${job.id}${job.name ? ` (${job.name})` : ''}`],
     ['State', `${STATE_COLOR[job.state](job.state)} (${STATE_CODES[job.state]})${job.reason ? ` — ${job.reason}` : ''}`],

@@ -19,6 +19,8 @@ export interface JobRecord {
   command: string[] | null;
   /** absolute path of a script job; null for a command job */
   script: string | null;
+  /** the script file as submitted; `script` is the copy taken then, which is what runs */
+  scriptPath: string | null;
   cwd: string;
   /** the submitter's environment */
   env: Record<string, string>;
@@ -130,6 +132,7 @@ export const NEW_JOB_DEFAULTS = {
   uid: null,
   project: null,
   script: null,
+  scriptPath: null,
   command: null,
   priority: 0,
   cpus: 1,

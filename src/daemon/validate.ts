@@ -43,6 +43,10 @@ export function validateSubmit(body: unknown): SubmitRequest {
     if (!path.isAbsolute(out.script)) throw bad('script', 'an absolute path');
   }
   if (b.scriptText !== undefined) out.scriptText = str(b.scriptText, 'scriptText', 1024 * 1024);
+  if (b.scriptPath !== undefined) {
+    if (out.scriptText === undefined) throw bad('scriptPath', 'given with scriptText');
+    out.scriptPath = str(b.scriptPath, 'scriptPath', 4096);
+  }
   if (b.name !== undefined && b.name !== null) {
     out.name = str(b.name, 'name', 200);
     if (/[\0-\x1f\x7f]/.test(out.name)) throw bad('name', 'a name without control characters');

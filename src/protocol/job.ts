@@ -77,6 +77,8 @@ export interface SubmitRequest {
   script?: string;
   /** script text (`gflow submit -`); stored by the daemon */
   scriptText?: string;
+  /** with scriptText: the file it was read from, for display */
+  scriptPath?: string;
   cwd: string;
   env: Record<string, string>;
   /** ignored by the daemon (it learns the caller from the kernel); kept for older daemons */

@@ -13,6 +13,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   project: ['project', 'plain'],
   command: ['command', 'json'],
   script: ['script', 'plain'],
+  scriptPath: ['script_path', 'plain'],
   cwd: ['cwd', 'plain'],
   env: ['env', 'json'],
   priority: ['priority', 'plain'],

@@ -166,6 +166,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_by_user_name ON jobs(user, name) WHERE name IS NOT NULL;
     `,
   },
+  {
+    version: 9,
+    description: "a script's submitted path, kept for display: the job runs the copy taken at submit",
+    sql: `
+      ALTER TABLE jobs ADD COLUMN script_path TEXT;  -- the file given to gflow submit; NULL: none (a command, stdin)
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,13 +1,12 @@
 // `gflow log <id|@>`: the job's output, readable by default, raw with --raw, followed with -f.
+// The log is read in blocks and written as it is read, so its size does not matter.
 import fs from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
-import { GflowError } from '../../protocol/errors.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
-import { renderLog, selectLines } from '../log-text.js';
-import { END_MARK } from '../../executor/tmux/wrapper.js';
+import { LogRenderer } from '../log-text.js';
+import { lastLinesStart, logSize, openLog, pump, RawFilter } from '../log-read.js';
 
 interface LogFlags {
   follow?: boolean;
@@ -16,90 +15,108 @@ interface LogFlags {
   raw?: boolean;
 }
 
+/** Turns the log's bytes into what is shown: rendered text, or the raw bytes (less gflow's end mark). */
+interface Filter {
+  write(chunk: Buffer): string | Buffer;
+  end(): string | Buffer;
+}
+
 export async function logCommand(ref: string, flags: LogFlags): Promise<void> {
   const client = new Client();
   const id = await resolveJobId(client, ref);
   const { job } = await client.request<JobResponse>('GET', ROUTES.job(id));
-  // The wrapper's end mark is gflow's, not the job's output.
-  const render = (s: string): string => (flags.raw ? s.replaceAll(END_MARK, '') : renderLog(s));
-  const text = readFrom(job.logPath, 0);
-  if (!flags.follow || !ACTIVE_STATES.includes(job.state)) {
-    if (text.length === 0 && job.state === 'queued') process.stderr.write(`gflow: job ${id} has not started yet; no output\n`);
-    process.stdout.write(selectLines(render(text.toString('utf8')), flags.first, flags.last));
-    return;
+  // `gflow log | head` closes the pipe early: that ends the command, it is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  const filter: Filter = flags.raw ? new RawFilter() : new LogRenderer();
+  const following = flags.follow === true && ACTIVE_STATES.includes(job.state);
+  let fd = openLog(job.logPath);
+  try {
+    if (fd === null && !following) {
+      if (job.state === 'queued') process.stderr.write(`gflow: job ${id} has not started yet; no output\n`);
+      return;
+    }
+    let offset = 0;
+    if (fd !== null) {
+      // A running job's log grows while it is read: without -f, show what it had when asked.
+      const size = logSize(fd);
+      const from = flags.last !== undefined ? lastLinesStart(fd, size, flags.last) : 0;
+      const lines = flags.first !== undefined ? firstLines(flags.first) : undefined;
+      offset = await pump(fd, from, following ? undefined : size, (chunk) => (lines ? lines(filter.write(chunk)) : write(filter.write(chunk)).then(() => true)));
+      if (!following) {
+        if (lines) await lines(filter.end());
+        else await write(filter.end());
+        return;
+      }
+    }
+    fd = await follow(client, job, fd, offset, filter);
+  } finally {
+    if (fd !== null) fs.closeSync(fd);
   }
-  await follow(client, job, text, flags, render);
 }
 
-function readFrom(file: string, offset: number): Buffer {
-  try {
-    const fd = fs.openSync(file, 'r');
-    try {
-      const size = fs.fstatSync(fd).size;
-      const buf = Buffer.alloc(Math.max(0, size - offset));
-      fs.readSync(fd, buf, 0, buf.length, offset);
-      return buf;
-    } finally {
-      fs.closeSync(fd);
+// Writes up to `n` lines of what it is given, then answers false: reading stops there.
+function firstLines(n: number): (out: string | Buffer) => Promise<boolean> {
+  let left = n;
+  return async (out) => {
+    if (left <= 0) return false;
+    let cut = -1;
+    while (left > 0) {
+      cut = out.indexOf('\n', cut + 1);
+      if (cut < 0) break;
+      left--;
     }
-  } catch (err) {
-    // The log exists from the job's start on; before that there is nothing to show yet.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
-    throw new GflowError('internal', `cannot read the job's log ${file}: ${(err as Error).message}`, 'check the file and its permissions');
-  }
+    await write(left > 0 ? out : typeof out === 'string' ? out.slice(0, cut + 1) : out.subarray(0, cut + 1));
+    return left > 0;
+  };
+}
+
+// Respects the pipe's pace: a slow reader does not make gflow buffer the log in memory.
+function write(out: string | Buffer): Promise<void> {
+  if (out.length === 0 || process.stdout.write(out)) return Promise.resolve();
+  return new Promise((resolve) => process.stdout.once('drain', resolve));
 }
 
 // Prints complete lines as they arrive (a partial line waits for its end, so carriage-return
-// progress bars render once per line) until the job has ended.
-async function follow(client: Client, job: Job, initial: Buffer, flags: LogFlags, render: (s: string) => string): Promise<void> {
-  let offset = initial.length;
-  // A chunk may end inside a multi-byte character: the decoder keeps it for the next one.
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  const emit = (chunk: Buffer, final: boolean): void => {
-    pending += final ? decoder.end(chunk) : decoder.write(chunk);
-    const cut = final ? pending.length : pending.lastIndexOf('\n') + 1;
-    if (cut > 0) {
-      process.stdout.write(render(pending.slice(0, cut)));
-      pending = pending.slice(cut);
-    }
-  };
-  if (flags.last !== undefined) {
-    const complete = decoder.write(initial);
-    const lastNl = complete.lastIndexOf('\n') + 1;
-    process.stdout.write(selectLines(render(complete.slice(0, lastNl)), undefined, flags.last));
-    pending = complete.slice(lastNl);
-  } else {
-    emit(initial, false);
-  }
+// progress bars render once per line) until the job has ended. Returns the log's descriptor.
+async function follow(client: Client, job: Job, fdIn: number | null, from: number, filter: Filter): Promise<number | null> {
+  let fd = fdIn;
+  let offset = from;
   let wake: (() => void) | undefined;
   let watcher: fs.FSWatcher | undefined;
-  const watchFile = (): void => {
-    if (watcher) return;
-    try {
-      watcher = fs.watch(job.logPath, () => wake?.());
-    } catch {
-      // the log does not exist until the job starts
-    }
+  const readMore = async (): Promise<void> => {
+    fd ??= openLog(job.logPath);
+    if (fd === null) return;
+    offset = await pump(fd, offset, undefined, async (chunk) => {
+      await write(filter.write(chunk));
+      return true;
+    });
   };
   let checkedAt = 0;
   try {
     for (;;) {
-      watchFile();
+      if (!watcher) {
+        try {
+          watcher = fs.watch(job.logPath, () => wake?.());
+        } catch {
+          // the log does not exist until the job starts
+        }
+      }
       // New output arrives by events; the job's state is asked for about once a second.
       await new Promise<void>((resolve) => {
         wake = resolve;
         setTimeout(resolve, 1000);
       });
-      const more = readFrom(job.logPath, offset);
-      offset += more.length;
-      if (more.length) emit(more, false);
+      await readMore();
       if (Date.now() - checkedAt < 1000) continue;
       checkedAt = Date.now();
       const { job: now } = await client.request<JobResponse>('GET', ROUTES.job(job.id));
       if (!ACTIVE_STATES.includes(now.state)) {
-        emit(readFrom(job.logPath, offset), true);
-        return;
+        await readMore();
+        await write(filter.end());
+        return fd;
       }
     }
   } finally {

@@ -37,7 +37,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText' | 'scriptPath'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
   let directives: string[] | undefined;
@@ -57,9 +57,11 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
   }
   const file = path.resolve(args[0]!);
   if (args.length === 1 && isFile(file)) {
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readScript(file);
     const flags = merge(text, file);
-    return { source: { script: file }, flags, text, directives };
+    // The script is taken now, as its directives are (and as sbatch does): an edit or removal
+    // after submit does not change what the job runs.
+    return { source: { scriptText: text, scriptPath: file }, flags, text, directives };
   }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
@@ -183,6 +185,18 @@ function readFile(file: string): string {
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw usage(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+// The daemon keeps a script's text (up to 1 MiB): a binary or a larger file is not a job script.
+const MAX_SCRIPT = 1024 * 1024;
+function readScript(file: string): string {
+  const bytes = fs.readFileSync(file);
+  if (bytes.length > MAX_SCRIPT) throw usage(`${file} is ${Math.ceil(bytes.length / 1024)} KiB; a script is kept at submit and may be at most 1024 KiB`, 'submit a small script that runs the large one, or give it after --: gflow submit -- bash big.sh');
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw usage(`${file} is not a text script (not UTF-8)`, 'to run a program, give it after --: gflow submit -- ./program');
   }
 }
 

@@ -18,6 +18,7 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     uid: caller.uid,
     command: task.command ?? req.command ?? null,
     script: req.script ?? null,
+    scriptPath: req.scriptPath ?? null,
     cwd: req.cwd,
     env: req.env,
     priority: req.priority ?? NEW_JOB_DEFAULTS.priority,
@@ -94,6 +95,6 @@ export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
 }
 
 export function describe(job: JobRecord): string {
-  const text = job.command ? job.command.join(' ') : `script ${job.script}`;
+  const text = job.command ? job.command.join(' ') : `script ${job.scriptPath ?? job.script}`;
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
