@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 describe('script snapshot at submit', () => {
@@ -24,6 +25,11 @@ describe('script snapshot at submit', () => {
     assert.equal(job.name, 'snap');
     assert.equal(await sb.ok('gflow', 'log', String(id)), 'version 1 sh\n');
     assert.match(await sb.ok('gflow', 'show', String(id)), new RegExp(`script ${file} \\(as submitted`));
+    // A redo gets its own copy, so cleaning the first job cannot take it away.
+    const [redone] = JSON.parse((await sb.run('gflow', ['redo', '--json', String(id)])).stdout) as Job[];
+    assert.notEqual(redone!.script, job.script);
+    assert.equal((await sb.waitEnded(redone!.id)).state, 'finished');
+    assert.equal(await sb.ok('gflow', 'log', String(redone!.id)), 'version 1 sh\n');
   });
 
   it('refuses a file that is not a text script, with a hint', async () => {

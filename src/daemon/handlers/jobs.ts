@@ -5,6 +5,7 @@ import { specOf, type JobRecord } from '../../core/job.js';
 import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
+import { readRegular } from '../../executor/safe-file.js';
 import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
@@ -87,6 +88,12 @@ export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Ans
   return [200, { job: ctx.store.toJob(job) }];
 }
 
+function keptScript(id: number, file: string): string {
+  const text = readRegular(file, 1024 * 1024)?.toString('utf8');
+  if (text === undefined) throw new GflowError('conflict', `the script job ${id} ran is gone (cleaned up?)`, 'submit the script again with `gflow submit`');
+  return text;
+}
+
 /**
  * Submits an ended job again. With `cascade`, the jobs that were cancelled because this one
  * failed are submitted again too, waiting on the new jobs instead of the old ones.
@@ -102,10 +109,16 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
     const out: JobRecord[] = [];
     const again = (job: JobRecord): void => {
       const spec = specOf(job);
-      const next = ctx.store.insert(
+      let next = ctx.store.insert(
         { ...spec, env: env ?? spec.env, dependsOn: spec.dependsOn.map((d) => replaced.get(d) ?? d), attempt: 0, retriedFrom: null, redoneFrom: job.id, token: crypto.randomBytes(16).toString('hex') },
         Date.now(),
       );
+      // A script kept with the old job (copied at submit) is copied again for the new one, so
+      // that cleaning the old job never takes the new one's script away.
+      if (job.script !== null && job.scriptPath !== null) {
+        ctx.store.setScript(next.id, ctx.executor.keepScript(next, keptScript(job.id, job.script)));
+        next = ctx.store.require(next.id);
+      }
       replaced.set(job.id, next.id);
       out.push(next);
       if (req.cascade) for (const v of ctx.store.cancelledBecauseOf(job.id)) if (!replaced.has(v.id)) again(v);
