@@ -21,10 +21,15 @@ function findUid(table: string, local: string, remote: string): number | undefin
   } catch {
     return undefined;
   }
-  for (const line of text.split('\n')) {
-    const f = line.trim().split(/\s+/);
-    // sl local rem st queues timer retrnsmt uid …
-    if (f[1] === local && f[2] === remote) return Number(f[7]);
+  // The table can hold thousands of lines (TIME_WAIT after a busy hour): find the one line by
+  // its two addresses instead of splitting them all.
+  // A closed connection of the same addresses may linger in TIME_WAIT (06), owned by nobody.
+  const needle = ` ${local} ${remote} `;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const end = text.indexOf('\n', at);
+    // local rem st queues timer retrnsmt uid …
+    const f = text.slice(at, end < 0 ? undefined : end).trim().split(/\s+/);
+    if (f[2] !== '06') return Number(f[6]);
   }
   return undefined;
 }
