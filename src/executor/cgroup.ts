@@ -17,6 +17,8 @@ export interface MemoryCgroups {
   oomKilled(id: number): boolean;
   /** Removes the job's cgroup (once none of its processes is left). */
   remove(id: number): void;
+  /** Removes every job cgroup of this state directory that no process is in (test clean-up). */
+  removeAll(): void;
 }
 
 const V2_ROOT = '/sys/fs/cgroup';
@@ -51,6 +53,7 @@ export function memoryCgroups(stateDir: string): MemoryCgroups {
     create: () => '',
     oomKilled: () => false,
     remove: () => {},
+    removeAll: () => {},
   };
 }
 
@@ -101,6 +104,16 @@ class Cgroups implements MemoryCgroups {
     const file = path.join(this.dir(id), this.version === 'v2' ? 'memory.events' : 'memory.oom_control');
     const m = /^oom_kill (\d+)$/m.exec(readable(file) ?? '');
     return m !== null && Number(m[1]) > 0;
+  }
+
+  removeAll(): void {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(this.base).filter((n) => /^job-\d+$/.test(n));
+    } catch {
+      return;
+    }
+    for (const n of names) this.remove(Number(n.slice(4)));
   }
 
   remove(id: number): void {

@@ -171,6 +171,7 @@ describe('faults', () => {
     } finally {
       await sb.cleanup().catch(() => {});
       spawnSync('umount', ['-l', data]);
+      fs.rmSync(sb.dir, { recursive: true, force: true }); // the mount point kept it from going
     }
   });
 });

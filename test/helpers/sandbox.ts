@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { after, before } from 'node:test';
 import pWaitFor from 'p-wait-for';
+import { memoryCgroups } from '../../src/executor/cgroup.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi, type FakeGpu } from './fake-nvidia-smi.js';
 
@@ -276,6 +277,7 @@ export class Sandbox {
       }
       await new Promise((r) => setTimeout(r, 50));
     }
+    for (const dir of [this.stateDir, this.env.GFLOW_SHARED_DIR]) if (dir) memoryCgroups(dir).removeAll(); // killed jobs' cgroups
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
