@@ -25,6 +25,8 @@ import { moveLegacyGpuAllowList } from './legacy-settings.js';
 import { prepareStateDir, protectDatabase, removeDiscovery, writeDiscovery } from './state-dir.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
+import { EventHub } from './events/hub.js';
+import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -100,7 +102,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     strategy: settings.gpuStrategy,
     onChange: () => onGpuChange(),
   });
-  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db });
+  const daemonEvents = new DaemonEvents(store, process.pid);
+  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => daemonEvents.leaseTaken() });
+  const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
   const onGpusAllowed = (text: string): void => {
@@ -111,16 +115,23 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
     identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
     info: () => ({ pid: process.pid, version, settings, flags }),
+    events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
   startRetention({ store, executor, log, leads: () => scheduler.isLeader }, settings.retention === 'off' ? null : parseSpan(settings.retention));
+  startEventPruning(store, log, () => scheduler.isLeader, parseSpan(settings.eventsMaxAge), settings.eventsMaxCount);
   let listener: Listener;
   try {
     listener = await listenReusePort(server, DEFAULT_HOST, settings.port);
   } catch (err) {
     return fail(err);
   }
-  onGpuChange = () => scheduler.requestPass();
+  onGpuChange = () => {
+    scheduler.requestPass();
+    // One daemon tells (during a reload both see the change).
+    if (scheduler.isLeader) daemonEvents.gpusChanged(gpus.describe(store.slimByState('running')));
+  };
+  daemonEvents.started(version, paths.mode);
   await gpus.start();
   await scheduler.start();
   writeDiscovery(paths, settings.port);
@@ -145,7 +156,10 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     }, 10_000).unref();
     // Scheduling stops first, so that the lease is free while this daemon still answers.
     await scheduler.close();
+    daemonEvents.stopped(signal);
     if (signal === 'SIGUSR2') await listener.handOver();
+    // Open event streams end; their clients resume from the next daemon with Last-Event-ID.
+    hub.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -22,12 +22,15 @@ import { identify, isOwner, peerName, refusesConnection, socketUid, type Identit
 import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
+import type { EventHub } from './events/hub.js';
+import { parseEventsQuery, streamEvents } from './events/stream.js';
 
 export interface ServerOptions {
   ctx: Ctx;
   identity: Identity;
   health: () => Health;
   info: () => DaemonInfo;
+  events: EventHub;
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
@@ -40,15 +43,14 @@ export function createApiServer(o: ServerOptions): http.Server {
   const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
   const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
-    handle(o, idem, req)
-      .then(([status, body]) => sendJson(res, status, body))
-      .catch((err: unknown) => {
-        const e = toGflowError(err);
-        const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
-        if (e.code === 'internal') o.ctx.log.error(what);
-        else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
-        sendError(res, e);
-      });
+    const answer = isEventStream(req) ? serveEvents(o, req, res) : handle(o, idem, req).then(([status, body]) => sendJson(res, status, body));
+    answer.catch((err: unknown) => {
+      const e = toGflowError(err);
+      const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
+      if (e.code === 'internal') o.ctx.log.error(what);
+      else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
+      sendError(res, e);
+    });
   });
   const refusals = new RefusalLog(o.ctx.log);
   server.on('close', () => {
@@ -77,6 +79,18 @@ export function createApiServer(o: ServerOptions): http.Server {
     socket.end(rawAnswer(tooBig ? 431 : 400, tooBig ? 'Request Header Fields Too Large' : 'Bad Request', body));
   });
   return server;
+}
+
+function isEventStream(req: http.IncomingMessage): boolean {
+  return req.method === 'GET' && (req.url ?? '').split('?')[0] === ROUTES.events;
+}
+
+/** GET /v1/events: an answer that stays open (src/daemon/events/stream.ts). */
+async function serveEvents(o: ServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  identify(req, o.identity);
+  const url = new URL(req.url ?? '/', 'http://gflowd');
+  const lastId = req.headers['last-event-id'];
+  await streamEvents(o.ctx.store, o.events, parseEventsQuery(url.searchParams, typeof lastId === 'string' ? lastId : undefined), res);
 }
 
 async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.IncomingMessage): Promise<Answer> {
