@@ -29,17 +29,35 @@ export function jobEventData(job: JobRecord, fields?: string[]): JobEventData {
   return data;
 }
 
+/** An event as it is appended, before it is committed. */
+export interface NewEvent {
+  id: number;
+  type: EventType;
+  job: number | null;
+  data: object;
+  at: number;
+}
+
 export class EventLog {
   /** told after each append (the daemon's event hub delivers once the transaction commits) */
   onAppend: () => void = () => {};
+  /** told of each event inside its transaction: what they write commits or rolls back with it */
+  private readonly writers: ((e: NewEvent) => void)[] = [];
 
   constructor(private readonly sql: Statements) {}
+
+  /** Adds a writer that acts on each event in the event's own transaction (e.g. a notification outbox). */
+  onWrite(writer: (e: NewEvent) => void): void {
+    this.writers.push(writer);
+  }
 
   /** Appends one event; call it inside the transaction of the change. */
   append(type: EventType, job: number | null, data: object, at: number): number {
     const info = this.sql.get('INSERT INTO events (at, type, job_id, data) VALUES (?, ?, ?, ?)').run(at, type, job, JSON.stringify(data));
+    const id = Number(info.lastInsertRowid);
+    for (const w of this.writers) w({ id, type, job, data, at });
     this.onAppend();
-    return Number(info.lastInsertRowid);
+    return id;
   }
 
   appendJob(type: JobEventType, job: JobRecord, at: number, fields?: string[]): number {
