@@ -27,6 +27,8 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
 import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
+import { startStatusLine } from './status-line.js';
+import { Lease } from '../store/lease.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -134,6 +136,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   daemonEvents.started(version, paths.mode);
   await gpus.start();
   await scheduler.start();
+  const lease = new Lease(store.db);
+  const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
 
@@ -159,6 +163,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     daemonEvents.stopped(signal);
     if (signal === 'SIGUSR2') await listener.handOver();
     // Open event streams end; their clients resume from the next daemon with Last-Event-ID.
+    stopStatusLine();
     hub.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
