@@ -116,7 +116,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const server = createApiServer({
     ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
     identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
-    info: () => ({ pid: process.pid, version, settings, flags }),
+    info: () => ({ pid: process.pid, version, settings, flags, scheduler: { leader: scheduler.isLeader, lastPassMs: scheduler.lastPassMs }, eventListeners: hub.listeners }),
     events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
