@@ -5,6 +5,7 @@ import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
 import { addCompletionCommands } from './commands/completion.js';
+import { addMcpCommand } from './commands/mcp.js';
 
 const SETTING_NAMES = 'port, cpus, killGraceSec, gpus, gpuStrategy, projects, projectRequired, fairShareHalfLifeHours or fairShareGpuWeight';
 
@@ -276,6 +277,7 @@ export function gflowProgram(): Command {
     .description('the config file')
     .action(run(async () => (await import('./commands/config.js')).configPath));
 
+  addMcpCommand(program);
   addCompletionCommands(program, { jobIds: true });
   return program;
 }
