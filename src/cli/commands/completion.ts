@@ -11,7 +11,7 @@ export function addCompletionCommands(program: Command, opts: { jobIds?: boolean
   program
     .command('completion')
     .description(`print the shell completion script: \`source <(${name} completion bash)\`; zsh and fish too (README: Shell completion)`)
-    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
     .action(async (shell: 'bash' | 'zsh' | 'fish', _flags: unknown, cmd: Command) => {
       try {
         const { completionScript } = await import('../completion/script.js');

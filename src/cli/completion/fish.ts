@@ -27,7 +27,7 @@ function ${p}_values --argument-names code value prog cpath prefix
                 printf '%s%s\\n' "$prefix" "$w"
             end
         case i I
-            $prog __complete ids (string split ' ' -- "$cpath") 2>/dev/null | string replace -r '^' -- "$prefix"
+            command -q $prog; and $prog __complete ids (string split ' ' -- "$cpath") 2>/dev/null | string replace -r '^' -- "$prefix"
         case f
             __fish_complete_path "$value" | string replace -r '^' -- "$prefix"
         case d
