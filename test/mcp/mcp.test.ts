@@ -2,6 +2,8 @@
 // over stdio against a real sandbox daemon, lists the tools, submits a job, reads its log,
 // cancels another; and in shared mode the server acts as the user who started it.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -79,6 +81,24 @@ describe('gflow mcp serve', () => {
       assert.doesNotMatch(last.text, /first line/);
       const job = JSON.parse((await a.call('get_job', { job: String(id) })).text) as { name: string; cwd: string };
       assert.deepEqual([job.name, job.cwd], ['from-agent', sb.dir]);
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('submits a script file relative to cwd, and a sweep as one submission', async () => {
+    const a = await agent(sb.env);
+    try {
+      fs.writeFileSync(path.join(sb.dir, 'job.sh'), '#!/bin/bash\n# GFLOW --name scripted\necho from script\n');
+      const id = submittedId((await a.call('submit_job', { script: 'job.sh', cwd: sb.dir })).text);
+      const job = await sb.waitEnded(id);
+      assert.deepEqual([job.name, job.scriptPath, job.state], ['scripted', path.join(sb.dir, 'job.sh'), 'finished']);
+      const sweep = await a.call('submit_job', { command: ['echo', 'lr={lr}'], param: ['lr=0.1,0.01'], nameTemplate: 'lr-{lr}' });
+      assert.match(sweep.text, /Submitted jobs \d+-\d+ \(2 tasks\)/);
+      const names = (JSON.parse(sweep.text.slice(sweep.text.indexOf('\n') + 1)) as { name: string }[]).map((j) => j.name);
+      assert.deepEqual(names, ['lr-0.1', 'lr-0.01']);
+      for (const j of await Promise.all([id + 1, id + 2].map((n) => sb.waitEnded(n)))) assert.equal(j.state, 'finished');
+      assert.match((await a.call('read_job_log', { job: String(id + 2) })).text, /lr=0\.01/);
     } finally {
       await a.close();
     }
