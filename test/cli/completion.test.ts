@@ -3,8 +3,11 @@
 // real daemon for job ids. zsh and fish are checked where they are installed.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import pty from 'node-pty';
+import pWaitFor from 'p-wait-for';
 import { BIN, Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
@@ -84,12 +87,32 @@ describe('gflow completion bash', () => {
 
 describe('gflow completion zsh and fish', () => {
   let sb!: Sandbox;
-  useSandbox((s) => (sb = s), null);
+  useSandbox((s) => (sb = s), ['--cpus', '1']);
 
-  it('zsh reads the script', { skip: !has('zsh') && 'zsh is not installed' }, async () => {
-    const script = await sb.ok('gflow', 'completion', 'zsh');
-    const r = spawnSync('zsh', ['-n'], { input: script, encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
+  it('zsh completes `gflow ca` and the ids of active jobs, on a real terminal', { skip: !has('zsh') && 'zsh is not installed' }, async () => {
+    const id = await sb.submit('--name', 'sleeper', '--', 'sleep', '300');
+    const queued = await sb.submit('--name', 'waiter', '--', 'sleep', '300');
+    fs.writeFileSync(path.join(sb.dir, '_gflow'), await sb.ok('gflow', 'completion', 'zsh'));
+    const env = { ...(shellEnv(sb) as Record<string, string>), ZDOTDIR: sb.dir, TERM: 'xterm-256color' };
+    const term = pty.spawn('zsh', ['-f'], { cols: 120, rows: 30, cwd: sb.dir, env });
+    let screen = '';
+    term.onData((d) => (screen += d));
+    const exited = new Promise<void>((resolve) => term.onExit(() => resolve()));
+    const typed = async (keys: string, expected: RegExp): Promise<void> => {
+      screen = '';
+      term.write(keys);
+      await pWaitFor(() => expected.test(screen), { timeout: { milliseconds: 15_000, message: `no ${expected} in: ${JSON.stringify(screen)}` } });
+    };
+    try {
+      // The echo of the typed line says load''ed: only the shell's answer matches.
+      await typed(`PS1='> '; autoload -U compinit && compinit -u && source ${path.join(sb.dir, '_gflow')} && echo load''ed\r`, /loaded/);
+      await typed('gflow ca\t', /cancel/);
+      await typed('\x15gflow cancel \t', new RegExp(`${id} +-- sleeper \\(running\\)[^]*${queued} +-- waiter \\(queued\\)|${queued} +-- waiter \\(queued\\)[^]*${id} +-- sleeper \\(running\\)`));
+    } finally {
+      term.kill();
+      await exited;
+      await sb.ok('gflow', 'cancel', `${id},${queued}`);
+    }
   });
 
   it('fish completes `gflow ca` and option values', { skip: !has('fish') && 'fish is not installed' }, async () => {
