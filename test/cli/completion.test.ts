@@ -46,6 +46,9 @@ describe('gflow completion bash', () => {
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'signal', '1', 'USR']), ['USR1', 'USR2']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'completion', '']), ['bash', 'fish', 'zsh']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'quota', 'list', '--j']), ['--json']);
+    // The command a job runs owns the words after it: no gflow option there.
+    assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'submit', '-g', '1', '--ho']), ['--hold']);
+    assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'submit', '-g', '1', 'python', '--ho']), []);
   });
 
   it('completes `gflow cancel <TAB>` with the ids of active jobs, not of ended ones', async () => {

@@ -48,6 +48,8 @@ _${prog.replace(/[^A-Za-z0-9_]/g, '_')}() {
     w=\${COMP_WORDS[i]}
     if [[ -n $after || $w == - || $w != -* ]]; then
       if [[ -z $after && $n -eq 0 ]] && c=$(${p}_sub "$cpath" "$w"); then cpath=\${cpath:+$cpath }$c; else n=$((n + 1)); fi
+      # A command to run (gflow submit's) owns the words after it, options included.
+      [[ -z $after && $n -eq 1 && $(${p}_args "$cpath") == '*c' ]] && after=1
     elif [[ $w == -- ]]; then
       after=1
     elif code=$(${p}_optval "$cpath" "$w"); then

@@ -58,6 +58,11 @@ function ${p}_complete
                 set cpath (string trim -- "$cpath $c")
             else
                 set n (math $n + 1)
+                # A command to run (gflow submit's) owns the words after it, options included.
+                if test $after = 0 -a $n -eq 1
+                    set -l own (${p}_args "$cpath")
+                    test "$own" = '*c'; and set after 1
+                end
             end
         else if test "$w" = --
             set after 1
