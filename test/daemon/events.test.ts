@@ -65,19 +65,18 @@ describe('events', () => {
   });
 
   it('a follower misses nothing and sees nothing twice across gflowd reload', async () => {
-    const f = follow(sb);
-    // The follower is connected once it has seen an event submitted after it started.
-    let first = 0;
-    await pWaitFor(async () => {
-      first = first || (await sb.submit('--', 'true'));
-      return f.events().some((e) => e.job === first);
-    }, { interval: 50, timeout: 20_000 });
+    // From a known point, so that nothing before the follower's connection is lost either.
+    const from = (await eventsOf(sb, '-n', '1'))[0]!.id;
+    const f = follow(sb, '--after', String(from));
+    const first = await sb.submit('--', 'true');
+    await pWaitFor(() => f.events().some((e) => e.job === first), { interval: 50, timeout: 60_000 });
     await sb.ok('gflowd', 'reload');
     const afterReload = await sb.submit('--', 'true');
     await sb.waitEnded(afterReload);
-    await pWaitFor(() => f.events().some((e) => e.job === afterReload && e.type === 'job.ended'), { interval: 50, timeout: 20_000 });
+    await pWaitFor(() => f.events().some((e) => e.job === afterReload && e.type === 'job.ended'), { interval: 50, timeout: 60_000 });
     f.child.kill();
     const seen = f.events();
+    assert.equal(seen[0]!.id, from + 1);
     assertInOrderOnce(seen);
     // Unfiltered, the ids are consecutive: not one event was skipped.
     for (let i = 1; i < seen.length; i++) assert.equal(seen[i]!.id, seen[i - 1]!.id + 1);

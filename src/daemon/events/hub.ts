@@ -41,6 +41,11 @@ export class EventHub {
 
   /** Adds a sink that has already been sent everything up to `upTo`. */
   add(sink: EventSink): () => void {
+    // Closing (a hand-over): the stream ends at once and its client resumes from the next daemon.
+    if (this.closed) {
+      sink.close();
+      return () => {};
+    }
     this.sinks.add(sink);
     if (this.poll === null) {
       this.last = Math.max(this.last, this.store.events.lastId());
