@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import type { Notification } from '../protocol/notify.js';
 import { userById } from '../identity/users.js';
+import { SMTP_PASSWORD_ENV } from '../config/smtp-password.js';
 
 const myUid = process.getuid?.() ?? 0;
 const MAX_STDERR = 2048;
@@ -14,6 +15,7 @@ export function runCommand(cmd: string, uid: number | null, n: Notification, tim
   let file = argv[0]!;
   let args = argv.slice(1);
   let env: NodeJS.ProcessEnv = { ...process.env };
+  delete env[SMTP_PASSWORD_ENV];
   let cwd = process.env.HOME || '/';
   if (uid !== null && uid !== myUid) {
     const u = userById(uid);

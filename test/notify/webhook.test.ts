@@ -99,4 +99,18 @@ describe('webhook notifications', () => {
     assert.equal((JSON.parse(got[1]!.body) as Notification).job?.id, id);
     await drained(sb);
   });
+
+  it('delivers what a reload interrupted mid-delivery, from the new daemon', async () => {
+    const { sb, rx } = await setUp({});
+    rx.answer = (i) => (i === 0 ? 'held' : 'ok');
+    await sb.ok('gflow', 'notify', 'add', 'webhook', rx.url, '--events', 'start');
+    const old = await sb.daemonPid();
+    await sb.submit('--', 'true');
+    const [held] = await rx.arrivals.wait(1);
+    await sb.ok('gflowd', 'reload');
+    assert.notEqual(await sb.daemonPid(), old);
+    const got = await rx.arrivals.wait(2);
+    assert.equal(got[1]!.headers['x-gflow-delivery'], held!.headers['x-gflow-delivery']);
+    await drained(sb);
+  });
 });
