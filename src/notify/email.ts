@@ -33,16 +33,25 @@ export async function sendEmail(smtp: SmtpSettings, to: string, n: Notification,
     logger: false,
     debug: false,
   });
+  // Each step has its limit; the whole conversation has one too (a server may trickle).
+  let timer: NodeJS.Timeout | undefined;
+  const overall = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      transport.close();
+      reject(new Error(`no answer within ${Math.round(timeoutMs / 1000)} s`));
+    }, timeoutMs * 2);
+  });
   try {
-    await transport.sendMail({
+    await Promise.race([overall, transport.sendMail({
       from: smtp.from || `gflow@${os.hostname()}`,
       to,
       subject: emailSubject(n),
       text: emailText(n, log.path, log.tail),
       headers: { 'X-Gflow-Delivery': n.delivery },
       messageId: `<${n.delivery}@gflow.${os.hostname()}>`,
-    });
+    })]);
   } finally {
+    clearTimeout(timer);
     transport.close();
   }
 }

@@ -29,7 +29,12 @@ export function targetsFor(job: NoticeJob, what: NotifyEvent, rules: NotifyRule[
   for (const r of rules) {
     if (r.events.includes(what)) out.push({ ruleId: r.id, uid: r.uid, user: r.user, channel: r.channel, target: r.target, headers: r.headers });
   }
-  return out;
+  // One message per receiver: a rule that mails the job's own address, or two equal rules, send once.
+  const seen = new Set<string>();
+  return out.filter((t) => {
+    const key = JSON.stringify([t.channel, t.channel === 'email' ? t.target.toLowerCase() : t.target, t.channel === 'command' ? t.uid : null, t.headers]);
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
 }
 
 export function outboxWriter(o: { outbox: Outbox; rules: NotifyRules; onQueued: () => void }): (e: NewEvent) => void {
