@@ -41,7 +41,7 @@ export class HttpReceiver {
     readonly port: number,
   ) {}
 
-  static async start(): Promise<HttpReceiver> {
+  static async start(port = 0): Promise<HttpReceiver> {
     let self: HttpReceiver | undefined;
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -61,7 +61,7 @@ export class HttpReceiver {
       self?.sockets.add(s);
       s.on('close', () => self?.sockets.delete(s));
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
     self = new HttpReceiver(server, (server.address() as net.AddressInfo).port);
     return self;
   }

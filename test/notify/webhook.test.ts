@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import pWaitFor from 'p-wait-for';
 import type { Notification, NotifyListResponse } from '../../src/protocol/notify.js';
-import { Sandbox } from '../helpers/sandbox.js';
+import { freePort, Sandbox } from '../helpers/sandbox.js';
 import { HttpReceiver } from './receivers.js';
 
 const list = async (sb: Sandbox): Promise<NotifyListResponse> => JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse;
@@ -111,6 +111,23 @@ describe('webhook notifications', () => {
     assert.notEqual(await sb.daemonPid(), old);
     const got = await rx.arrivals.wait(2);
     assert.equal(got[1]!.headers['x-gflow-delivery'], held!.headers['x-gflow-delivery']);
+    await drained(sb);
+  });
+
+  it('delivers after gflowd up to a receiver that was down until the daemon was killed', async () => {
+    const sb = await Sandbox.create({ GFLOW_NOTIFY_BACKOFF_MS: '50' });
+    cleanups.push(() => sb.cleanup());
+    await sb.up();
+    const port = await freePort();
+    await sb.ok('gflow', 'notify', 'add', 'webhook', `http://127.0.0.1:${port}/`, '--events', 'end');
+    const id = await sb.submit('--', 'true');
+    await pWaitFor(async () => (await list(sb)).deliveries.some((d) => /ECONNREFUSED/.test(d.lastError ?? '')), { interval: 50, timeout: 30_000 });
+    process.kill(await sb.daemonPid(), 'SIGKILL');
+    const rx = await HttpReceiver.start(port);
+    cleanups.push(() => rx.close());
+    await sb.up();
+    const [got] = await rx.arrivals.wait(1);
+    assert.equal((JSON.parse(got!.body) as Notification).job?.id, id);
     await drained(sb);
   });
 });
