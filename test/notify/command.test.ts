@@ -8,6 +8,7 @@ import pWaitFor from 'p-wait-for';
 import type { Notification, NotifyListResponse } from '../../src/protocol/notify.js';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { decodeQuotedPrintable, SmtpReceiver } from './receivers.js';
 
 describe('command notifications', () => {
   let sb: Sandbox;
@@ -54,16 +55,19 @@ describe('command notifications on a shared daemon', { skip: users ? false : 'ne
   let a: TestUser;
   let b: TestUser;
   let out: string;
+  let smtp: SmtpReceiver;
   before(async () => {
     [a, b] = users as [TestUser, TestUser];
+    smtp = await SmtpReceiver.start();
     sb = await Sandbox.shared(users!);
-    sb.env.GFLOW_NOTIFY_BACKOFF_MS = '50';
+    Object.assign(sb.env, { GFLOW_NOTIFY_BACKOFF_MS: '50', GFLOW_SMTP_HOST: '127.0.0.1', GFLOW_SMTP_PORT: String(smtp.port) });
     await sb.up('--cpus', '2');
     out = path.join(a.home, `notified-${sb.socket}`);
   });
   after(async () => {
     fs.rmSync(out, { force: true });
     await sb?.cleanup();
+    await smtp?.close();
   });
   const gflow = async (u: TestUser, ...args: string[]): Promise<string> => {
     const r = await sb.as(u, args);
@@ -97,5 +101,17 @@ describe('command notifications on a shared daemon', { skip: users ? false : 'ne
     assert.equal(n.job?.id, mine.id);
     assert.equal(n.job?.user, 'gflowa');
     assert.equal(text.length, 2, `one notification, of gflowa's job only: ${text.join('\n')}`);
+  });
+
+  it("mails a user's job with the last lines of the log in that user's directory", async () => {
+    const job = await submit(b, '--mail-user', 'b@example.com', '--notify-on', 'fail', '--', 'bash', '-c', 'echo "last words of $(id -un)"; exit 5');
+    await ended(job.id);
+    const [mail] = await smtp.arrivals.wait(1);
+    assert.deepEqual(mail!.to, ['b@example.com']);
+    const text = decodeQuotedPrintable(mail!.raw).replace(/\r\n/g, '\n');
+    assert.match(text, /User: +gflowb/);
+    assert.match(text, /Exit code: +5/);
+    assert.match(text, new RegExp(`Log: +.*/users/${b.uid}/logs/`));
+    assert.match(text, /Last lines of the log:\s+(.*\n)*last words of gflowb/);
   });
 });
