@@ -147,6 +147,11 @@ export class Outbox {
     return this.sql.get("UPDATE outbox SET claimed_by = NULL, next_at = ? WHERE state = 'pending' AND claimed_by = ?").run(now, pid).changes;
   }
 
+  /** Changes when another connection (the other daemon of a reload) commits. */
+  dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
   /** When the next pending delivery is due (ms), if any. */
   nextDue(): number | undefined {
     const r = this.sql.get("SELECT min(next_at) AS at FROM outbox WHERE state = 'pending'").get() as { at: number | null };
