@@ -2,7 +2,6 @@
 // step of the SMTP conversation. The password comes from the daemon's secret file and is never
 // logged (nodemailer's own logging stays off).
 import os from 'node:os';
-import nodemailer from 'nodemailer';
 import type { Notification } from '../protocol/notify.js';
 import { emailSubject, emailText } from './message.js';
 
@@ -18,6 +17,8 @@ export interface SmtpSettings {
 const LOCAL = new Set(['localhost', '127.0.0.1', '::1']);
 
 export async function sendEmail(smtp: SmtpSettings, to: string, n: Notification, log: { path: string | null; tail: string | null }, timeoutMs: number): Promise<void> {
+  // Loaded on the first e-mail: a daemon that sends none does not pay for it at start.
+  const { default: nodemailer } = await import('nodemailer');
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
