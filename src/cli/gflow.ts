@@ -269,6 +269,37 @@ export function gflowProgram(): Command {
     .option('--all-finished', 'every ended job')
     .action(run(async () => (await import('./commands/close.js')).closeCommand));
 
+  const notify = program.command('notify').description('standing notification rules: a webhook, a command or an e-mail when your jobs start or end (kept by the daemon)');
+  const collectHeader = (value: string, previous: string[] = []): string[] => [...previous, value];
+  notify
+    .command('add')
+    .description('add a rule: webhook URL (POST JSON), command CMD (the event as JSON on stdin, run as you) or email ADDR')
+    .argument('<kind>', 'webhook, command or email')
+    .argument('<target>', 'the URL, the shell command (quote it) or the address')
+    .option('--events <list>', 'start, end (exit 0), fail, timeout, cancel, or all (default: end,fail,timeout,cancel)')
+    .option('--header <name:value>', 'a webhook header, e.g. "Authorization: Bearer X" (repeatable; values are never shown)', collectHeader)
+    .option('--all-users', "root: every user's jobs (otherwise a rule sees its owner's jobs only)")
+    .option('--json', 'print the rule as JSON')
+    .action(run(async () => (await import('./commands/notify.js')).notifyAdd));
+  notify
+    .command('remove')
+    .alias('rm')
+    .description('remove a rule (and what it still had to send)')
+    .argument('<id>', 'the rule id (gflow notify list)')
+    .action(run(async () => (await import('./commands/notify.js')).notifyRemove));
+  notify
+    .command('list')
+    .alias('ls')
+    .description('your rules, and deliveries pending (with their next try) or failed (with the error)')
+    .option('--json', 'print as JSON')
+    .action(run(async () => (await import('./commands/notify.js')).notifyList));
+  notify
+    .command('test')
+    .description('send a test notification now through one rule (default: all of yours) and say how it went')
+    .argument('[id]', 'the rule id')
+    .option('--no-wait', 'queue the test and return without waiting for the answer')
+    .action(run(async () => (await import('./commands/notify.js')).notifyTest));
+
   const config = program.command('config').description('read and change settings (~/.config/gflow/config.json)');
   config
     .command('get')

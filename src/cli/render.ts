@@ -1,5 +1,6 @@
 // Tables and job details for humans. Colour only on a terminal (chalk honours NO_COLOR and
 // FORCE_COLOR); --json output never goes through here.
+import { DEFAULT_NOTIFY_EVENTS } from '../core/notify-on.js';
 import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
 import { kindAt } from '../core/deps.js';
@@ -96,6 +97,7 @@ export function jobDetails(job: Job): string {
     ['Redo of', job.redoneFrom],
     ['Begin', job.beginAt && localTime(job.beginAt)],
     ['Conda env', job.condaEnv],
+    ['Mail', job.mailUser ? `${job.mailUser} on ${(job.notifyOn ?? DEFAULT_NOTIFY_EVENTS).join(',')}` : null],
     ['Warning', job.warnSignal ? `${job.warnSignal} ${job.warnBeforeSec} s before the time limit` : null],
     ['Output', job.outputPath],
     ['Error', job.errorPath],

@@ -40,6 +40,9 @@ export interface SubmitFlags {
   memory?: string;
   json?: boolean;
   dryRun?: boolean;
+  notifyOn?: string;
+  mailUser?: string;
+  notifyEmail?: string;
 }
 
 export function intOption(name: string, min = Number.MIN_SAFE_INTEGER) {
@@ -88,6 +91,9 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('-P, --project <name>', 'the project the job counts for (quotas, accounting); `gflow config get projects` lists allowed ones')
     .option('--mem <size>', 'host memory the job needs, e.g. 16G; it starts when that much is free (GFLOW_MEM_MB)')
     .option('-m, --memory <size>', 'the same as --mem (gflow’s name)')
+    .option('--mail-user <address>', 'e-mail this address when the job ends (Slurm\'s name; which events: --notify-on)')
+    .option('--notify-email <address>', 'the same as --mail-user (gflow\'s name)')
+    .option('--notify-on <events>', 'what --mail-user is told of: start, end (exit 0), fail, timeout, cancel, or all (default: end,fail,timeout,cancel)')
     .option('--dry-run', 'print what would be submitted and whether it could start now; submit nothing')
     .addOption(new Option('--json', 'print the job(s) as JSON'));
 }

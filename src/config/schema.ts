@@ -29,16 +29,32 @@ export interface Settings {
   eventsMaxAge: string;
   /** at most this many events are kept */
   eventsMaxCount: number;
+  /** notifications: the SMTP server e-mail goes through (the password: `gflow config set smtpPassword -`) */
+  smtpHost: string;
+  smtpPort: number;
+  /** the From address (empty: gflow@<hostname>) */
+  smtpFrom: string;
+  /** the SMTP login (empty: none) */
+  smtpUser: string;
+  /** notifications: attempts before a delivery is marked failed */
+  notifyMaxAttempts: number;
+  /** notifications: the wait before the first retry, doubled at each next one (at most an hour) */
+  notifyBackoffMs: number;
+  /** notifications: how long one attempt may take */
+  notifyTimeoutSec: number;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000 };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS };
 }
+
+// Notifications: a local mail server by default; retries for about 40 minutes in all.
+const NOTIFY_DEFAULTS = { smtpHost: 'localhost', smtpPort: 25, smtpFrom: '', smtpUser: '', notifyMaxAttempts: 10, notifyBackoffMs: 5000, notifyTimeoutSec: 15 };
 
 // JSON schema for conf (ajv).
 export const SETTINGS_SCHEMA = {
@@ -54,6 +70,13 @@ export const SETTINGS_SCHEMA = {
   retention: { type: 'string', pattern: '^(off|[1-9]\\d*[smhdw])$' },
   eventsMaxAge: { type: 'string', pattern: '^[1-9]\\d*[smhdw]$' },
   eventsMaxCount: { type: 'integer', minimum: 100, maximum: 100_000_000 },
+  smtpHost: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9.:-]{0,252}$' },
+  smtpPort: { type: 'integer', minimum: 1, maximum: 65535 },
+  smtpFrom: { type: 'string', pattern: '^([^\\s@<>]+@[^\\s@<>]+|[^\\r\\n<>]{1,100} <[^\\s@<>]+@[^\\s@<>]+>)?$' },
+  smtpUser: { type: 'string', pattern: '^[^\\r\\n]{0,320}$' },
+  notifyMaxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
+  notifyBackoffMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
+  notifyTimeoutSec: { type: 'integer', minimum: 1, maximum: 600 },
 } as const;
 
 // Environment variables that override the config file.
@@ -70,6 +93,13 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   retention: 'GFLOW_RETENTION',
   eventsMaxAge: 'GFLOW_EVENTS_MAX_AGE',
   eventsMaxCount: 'GFLOW_EVENTS_MAX_COUNT',
+  smtpHost: 'GFLOW_SMTP_HOST',
+  smtpPort: 'GFLOW_SMTP_PORT',
+  smtpFrom: 'GFLOW_SMTP_FROM',
+  smtpUser: 'GFLOW_SMTP_USER',
+  notifyMaxAttempts: 'GFLOW_NOTIFY_MAX_ATTEMPTS',
+  notifyBackoffMs: 'GFLOW_NOTIFY_BACKOFF_MS',
+  notifyTimeoutSec: 'GFLOW_NOTIFY_TIMEOUT_SEC',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -100,6 +130,9 @@ export function describeSetting(key: SettingKey): string {
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
   if (key === 'eventsMaxAge') return 'an age like 7d, 12h, 2w';
+  if (key === 'smtpHost') return 'a host name or address, e.g. smtp.example.com';
+  if (key === 'smtpFrom') return 'an address, e.g. gflow@example.com or "gflow <gflow@example.com>", or empty';
+  if (key === 'smtpUser') return 'a login name on one line, or empty';
   return 'all, or GPU indices like 0,2';
 }
 

@@ -3,6 +3,7 @@
 // (src/protocol/job.ts) and everything the store writes derive from this declaration.
 import type { DependsMode, DepKind, EndedBy, JobState } from '../protocol/job.js';
 import type { Attempt } from './requeue.js';
+import type { NotifyEvent } from './notify-on.js';
 
 export type StopRequest = 'cancel' | 'timeout';
 
@@ -86,6 +87,10 @@ export interface JobRecord {
   requeue: boolean;
   /** earlier runs of a requeued job, oldest first */
   attempts: Attempt[];
+  /** --notify-on: what of this job is e-mailed to mailUser (null: every end) */
+  notifyOn: NotifyEvent[] | null;
+  /** --mail-user / --notify-email: an address told of this job */
+  mailUser: string | null;
 }
 
 export type JobKey = keyof JobRecord;
@@ -164,6 +169,8 @@ export const NEW_JOB_DEFAULTS = {
   warnSignal: null,
   warnBeforeSec: null,
   requeue: false,
+  notifyOn: null,
+  mailUser: null,
 } as const satisfies Partial<NewJob>;
 
 /** What a finished job's spec is when it is submitted again (a retry, a redo). */

@@ -29,6 +29,9 @@ import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
 import { Lease } from '../store/lease.js';
+import { Notify } from '../notify/service.js';
+import { readSmtpPassword } from '../config/smtp-password.js';
+import { isAlive } from '../executor/proc.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -105,7 +108,10 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     onChange: () => onGpuChange(),
   });
   const daemonEvents = new DaemonEvents(store, process.pid);
-  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => daemonEvents.leaseTaken() });
+  // Notifications are written with every change from now on; the leader sends them.
+  const leads = (): boolean => scheduler.isLeader;
+  const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
+  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (daemonEvents.leaseTaken(), notify.sender.onLead()) });
   const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
@@ -114,7 +120,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     delete flags.gpus;
   };
   const server = createApiServer({
-    ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
+    ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify },
     identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
     info: () => ({ pid: process.pid, version, settings, flags, scheduler: { leader: scheduler.isLeader, lastPassMs: scheduler.lastPassMs }, eventListeners: hub.listeners }),
     events: hub,
@@ -160,6 +166,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     }, 10_000).unref();
     // Scheduling stops first, so that the lease is free while this daemon still answers.
     await scheduler.close();
+    notify.sender.close();
     daemonEvents.stopped(signal);
     if (signal === 'SIGUSR2') await listener.handOver();
     // Open event streams end; their clients resume from the next daemon with Last-Event-ID.

@@ -24,6 +24,7 @@ import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
 import type { EventHub } from './events/hub.js';
 import { parseEventsQuery, streamEvents } from './events/stream.js';
+import { addRule, listNotify, removeRule, testRules } from './handlers/notify.js';
 
 export interface ServerOptions {
   ctx: Ctx;
@@ -114,6 +115,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
     if (url.pathname === ROUTES.usage) return usage(ctx);
     if (url.pathname === ROUTES.quotas) return listQuotas(ctx);
     if (url.pathname === ROUTES.reservations) return listReservations(ctx);
+    if (url.pathname === ROUTES.notify) return listNotify(ctx, caller, url.searchParams);
     const whyMatch = JOB_WHY.exec(url.pathname);
     if (whyMatch) return why(ctx, parseId(whyMatch[1]!));
     const one = JOB_ONE.exec(url.pathname);
@@ -142,6 +144,9 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.quotas) return setQuota(ctx, caller, body);
     if (url.pathname === ROUTES.quotaRemove) return removeQuota(ctx, caller, body);
     if (url.pathname === ROUTES.reservations) return createReservation(ctx, caller, body);
+    if (url.pathname === ROUTES.notifyRules) return addRule(ctx, caller, body);
+    if (url.pathname === ROUTES.notifyRemove) return removeRule(ctx, caller, body);
+    if (url.pathname === ROUTES.notifyTest) return testRules(ctx, caller, body);
     const reservationCancel = RESERVATION_CANCEL.exec(url.pathname);
     if (reservationCancel) return cancelReservation(ctx, caller, parseId(reservationCancel[1]!));
     const control = JOB_CONTROL.exec(url.pathname);

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
 import type { UpdateRequest } from '../protocol/api.js';
+import { EMAIL_ADDRESS, isNotifyEvent, type NotifyEvent } from '../core/notify-on.js';
 import { DEP_KINDS, parseJobState, type BatchRequest, type DepKind, type JobState, type ListQuery, type SubmitRequest, type TaskSpec } from '../protocol/job.js';
 
 const MAX_TEXT = 64 * 1024;
@@ -79,6 +80,15 @@ export function validateSubmit(body: unknown): SubmitRequest {
     out.warnSignal = str(b.warnSignal, 'warnSignal', 20);
     if (!/^SIG[A-Z0-9]+$/.test(out.warnSignal)) throw bad('warnSignal', 'a signal name like SIGUSR1');
     out.warnBeforeSec = int(b.warnBeforeSec, 'warnBeforeSec', 1, 365 * 86400);
+  }
+  if (b.mailUser !== undefined) {
+    out.mailUser = str(b.mailUser, 'mailUser', 254);
+    if (!EMAIL_ADDRESS.test(out.mailUser)) throw bad('mailUser', 'an e-mail address like alice@example.com');
+  }
+  if (b.notifyOn !== undefined) {
+    if (!Array.isArray(b.notifyOn) || b.notifyOn.length === 0 || !b.notifyOn.every((e) => typeof e === 'string' && isNotifyEvent(e))) throw bad('notifyOn', 'an array of start, end, fail, timeout, cancel');
+    if (out.mailUser === undefined) throw new GflowError('bad_request', 'notifyOn says what mailUser is told of, and there is no mailUser', 'add --mail-user ADDRESS');
+    out.notifyOn = [...new Set(b.notifyOn as NotifyEvent[])];
   }
   return out;
 }

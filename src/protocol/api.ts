@@ -28,6 +28,10 @@ export const ROUTES = {
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
   jobActions: `${API_PREFIX}/jobs/actions`, // POST JobActionsRequest  →  JobActionsResponse (one transaction)
   events: `${API_PREFIX}/events`, // GET ?after=&job=&types=&follow=0  →  text/event-stream (src/protocol/events.ts)
+  notify: `${API_PREFIX}/notify`, // GET  →  NotifyListResponse (src/protocol/notify.ts)
+  notifyRules: `${API_PREFIX}/notify/rules`, // POST NotifyRuleRequest  →  { rule }
+  notifyRemove: `${API_PREFIX}/notify/remove`, // POST { id }
+  notifyTest: `${API_PREFIX}/notify/test`, // POST { rule? }  →  NotifyTestResponse
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;

@@ -1,5 +1,6 @@
 // The job as it travels between daemon and CLI (JSON). Times are ISO 8601 strings.
 import type { JobRecord } from '../core/job.js';
+import type { NotifyEvent } from '../core/notify-on.js';
 
 export const JOB_STATES = ['queued', 'hold', 'running', 'finished', 'failed', 'cancelled', 'timeout'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -120,6 +121,10 @@ export interface SubmitRequest {
   warnBeforeSec?: number;
   /** requeue under the same id when it fails or times out, up to maxRetries times */
   requeue?: boolean;
+  /** an e-mail address told of this job (--mail-user / --notify-email) */
+  mailUser?: string;
+  /** what mailUser is told of (default: every end) */
+  notifyOn?: NotifyEvent[];
 }
 
 /** One task of an array or sweep: what differs from the batch's base request. */

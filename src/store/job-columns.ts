@@ -63,6 +63,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   warnBeforeSec: ['warn_before_sec', 'plain'],
   requeue: ['requeue', 'bool'],
   attempts: ['attempts', 'list'],
+  notifyOn: ['notify_on', 'json'],
+  mailUser: ['mail_user', 'plain'],
 };
 
 export const ALL_KEYS = Object.keys(JOB_COLUMNS) as JobKey[];

@@ -188,6 +188,47 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_time ON events(at);
     `,
   },
+  {
+    version: 11,
+    description: 'notifications: per-job addresses, standing rules, and the outbox written with each change',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN notify_on TEXT;   -- JSON array of start|end|fail|timeout|cancel; NULL: every end
+      ALTER TABLE jobs ADD COLUMN mail_user TEXT;   -- --mail-user / --notify-email
+      CREATE TABLE notify_rules (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid        INTEGER NOT NULL,  -- the owner: sees only their jobs; a command runs as them
+        user       TEXT    NOT NULL,
+        channel    TEXT    NOT NULL,  -- webhook | command | email
+        target     TEXT    NOT NULL,  -- URL, shell command, address
+        events     TEXT    NOT NULL,  -- JSON array of notify events
+        headers    TEXT,              -- JSON object (webhook); values are secrets
+        all_users  INTEGER NOT NULL DEFAULT 0, -- an admin's rule for every user's jobs
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE outbox (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        key        TEXT    NOT NULL UNIQUE,  -- sent with every attempt: receivers drop repeats
+        event_id   INTEGER,                  -- NULL: a test
+        rule_id    INTEGER,                  -- NULL: a job's own --mail-user
+        job_id     INTEGER,
+        uid        INTEGER,                  -- whose delivery (a command runs as them)
+        user       TEXT    NOT NULL,
+        channel    TEXT    NOT NULL,
+        target     TEXT    NOT NULL,
+        headers    TEXT,
+        payload    TEXT    NOT NULL,         -- JSON: src/protocol/notify.ts Notification
+        state      TEXT    NOT NULL DEFAULT 'pending', -- pending | delivered | failed
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        next_at    INTEGER NOT NULL,         -- ms since the epoch; while sending: when the claim lapses
+        claimed_by INTEGER,                  -- pid of the daemon sending it now
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        done_at    INTEGER
+      );
+      CREATE INDEX outbox_due ON outbox(next_at) WHERE state = 'pending';
+      CREATE INDEX outbox_by_state ON outbox(state, id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

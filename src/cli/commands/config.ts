@@ -1,5 +1,6 @@
 // `gflow config get|set|list|path`: settings in ~/.config/gflow/config.json, through conf.
 // `gflow gpu allow` writes its setting through the same path (writeSetting).
+import fs from 'node:fs';
 import Conf from 'conf';
 import { resolvePaths } from '../../config/paths.js';
 import { SETTING_ENV, SETTING_KEYS, SETTINGS_SCHEMA, defaultSettings, describeSetting, isSettingKey, parseSettingText, validSettingValue, type SettingKey, type Settings } from '../../config/schema.js';
@@ -8,6 +9,7 @@ import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
 import { toGflowError } from '../../protocol/errors.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
+import { SMTP_PASSWORD_KEY, smtpPasswordSource, writeSmtpPassword } from '../../config/smtp-password.js';
 
 function store(): Conf<Partial<Settings>> {
   const paths = resolvePaths();
@@ -29,10 +31,13 @@ export function writeSetting(k: string, value: string): unknown {
 }
 
 export function configGet(k: string): void {
+  // The password is never printed; only whether it is set.
+  if (k === SMTP_PASSWORD_KEY) return void process.stdout.write(`(${smtpPasswordSource(resolvePaths())})\n`);
   process.stdout.write(`${resolveSettings(resolvePaths())[key(k)]}\n`);
 }
 
 export function configSet(k: string, value: string): void {
+  if (k === SMTP_PASSWORD_KEY) return setSmtpPassword(value);
   const v = writeSetting(k, value);
   process.stdout.write(`${k} = ${String(v)} (restart the daemon with \`gflowd restart\` to apply)\n`);
 }
@@ -68,7 +73,26 @@ export async function configList(): Promise<void> {
     }
     process.stdout.write(`${line}\n`);
   }
+  process.stdout.write(`${SMTP_PASSWORD_KEY.padEnd(22)} (${smtpPasswordSource(paths)})\n`);
   if (daemon?.problem) process.stdout.write(`(the running daemon could not be asked what it uses: ${daemon.problem})\n`);
+}
+
+// `-` reads the password from stdin, so that it is in no shell history and no process list.
+function setSmtpPassword(value: string): void {
+  const password = value === '-' ? readStdinLine() : value;
+  if (/[\r\n\0]/.test(password)) throw usage('the SMTP password must be one line');
+  writeSmtpPassword(resolvePaths(), password);
+  process.stdout.write(`${SMTP_PASSWORD_KEY} ${password === '' ? 'removed' : 'set'} (restart the daemon with \`gflowd restart\` to apply)\n`);
+}
+
+function readStdinLine(): string {
+  let text: string;
+  try {
+    text = fs.readFileSync(0, 'utf8');
+  } catch (err) {
+    throw usage(`cannot read the password from stdin: ${(err as Error).message}`, 'pipe it in: gflow config set smtpPassword - < file');
+  }
+  return text.replace(/\r?\n$/, '');
 }
 
 export function configPath(): void {

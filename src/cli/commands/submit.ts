@@ -135,6 +135,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   const mem = f.mem ?? f.memory;
   if (mem !== undefined) out.memMb = (await import('../../core/size.js')).parseMemoryMb(mem);
   if (f.begin !== undefined) out.beginAt = (await import('../../core/begin-time.js')).parseBeginTime(f.begin, new Date());
+  if (f.mailUser !== undefined || f.notifyEmail !== undefined || f.notifyOn !== undefined) Object.assign(out, (await import('../notify-flags.js')).notifyFields(f));
   return out;
 }
 

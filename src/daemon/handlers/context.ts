@@ -5,6 +5,7 @@ import type { JobStore } from '../../store/jobs.js';
 import type { Gpus } from '../gpus.js';
 import type { Logger } from '../logger.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Notify } from '../../notify/service.js';
 
 export interface Ctx {
   store: JobStore;
@@ -16,6 +17,8 @@ export interface Ctx {
   cpus: number;
   /** a GPU allow-list given at run time (`gflow gpu allow`) replaces the start flag */
   onGpusAllowed: (text: string) => void;
+  /** notification rules, outbox and sender */
+  notify: Notify;
 }
 
 export type Answer = [status: number, body: unknown];

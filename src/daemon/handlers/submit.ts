@@ -51,6 +51,8 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     requeue: req.requeue ?? false,
     warnSignal: req.warnSignal ?? null,
     warnBeforeSec: req.warnSignal ? (req.warnBeforeSec ?? 60) : null,
+    mailUser: req.mailUser ?? null,
+    notifyOn: req.mailUser && req.notifyOn ? req.notifyOn : null,
   };
 }
 
