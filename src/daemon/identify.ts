@@ -18,6 +18,8 @@ export interface Identity {
   ownerName: string;
   /** the API token (personal mode) */
   token: string | null;
+  /** the dashboard's browser sessions (src/web/sessions.ts): a session cookie acts as its user */
+  sessions?: { callerOf(req: http.IncomingMessage): Caller | undefined };
 }
 
 const uids = new WeakMap<net.Socket, number | undefined>();
@@ -62,6 +64,8 @@ export function isOwner(req: http.IncomingMessage, id: Identity): boolean {
 }
 
 export function identify(req: http.IncomingMessage, id: Identity): Caller {
+  const browser = id.sessions?.callerOf(req);
+  if (browser) return browser;
   if (id.mode === 'personal') {
     const refused = refusesConnection(req.socket, id);
     if (refused) throw refused;

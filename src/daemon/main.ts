@@ -25,6 +25,7 @@ import { moveLegacyGpuAllowList } from './legacy-settings.js';
 import { prepareStateDir, protectDatabase, removeDiscovery, writeDiscovery } from './state-dir.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
+import { Web } from '../web/web.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -107,9 +108,12 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     settings.gpus = text;
     delete flags.gpus;
   };
+  const ctx = { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed };
+  const web = new Web(ctx);
   const server = createApiServer({
-    ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed },
-    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
+    ctx,
+    web,
+    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token, sessions: web.sessions },
     info: () => ({ pid: process.pid, version, settings, flags }),
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
@@ -123,6 +127,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   onGpuChange = () => scheduler.requestPass();
   await gpus.start();
   await scheduler.start();
+  web.start(() => scheduler.isLeader);
   writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
 
@@ -146,6 +151,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     // Scheduling stops first, so that the lease is free while this daemon still answers.
     await scheduler.close();
     if (signal === 'SIGUSR2') await listener.handOver();
+    web.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

@@ -22,12 +22,15 @@ import { identify, isOwner, peerName, refusesConnection, socketUid, type Identit
 import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
+import type { Web } from '../web/web.js';
 
 export interface ServerOptions {
   ctx: Ctx;
   identity: Identity;
   health: () => Health;
   info: () => DaemonInfo;
+  /** the web dashboard (src/web/web.ts): asked first */
+  web?: Web;
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
@@ -40,8 +43,12 @@ export function createApiServer(o: ServerOptions): http.Server {
   const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
   const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
-    handle(o, idem, req)
-      .then(([status, body]) => sendJson(res, status, body))
+    (o.web ? o.web.handle(req, res, o.identity) : Promise.resolve(false))
+      .then(async (served) => {
+        if (served) return;
+        const [status, body] = await handle(o, idem, req);
+        sendJson(res, status, body);
+      })
       .catch((err: unknown) => {
         const e = toGflowError(err);
         const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
