@@ -6,7 +6,7 @@ import type { Job, JobState } from '../../../protocol/job.js';
 import type { UiWho } from '../../../protocol/web.js';
 import { get } from '../api.js';
 import { fill, h } from '../dom.js';
-import { jobTime, localTime, STATE_LABEL } from '../format.js';
+import { commandText, jobTime, localTime, STATE_LABEL } from '../format.js';
 import { outcome } from '../job-text.js';
 import type { Page } from './page.js';
 
@@ -122,7 +122,7 @@ export function queuePage(params: URLSearchParams, who: UiWho): Page {
     const needle = q.toLowerCase();
     const shown = jobs
       .filter((j) => !user || j.user === user)
-      .filter((j) => !needle || (j.name ?? '').toLowerCase().includes(needle) || String(j.id) === needle)
+      .filter((j) => !needle || (j.name ?? commandText(j)).toLowerCase().includes(needle) || String(j.id) === needle)
       .sort(compare(sortKey));
     if (descending) shown.reverse();
     const now = Date.now();
@@ -133,7 +133,7 @@ export function queuePage(params: URLSearchParams, who: UiWho): Page {
           'tr',
           { class: `state-${j.state}`, data: { job: String(j.id) } },
           h('td', { class: 'num' }, h('a', { href: `#/job/${j.id}`, text: String(j.id) })),
-          h('td', { class: 'name' }, h('a', { href: `#/job/${j.id}`, text: j.name ?? '—', title: j.name ?? '' })),
+          h('td', { class: 'name' }, j.name ? h('a', { href: `#/job/${j.id}`, text: j.name, title: j.name }) : h('a', { class: 'cmd', href: `#/job/${j.id}`, text: commandText(j), title: commandText(j) })),
           h('td', { text: j.user }),
           h('td', null, h('span', { class: `pill ${j.state}`, text: STATE_LABEL[j.state] })),
           h('td', { class: 'num', text: j.gpus ? String(j.gpus) : '—', title: j.gpuIds?.length ? `GPU ${j.gpuIds.join(',')}` : '' }),
