@@ -11,10 +11,15 @@ import { installCspStyleShims } from './csp-styles.js';
 
 const TAIL_LINES = 5000;
 
+// ANSI colours that read well on each background (xterm's defaults are dim on dark, pale on light).
+const ANSI_LIGHT = { black: '#1d2330', red: '#c0262d', green: '#1a7f37', yellow: '#9a6700', blue: '#0b5cd5', magenta: '#8250df', cyan: '#0e7490', white: '#6e7781', brightBlack: '#57606a', brightRed: '#d1242f', brightGreen: '#2da44e', brightYellow: '#bf8700', brightBlue: '#218bff', brightMagenta: '#a475f9', brightCyan: '#0891b2', brightWhite: '#8c959f' };
+const ANSI_DARK = { black: '#484f58', red: '#ff7b72', green: '#56d364', yellow: '#e3b341', blue: '#79c0ff', magenta: '#d2a8ff', cyan: '#56d4dd', white: '#d8dce6', brightBlack: '#6e7681', brightRed: '#ffa198', brightGreen: '#7ee787', brightYellow: '#f2cc60', brightBlue: '#a5d6ff', brightMagenta: '#e2c5ff', brightCyan: '#87e5ec', brightWhite: '#ffffff' };
+
 function themeFromCss(): Record<string, string> {
   const css = getComputedStyle(document.documentElement);
   const v = (name: string): string => css.getPropertyValue(name).trim();
-  return { background: v('--term-bg'), foreground: v('--term-fg'), cursor: v('--term-bg'), selectionBackground: v('--term-sel') };
+  const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+  return { ...(dark ? ANSI_DARK : ANSI_LIGHT), background: v('--term-bg'), foreground: v('--term-fg'), cursor: v('--term-bg'), selectionBackground: v('--term-sel') };
 }
 
 export class LogView {

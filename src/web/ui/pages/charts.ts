@@ -2,7 +2,7 @@
 // GPU, and running and waiting jobs.
 import uPlot from 'uplot';
 import { ROUTES } from '../../../protocol/api.js';
-import type { SamplesResponse } from '../../../protocol/web.js';
+import type { GpuSample, SamplesResponse } from '../../../protocol/web.js';
 import { get } from '../api.js';
 import { fill, h } from '../dom.js';
 import type { Page } from './page.js';
@@ -55,8 +55,11 @@ export function chartsPage(): Page {
     lastWidth = grid.clientWidth;
     const indices = [...new Set(samples.flatMap((s) => s.gpus.map((g) => g.index)))].sort((a, b) => a - b);
     const color = (i: number): string => cssVar(PALETTE[i % PALETTE.length]!);
-    const perGpu = (pick: (g: { util: number; memUsedMb: number; memTotalMb: number }) => number): ChartSpec['series'] =>
-      indices.map((idx, i) => ({ label: `GPU ${idx}`, color: color(i), values: samples.map((s) => { const g = s.gpus.find((x) => x.index === idx); return g ? pick(g) : null; }) }));
+    const ofGpu = (idx: number, pick: (g: GpuSample) => number): (number | null)[] =>
+      samples.map((s) => {
+        const g = s.gpus.find((x) => x.index === idx);
+        return g ? pick(g) : null;
+      });
     const charts: ChartSpec[] = [
       {
         title: 'Jobs',
@@ -67,9 +70,17 @@ export function chartsPage(): Page {
         ],
       },
     ];
-    if (indices.length) {
-      charts.push({ title: 'GPU utilisation', unit: '%', max: 100, series: perGpu((g) => g.util) });
-      charts.push({ title: 'GPU memory used', unit: '%', max: 100, series: perGpu((g) => (g.memTotalMb ? (100 * g.memUsedMb) / g.memTotalMb : 0)) });
+    // One chart per GPU (utilisation and memory together): easier to read than all GPUs in one.
+    for (const idx of indices) {
+      charts.push({
+        title: `GPU ${idx}`,
+        unit: '%',
+        max: 100,
+        series: [
+          { label: 'utilisation', color: color(0), values: ofGpu(idx, (g) => g.util), fill: true },
+          { label: 'memory', color: color(3), values: ofGpu(idx, (g) => (g.memTotalMb ? (100 * g.memUsedMb) / g.memTotalMb : 0)) },
+        ],
+      });
     }
     fill(grid, ...charts.map((c) => chart(c, times, width, Date.now() / 1000)));
     note.textContent = samples.length === 0 ? 'No samples yet: the daemon takes one a minute.' : `${samples.length} sample${samples.length === 1 ? '' : 's'}, one a minute, since ${new Date(samples[0]!.at).toLocaleString()}${indices.length ? '' : ' · no GPUs'}.`;

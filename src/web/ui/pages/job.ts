@@ -98,7 +98,7 @@ export function jobPage(id: number, who: UiWho): Page {
       ...field('Submitted', localTime(j.submittedAt)),
       ...field('Started', j.startedAt ? `${localTime(j.startedAt)} · waited ${between(j.submittedAt, j.startedAt)}` : j.finishedAt ? 'never' : `not yet · waiting ${between(j.submittedAt, null)}`),
       ...field(j.finishedAt ? 'Ended' : 'Running for', j.finishedAt ? `${localTime(j.finishedAt)}${j.startedAt ? ` · ran ${between(j.startedAt, j.finishedAt)}` : ''}` : j.startedAt ? between(j.startedAt, null) : '—'),
-      ...field('Resources', `${j.cpus} CPU${j.cpus === 1 ? '' : 's'} · ${j.gpus} GPU${j.gpus === 1 ? '' : 's'}${j.gpuIds?.length ? ` (${j.gpuIds.join(',')})` : ''}${j.memMb ? ` · ${j.memMb} MiB` : ''}${j.timeLimitSec ? ` · limit ${duration(j.timeLimitSec * 1000)}` : ''}`),
+      ...field('Resources', `${j.cpus} CPU${j.cpus === 1 ? '' : 's'} · ${j.gpus} GPU${j.gpus === 1 ? '' : 's'}${j.gpuIds?.length ? ` (GPU ${j.gpuIds.join(',')})` : ''}${j.memMb ? ` · ${j.memMb} MiB` : ''}${j.timeLimitSec ? ` · limit ${duration(j.timeLimitSec * 1000)}` : ''}`),
       ...field('Priority', String(j.priority)),
       ...field('Depends on', links(r.dependsOn)),
       ...field('Needed by', links(r.dependents)),
