@@ -9,6 +9,7 @@ import type { Caller } from '../identity/caller.js';
 import { peerUid } from '../identity/peer-uid.js';
 import { userById } from '../identity/users.js';
 import { GflowError } from '../protocol/errors.js';
+import { assertNotFromWebPage } from '../web/security.js';
 import { checkToken } from './http.js';
 
 export interface Identity {
@@ -66,6 +67,7 @@ export function isOwner(req: http.IncomingMessage, id: Identity): boolean {
 export function identify(req: http.IncomingMessage, id: Identity): Caller {
   const browser = id.sessions?.callerOf(req);
   if (browser) return browser;
+  assertNotFromWebPage(req, id.mode);
   if (id.mode === 'personal') {
     const refused = refusesConnection(req.socket, id);
     if (refused) throw refused;

@@ -68,3 +68,22 @@ export function assertFromDashboard(req: http.IncomingMessage): void {
   if (origin === undefined || !own.some((h) => origin === `http://${h}`)) throw refused(`a request from ${origin ? origin.slice(0, 100) : 'an unknown origin'} was refused`);
   if (req.headers[UI_HEADER] !== '1') throw refused(`a request without the ${UI_HEADER} header was refused`);
 }
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * A request without the dashboard's session that a web page made (it names an origin or a site)
+ * is refused: otherwise any site open in a user's browser could act as that user on a shared
+ * daemon, which knows callers by their UID alone. And a shared daemon answers only to its own
+ * address, so that a DNS-rebound host name cannot reach it through a browser either.
+ */
+export function assertNotFromWebPage(req: http.IncomingMessage, mode: 'personal' | 'shared'): void {
+  const site = req.headers['sec-fetch-site'];
+  if (req.headers.origin !== undefined || (site !== undefined && site !== 'none')) {
+    throw new GflowError('forbidden', 'requests from web pages need the dashboard\'s login', 'open the dashboard with the link `gflow ui` prints');
+  }
+  const host = req.headers.host;
+  if (mode === 'shared' && host !== undefined && !LOOPBACK_NAMES.has(host.replace(/:\d+$/, ''))) {
+    throw new GflowError('forbidden', `gflowd answers on 127.0.0.1 only, not on ${host.slice(0, 100)}`, 'use http://127.0.0.1:<port>');
+  }
+}

@@ -72,6 +72,20 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     await sb.ok('gflow', 'cancel', String(theirs.id));
   });
 
+  it("refuses a web page's request that has no session, and other host names", async () => {
+    const job = await submit(a, '--', 'sleep', '300');
+    // As gflowa's own browser would send it (the kernel names gflowa), from another site's page.
+    const code = `const r = require('node:http').request({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs/${job.id}/cancel', method: 'POST', headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' } }, (res) => console.log(res.statusCode)); r.end('{}');`;
+    const r = await sb.as(a, ['-e', code], { program: process.execPath });
+    assert.equal(r.stdout.trim(), '403', r.stderr);
+    const rebound = `require('node:http').get({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs', headers: { host: 'evil.example:${sb.port}' } }, (res) => console.log(res.statusCode));`;
+    assert.equal((await sb.as(a, ['-e', rebound], { program: process.execPath })).stdout.trim(), '403');
+    const plain = `require('node:http').get({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs' }, (res) => console.log(res.statusCode));`;
+    assert.equal((await sb.as(a, ['-e', plain], { program: process.execPath })).stdout.trim(), '200');
+    assert.equal((JSON.parse(await sb.ok('gflow', 'show', String(job.id), '--json')) as Job).state, 'running');
+    await sb.ok('gflow', 'cancel', String(job.id));
+  });
+
   it('ends the session at logout', async () => {
     const out = await send(sb.port, 'POST', '/v1/ui/logout', fromPage(sb.port, cookie, 'POST'), '{}');
     assert.equal(out.status, 200);
