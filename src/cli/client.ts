@@ -84,14 +84,17 @@ export class Client {
     this.timeoutMs = opts.timeoutMs;
   }
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  /** The listener checked once, and who we are: a shared daemon knows its callers from the kernel, a personal one wants its token. */
+  authHeaders(): Record<string, string> {
     if (!this.checked) {
       checkListener({ paths: this.paths, port: this.port });
       this.checked = true;
     }
-    // A shared daemon knows its callers from the kernel; a personal one wants its token.
-    const headers: Record<string, string> = {};
-    if (this.paths.mode === 'personal') headers.authorization = `Bearer ${(this.token ??= readToken(this.paths.tokenFile))}`;
+    return this.paths.mode === 'personal' ? { authorization: `Bearer ${(this.token ??= readToken(this.paths.tokenFile))}` } : {};
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers = this.authHeaders();
     if (method === 'POST') headers[IDEMPOTENCY_HEADER] = crypto.randomUUID();
     for (let attempt = 0; ; attempt++) {
       let res: RawResponse;

@@ -53,9 +53,20 @@ export async function main(argv: string[]): Promise<void> {
     .option('-u, --user <name>', "only this user's jobs (default: every user's, as squeue)")
     .option('--me', 'only your own jobs')
     .option('--all-users', "every user's jobs (the default)")
-    .option('-w, --watch', 'refresh every 2 s until Ctrl-C')
+    .option('-w, --watch', 'redraw on every change until Ctrl-C')
     .option('--json', 'print jobs as JSON')
     .action(run(async () => (await import('./commands/queue.js')).queueCommand));
+
+  program
+    .command('events')
+    .description("the daemon's event stream: jobs submitted, started, ended, held, released, updated, cancelled; GPUs; daemon starts and reloads")
+    .option('-f, --follow', 'keep printing new events until Ctrl-C (survives gflowd reload and restarts, missing none)')
+    .option('-j, --job <id>', "only this job's events (an id or @)")
+    .option('--type <list>', 'only these types, e.g. ended,cancelled or job.started,gpus.changed')
+    .option('--after <id>', 'the events after this event id (resume where you left off)', int('after', 0))
+    .option('-n, --last <n>', 'first the newest N events (default without -f: 100)', int('last', 0))
+    .option('--json', 'one JSON object per line (id, type, at, job, data)')
+    .action(run(async () => (await import('./commands/events.js')).eventsCommand));
 
   program
     .command('share')

@@ -25,15 +25,19 @@ export interface Settings {
   fairShareGpuWeight: number;
   /** ended jobs older than this are removed daily (`off`, or an age like 30d) */
   retention: string;
+  /** events (GET /v1/events, `gflow events`) older than this are removed (an age like 7d) */
+  eventsMaxAge: string;
+  /** at most this many events are kept */
+  eventsMaxCount: number;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off' };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000 };
 }
 
 // JSON schema for conf (ajv).
@@ -48,6 +52,8 @@ export const SETTINGS_SCHEMA = {
   fairShareHalfLifeHours: { type: 'integer', minimum: 1, maximum: 87600 },
   fairShareGpuWeight: { type: 'integer', minimum: 0, maximum: 100000 },
   retention: { type: 'string', pattern: '^(off|[1-9]\\d*[smhdw])$' },
+  eventsMaxAge: { type: 'string', pattern: '^[1-9]\\d*[smhdw]$' },
+  eventsMaxCount: { type: 'integer', minimum: 100, maximum: 100_000_000 },
 } as const;
 
 // Environment variables that override the config file.
@@ -62,6 +68,8 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   fairShareHalfLifeHours: 'GFLOW_FAIR_SHARE_HALF_LIFE_HOURS',
   fairShareGpuWeight: 'GFLOW_FAIR_SHARE_GPU_WEIGHT',
   retention: 'GFLOW_RETENTION',
+  eventsMaxAge: 'GFLOW_EVENTS_MAX_AGE',
+  eventsMaxCount: 'GFLOW_EVENTS_MAX_COUNT',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -91,6 +99,7 @@ export function describeSetting(key: SettingKey): string {
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
+  if (key === 'eventsMaxAge') return 'an age like 7d, 12h, 2w';
   return 'all, or GPU indices like 0,2';
 }
 

@@ -25,6 +25,10 @@ import { moveLegacyGpuAllowList } from './legacy-settings.js';
 import { prepareStateDir, protectDatabase, removeDiscovery, writeDiscovery } from './state-dir.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
+import { EventHub } from './events/hub.js';
+import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
+import { startStatusLine } from './status-line.js';
+import { Lease } from '../store/lease.js';
 import { Web } from '../web/web.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
@@ -101,7 +105,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     strategy: settings.gpuStrategy,
     onChange: () => onGpuChange(),
   });
-  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db });
+  const daemonEvents = new DaemonEvents(store, process.pid);
+  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => daemonEvents.leaseTaken() });
+  const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
   const onGpusAllowed = (text: string): void => {
@@ -115,18 +121,27 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     web,
     identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token, sessions: web.sessions },
     info: () => ({ pid: process.pid, version, settings, flags }),
+    events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });
   startRetention({ store, executor, log, leads: () => scheduler.isLeader }, settings.retention === 'off' ? null : parseSpan(settings.retention));
+  startEventPruning(store, log, () => scheduler.isLeader, parseSpan(settings.eventsMaxAge), settings.eventsMaxCount);
   let listener: Listener;
   try {
     listener = await listenReusePort(server, DEFAULT_HOST, settings.port);
   } catch (err) {
     return fail(err);
   }
-  onGpuChange = () => scheduler.requestPass();
+  onGpuChange = () => {
+    scheduler.requestPass();
+    // One daemon tells (during a reload both see the change).
+    if (scheduler.isLeader) daemonEvents.gpusChanged(gpus.describe(store.slimByState('running')));
+  };
+  daemonEvents.started(version, paths.mode);
   await gpus.start();
   await scheduler.start();
+  const lease = new Lease(store.db);
+  const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   web.start(() => scheduler.isLeader);
   writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
@@ -150,7 +165,11 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     }, 10_000).unref();
     // Scheduling stops first, so that the lease is free while this daemon still answers.
     await scheduler.close();
+    daemonEvents.stopped(signal);
     if (signal === 'SIGUSR2') await listener.handOver();
+    // Open event streams end; their clients resume from the next daemon with Last-Event-ID.
+    stopStatusLine();
+    hub.close();
     web.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());

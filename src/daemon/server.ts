@@ -22,6 +22,8 @@ import { identify, isOwner, peerName, refusesConnection, socketUid, type Identit
 import { cutForLog, RefusalLog } from './refusals.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
+import type { EventHub } from './events/hub.js';
+import { parseEventsQuery, streamEvents } from './events/stream.js';
 import type { Web } from '../web/web.js';
 
 export interface ServerOptions {
@@ -29,6 +31,7 @@ export interface ServerOptions {
   identity: Identity;
   health: () => Health;
   info: () => DaemonInfo;
+  events: EventHub;
   /** the web dashboard (src/web/web.ts): asked first */
   web?: Web;
 }
@@ -43,19 +46,15 @@ export function createApiServer(o: ServerOptions): http.Server {
   const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
   const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
-    (o.web ? o.web.handle(req, res, o.identity) : Promise.resolve(false))
-      .then(async (served) => {
-        if (served) return;
-        const [status, body] = await handle(o, idem, req);
-        sendJson(res, status, body);
-      })
-      .catch((err: unknown) => {
-        const e = toGflowError(err);
-        const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
-        if (e.code === 'internal') o.ctx.log.error(what);
-        else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
-        sendError(res, e);
-      });
+    const api = (): Promise<void> => (isEventStream(req) ? serveEvents(o, req, res) : handle(o, idem, req).then(([status, body]) => sendJson(res, status, body)));
+    const answer = o.web ? o.web.handle(req, res, o.identity).then((served) => (served ? undefined : api())) : api();
+    answer.catch((err: unknown) => {
+      const e = toGflowError(err);
+      const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;
+      if (e.code === 'internal') o.ctx.log.error(what);
+      else if (e.code === 'unauthorized' || e.code === 'forbidden') refusals.note(peerName(req.socket), what);
+      sendError(res, e);
+    });
   });
   const refusals = new RefusalLog(o.ctx.log);
   server.on('close', () => {
@@ -84,6 +83,18 @@ export function createApiServer(o: ServerOptions): http.Server {
     socket.end(rawAnswer(tooBig ? 431 : 400, tooBig ? 'Request Header Fields Too Large' : 'Bad Request', body));
   });
   return server;
+}
+
+function isEventStream(req: http.IncomingMessage): boolean {
+  return req.method === 'GET' && (req.url ?? '').split('?')[0] === ROUTES.events;
+}
+
+/** GET /v1/events: an answer that stays open (src/daemon/events/stream.ts). */
+async function serveEvents(o: ServerOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  identify(req, o.identity);
+  const url = new URL(req.url ?? '/', 'http://gflowd');
+  const lastId = req.headers['last-event-id'];
+  await streamEvents(o.ctx.store, o.events, parseEventsQuery(url.searchParams, typeof lastId === 'string' ? lastId : undefined), res);
 }
 
 async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.IncomingMessage): Promise<Answer> {

@@ -49,14 +49,22 @@ export interface GflowEvent {
   data: JobEventData | Record<string, unknown>;
 }
 
+/** Sent when a stream opens: the newest event's id at that moment. */
+export const LAST_EVENT_HEADER = 'x-gflow-last-event-id';
+
+/** Set by `gflowd reload` on the replacement it starts: the pid of the daemon it replaces (its events say so). */
+export const RELOAD_OF_ENV = 'GFLOW_RELOAD_OF';
+
 export function isEventType(s: string): s is EventType {
   return (EVENT_TYPES as readonly string[]).includes(s);
 }
 
-/** GET /v1/events?after=ID&job=ID&types=a,b&follow=0 — without `follow=0` the answer stays open. */
+/** GET /v1/events?after=ID&tail=N&job=ID&types=a,b&follow=0 — without `follow=0` the answer stays open. */
 export interface EventsQuery {
-  /** events with a greater id; the `Last-Event-ID` header wins. Absent: only new events (with follow), the last 100 otherwise */
+  /** events with a greater id; the `Last-Event-ID` header wins */
   after?: number;
+  /** without `after`: the newest N events first (default: none when following, 100 otherwise) */
+  tail?: number;
   job?: number;
   types?: EventType[];
   follow: boolean;

@@ -9,6 +9,7 @@ import { GflowError } from '../protocol/errors.js';
 import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
+import { EventLog, eventOfMove } from './events.js';
 import { JobGroups } from './job-groups.js';
 import { JobHistory } from './job-history.js';
 import { ALL, Statements, type Raw } from './statements.js';
@@ -34,6 +35,8 @@ export class JobStore {
   readonly groups: JobGroups;
   /** ended jobs, for clean and retention */
   readonly history: JobHistory;
+  /** the event stream: every change below appends its event in the same transaction */
+  readonly events: EventLog;
 
   constructor(
     readonly db: Db,
@@ -42,6 +45,7 @@ export class JobStore {
     this.sql = new Statements(db);
     this.groups = new JobGroups(this.sql);
     this.history = new JobHistory(this.sql);
+    this.events = new EventLog(this.sql);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -72,9 +76,9 @@ export class JobStore {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  /** Runs `fn` in one immediate transaction. */
+  /** Runs `fn` in one immediate transaction (or in the one already open). */
   atomically<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
   }
 
   toJob(job: JobRecord): Job {
@@ -85,9 +89,13 @@ export class JobStore {
     const { hold, ...spec } = job;
     const values: Omit<JobRecord, 'id' | keyof typeof NOT_RUN_YET> = { ...spec, state: hold ? 'hold' : 'queued', reason: hold ? 'held by user' : null, submittedAt: now };
     const keys = Object.keys(values) as (keyof typeof values)[];
-    const info = this.stmt(insertSql(keys)).run(...keys.map((k) => encode(k, values[k])));
-    // What was written, without reading it back (an array of thousands is one transaction).
-    return { ...values, ...NOT_RUN_YET, attempts: [], id: Number(info.lastInsertRowid) };
+    return this.atomically(() => {
+      const info = this.stmt(insertSql(keys)).run(...keys.map((k) => encode(k, values[k])));
+      // What was written, without reading it back (an array of thousands is one transaction).
+      const row: JobRecord = { ...values, ...NOT_RUN_YET, attempts: [], id: Number(info.lastInsertRowid) };
+      this.events.appendJob('job.submitted', row, now);
+      return row;
+    });
   }
 
   /** The id the next job will get (ids are never reused). */
@@ -226,7 +234,9 @@ export class JobStore {
         throw new GflowError('conflict', `cannot update job ${id}: it is ${job.state}`, 'only queued or held jobs can be updated');
       }
       this.write(id, patch);
-      return this.require(id);
+      const updated = this.require(id);
+      this.events.appendJob('job.updated', updated, Date.now(), Object.keys(patch).filter((k) => patch[k as keyof JobPatch] !== undefined));
+      return updated;
     });
   }
 
@@ -237,7 +247,9 @@ export class JobStore {
       assertTransition(id, job.state, to);
       this.stmt('UPDATE jobs SET state = ? WHERE id = ?').run(to, id);
       this.write(id, patch);
-      return this.require(id);
+      const moved = this.require(id);
+      this.events.appendJob(eventOfMove(job.state, to), moved, Date.now());
+      return moved;
     });
   }
 
@@ -254,7 +266,9 @@ export class JobStore {
       this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null, ...(env ? { env } : {}) });
       const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
       this.stmt(`UPDATE jobs SET ${cleared.map((k) => `${JOB_COLUMNS[k][0]} = NULL`).join(', ')}, escalated = 0, session_closed = 0 WHERE id = ?`).run(id);
-      return this.require(id);
+      const back = this.require(id);
+      this.events.appendJob('job.requeued', back, Date.now());
+      return back;
     });
   }
 
@@ -293,3 +307,4 @@ export class JobStore {
     })();
   }
 }
+

@@ -175,6 +175,21 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
+    description: 'the event stream: every change, written in the transaction that makes it',
+    sql: `
+      CREATE TABLE events (
+        id     INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a client resumes after the last id it saw
+        at     INTEGER NOT NULL,                   -- ms since the epoch
+        type   TEXT    NOT NULL,                   -- src/protocol/events.ts
+        job_id INTEGER,                            -- for job events (no foreign key: events outlive cleaned jobs)
+        data   TEXT    NOT NULL                    -- JSON
+      );
+      CREATE INDEX events_by_job ON events(job_id, id) WHERE job_id IS NOT NULL;
+      CREATE INDEX events_by_time ON events(at);
+    `,
+  },
+  {
+    version: 11,
     description: 'web dashboard: login codes and browser sessions (hashed), and minute samples for its charts',
     sql: `
       CREATE TABLE ui_sessions (

@@ -186,3 +186,12 @@ export function attachArgv(session: string, env: NodeJS.ProcessEnv = process.env
   const verb = env.TMUX ? ['switch-client', '-t'] : ['attach-session', '-t'];
   return [...socketArgs(env), ...verb, target(session)];
 }
+
+/**
+ * Sets the status line of the session that `pane` (e.g. `%3`, from $TMUX_PANE) is in. The
+ * texts are shown literally: `#` is escaped, so a job's name can never run a command (`#(…)`).
+ */
+export async function setStatusLine(pane: string, left: string, right: string): Promise<void> {
+  const set = (option: string, value: string): Promise<TmuxResult> => tmux(['set-option', '-t', pane, option, value]);
+  await Promise.all([set('status-left-length', '60'), set('status-right-length', '220'), set('status-left', escapeFormat(left)), set('status-right', escapeFormat(right))]);
+}

@@ -123,6 +123,10 @@ describe('web dashboard', { skip: noBrowser }, () => {
     assert.equal(text.split('before-reload').length - 1, 1, 'a line was shown twice after the reload');
     await page.goto(`${base}#/`);
     await page.locator('table.jobs').waitFor();
+    await page.locator('header .conn.live').waitFor();
+    await sb.ok('gflowd', 'reload');
+    // Back on the event stream by itself (EventSource reconnects with Last-Event-ID).
+    await page.locator('header .conn.live').waitFor();
     const next = await sb.submit('--name', 'after-the-reload', '--', 'sleep', '300');
     await page.locator(`tr[data-job="${next}"]`).waitFor();
     await sb.ok('gflow', 'cancel', `${id},${next}`);

@@ -4,9 +4,13 @@ import fs from 'node:fs';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
+import { followEvents } from '../event-stream.js';
 import { resolveJobId } from '../job-ref.js';
 import { LogRenderer } from '../log-text.js';
 import { lastLinesStart, logSize, openLog, pump, RawFilter } from '../log-read.js';
+
+/** how often the job's state is asked when no event came (events normally end the wait) */
+const SAFETY_POLL_MS = 5000;
 
 interface LogFlags {
   follow?: boolean;
@@ -80,12 +84,15 @@ function write(out: string | Buffer): Promise<void> {
 }
 
 // Prints complete lines as they arrive (a partial line waits for its end, so carriage-return
-// progress bars render once per line) until the job has ended. Returns the log's descriptor.
+// progress bars render once per line) until the job has ended: the daemon's event stream says
+// when (the log is complete by then); its state is also asked now and then, as a safety net.
+// Returns the log's descriptor.
 async function follow(client: Client, job: Job, fdIn: number | null, from: number, filter: Filter): Promise<number | null> {
   let fd = fdIn;
   let offset = from;
   let wake: (() => void) | undefined;
   let watcher: fs.FSWatcher | undefined;
+  let ended = false;
   const readMore = async (): Promise<void> => {
     fd ??= openLog(job.logPath);
     if (fd === null) return;
@@ -94,7 +101,22 @@ async function follow(client: Client, job: Job, fdIn: number | null, from: numbe
       return true;
     });
   };
-  let checkedAt = 0;
+  const askState = async (): Promise<void> => {
+    const { job: now } = await client.request<JobResponse>('GET', ROUTES.job(job.id));
+    if (!ACTIVE_STATES.includes(now.state)) ended = true;
+    wake?.();
+  };
+  const stop = new AbortController();
+  const events = (async () => {
+    // Asked once the stream is open, so that an end just before it is not missed.
+    const stream = followEvents(client, { job: job.id, types: ['job.started', 'job.ended', 'job.cancelled'], signal: stop.signal, onOpen: () => void askState().catch(() => {}) });
+    for await (const e of stream) {
+      if (e.type !== 'job.started') ended = true;
+      wake?.();
+    }
+  })().catch(() => {
+    // no stream (an older daemon): the safety net below still ends the command
+  });
   try {
     for (;;) {
       if (!watcher) {
@@ -104,16 +126,16 @@ async function follow(client: Client, job: Job, fdIn: number | null, from: numbe
           // the log does not exist until the job starts
         }
       }
-      // New output arrives by events; the job's state is asked for about once a second.
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-        setTimeout(resolve, 1000);
+      const timedOut = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(true), SAFETY_POLL_MS);
+        wake = () => {
+          clearTimeout(timer);
+          resolve(false);
+        };
       });
+      if (timedOut && !ended) await askState();
       await readMore();
-      if (Date.now() - checkedAt < 1000) continue;
-      checkedAt = Date.now();
-      const { job: now } = await client.request<JobResponse>('GET', ROUTES.job(job.id));
-      if (!ACTIVE_STATES.includes(now.state)) {
+      if (ended) {
         await readMore();
         await write(filter.end());
         return fd;
@@ -121,5 +143,7 @@ async function follow(client: Client, job: Job, fdIn: number | null, from: numbe
     }
   } finally {
     watcher?.close();
+    stop.abort();
+    await events;
   }
 }

@@ -1,9 +1,9 @@
 // `gflow queue`: a Slurm-like table of jobs.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parseIdList } from '../../core/id-list.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { parseJobState } from '../../protocol/job.js';
 import { Client } from '../client.js';
+import { ChangeWatch } from '../change-watch.js';
 import { usage } from '../fail.js';
 import { currentUser } from '../job-ref.js';
 import { dependencyTree, queueTable } from '../render.js';
@@ -41,6 +41,7 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
   const client = new Client();
   const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
   if (flags.watch && flags.json) throw usage('--watch and --json do not go together');
+  const changes = flags.watch ? new ChangeWatch(client) : null;
   do {
     const { jobs } = await client.request<JobsResponse>('GET', path);
     if (flags.json) {
@@ -49,6 +50,6 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
     }
     const table = flags.tree ? dependencyTree(jobs) : queueTable(jobs);
     process.stdout.write(flags.watch ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${table}` : table);
-    if (flags.watch) await sleep(2000);
-  } while (flags.watch);
+    await changes?.next();
+  } while (changes);
 }

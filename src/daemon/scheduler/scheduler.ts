@@ -38,6 +38,8 @@ export interface SchedulerOptions {
   followerPollMs?: number;
   /** projects and fair share (default: read from the settings) */
   policy?: PolicySettings;
+  /** told when this daemon takes the scheduling lease, before it adopts running jobs */
+  onLead?: () => void;
 }
 
 export class Scheduler {
@@ -66,7 +68,10 @@ export class Scheduler {
       dataVersion: () => store.dataVersion(),
       log,
       clock,
-      onLead: () => this.adopt(),
+      onLead: () => {
+        o.onLead?.();
+        return this.adopt();
+      },
       onChange: () => this.requestPass(),
       followerPollMs: o.followerPollMs,
     });

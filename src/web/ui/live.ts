@@ -57,7 +57,8 @@ export class Live {
 
   private connect(): void {
     if (this.stopped) return;
-    const url = this.lastId === undefined ? ROUTES.events : `${ROUTES.events}?after=${this.lastId}`;
+    // tail=1: the newest event gives the stream an id to resume from (Last-Event-ID) at once.
+    const url = this.lastId === undefined ? `${ROUTES.events}?tail=1` : `${ROUTES.events}?after=${this.lastId}`;
     const es = new EventSource(url, { withCredentials: true });
     this.source = es;
     es.onopen = () => {
