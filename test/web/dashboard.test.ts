@@ -139,7 +139,8 @@ describe('web dashboard', { skip: noBrowser }, () => {
     const cancel = `/v1/jobs/${id}/cancel`;
     // No cookie, no token.
     assert.equal((await send(sb.port, 'GET', '/v1/jobs')).status, 401);
-    assert.equal((await send(sb.port, 'POST', cancel, { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, '{}')).status, 401);
+    // A web page's request without the session: refused as such.
+    assert.equal((await send(sb.port, 'POST', cancel, { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, '{}')).status, 403);
     // The page's own requests work.
     assert.equal((await send(sb.port, 'GET', '/v1/jobs', fromPage(sb.port, jar, 'GET'))).status, 200);
     // With the cookie, but from elsewhere.
