@@ -17,6 +17,8 @@ export class WebSessions {
 
   /** A login code for the caller, good once within LOGIN_CODE_TTL_MS. */
   loginCode(caller: Caller, now = Date.now()): string {
+    // Expired codes go as new ones come: asking again and again does not grow the table.
+    this.store.prune(now);
     return this.store.create('code', caller, now, LOGIN_CODE_TTL_MS);
   }
 

@@ -189,6 +189,17 @@ describe('web dashboard', { skip: noBrowser }, () => {
     await sb.ok('gflow', 'cancel', String(id));
   });
 
+  it('keeps a sample a minute for the charts, from the start', async () => {
+    const res = await send(sb.port, 'GET', '/v1/samples', fromPage(sb.port, await cookie(), 'GET'));
+    assert.equal(res.status, 200);
+    const { samples } = JSON.parse(res.body) as { samples: { running: number; gpus: unknown[] }[] };
+    assert.ok(samples.length >= 1);
+    assert.equal(samples[0]!.gpus.length, 2);
+    await page.goto(`${base}#/charts`);
+    await page.locator('.chart canvas').first().waitFor();
+    assert.equal(await page.locator('.chart figcaption').count(), 3); // jobs, GPU 0, GPU 1
+  });
+
   it('takes screenshots in light and dark', async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     await page.goto(`${base}#/?state=all`);

@@ -1,6 +1,6 @@
 // One job: what it runs and where, its times, how it ended, the jobs around it, the actions
 // its state allows, and its log as its terminal showed it, live.
-import { ROUTES } from '../../../protocol/api.js';
+import { ROUTES, type WhyResponse } from '../../../protocol/api.js';
 import type { Job } from '../../../protocol/job.js';
 import type { RelatedJob, RelatedResponse, UiWho } from '../../../protocol/web.js';
 import { ApiError, get, post } from '../api.js';
@@ -23,6 +23,12 @@ function field(label: string, value: Node | string, cls = ''): HTMLElement[] {
 /** A field as wide as the card (a command, a path). */
 function wide(label: string, value: string): HTMLElement[] {
   return field(label, value, 'mono wide');
+}
+
+function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
 }
 
 function between(a: string, b: string | null): string {
@@ -65,7 +71,7 @@ export function jobPage(id: number, who: UiWho): Page {
     }
   };
 
-  const draw = (r: RelatedResponse): void => {
+  const draw = (r: RelatedResponse, why: WhyResponse | undefined): void => {
     const j = r.job;
     title.textContent = jobTitle(j);
     document.title = `${jobTitle(j)} · gflow`;
@@ -93,7 +99,7 @@ export function jobPage(id: number, who: UiWho): Page {
       ...wide('Directory', j.cwd),
       ...wide('Log file', j.logPath),
       ...field('User', `${j.user}${j.project ? ` · project ${j.project}` : ''}`),
-      ...field(ended ? 'Ended' : j.state === 'running' ? 'Running on' : 'Waiting', outcome(j) || (j.state === 'running' ? 'CPUs only' : '—')),
+      ...field(ended ? 'Ended' : j.state === 'running' ? 'Running on' : 'Waiting', `${outcome(j) || (j.state === 'running' ? 'CPUs only' : '—')}${why?.wait ? ` · ${ordinal(why.wait.place)} of ${why.wait.queued} in the queue` : ''}`),
       ...field('Exit code', j.exitCode === null ? '—' : `${j.exitCode}${j.signal ? ` (${j.signal})` : ''}${j.endedBy ? ` · ${j.endedBy === 'natural' ? 'exited by itself' : j.endedBy === 'soft' ? 'stopped by SIGTERM' : 'killed by SIGKILL'}` : ''}`),
       ...field('Submitted', localTime(j.submittedAt)),
       ...field('Started', j.startedAt ? `${localTime(j.startedAt)} · waited ${between(j.submittedAt, j.startedAt)}` : j.finishedAt ? 'never' : `not yet · waiting ${between(j.submittedAt, null)}`),
@@ -113,7 +119,9 @@ export function jobPage(id: number, who: UiWho): Page {
     wants: (e) => e.job === null || e.job === id || e.type === 'job.submitted',
     async refresh() {
       const r = await get<RelatedResponse>(ROUTES.jobRelated(id));
-      draw(r);
+      // A waiting job: its place in the queue too (what `gflow why` says).
+      const why = r.job.state === 'queued' ? await get<WhyResponse>(ROUTES.jobAction(id, 'why')).catch(() => undefined) : undefined;
+      draw(r, why);
       log ??= new LogView(term, id, (text) => {
         logStatus.textContent = text;
       });
