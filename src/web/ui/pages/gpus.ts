@@ -24,7 +24,7 @@ function gpuCard(g: GpuInfo): HTMLElement {
     'article',
     { class: `card gpu ${status.split(' ')[0]}`, data: { gpu: String(g.index) } },
     h('header', null, h('strong', { text: `GPU ${g.index}` }), h('span', { class: 'muted', text: g.name }), h('span', { class: `tag ${status.split(' ')[0]}`, text: status })),
-    h('div', { class: 'metric' }, h('span', { text: 'Utilisation' }), meter(g.utilization / 100, 'utilisation'), h('span', { class: 'num', text: `${g.utilization}%` })),
+    h('div', { class: 'metric' }, h('span', { text: 'Utilisation' }), meter(g.utilization / 100, 'utilisation', 'util'), h('span', { class: 'num', text: `${g.utilization}%` })),
     h('div', { class: 'metric' }, h('span', { text: 'Memory' }), meter(mem, 'memory'), h('span', { class: 'num', text: `${mib(g.memoryUsedMb)} / ${mib(g.memoryTotalMb)}` })),
     h('div', { class: 'holders' }, ...(holders.length || foreign.length ? [...holders, ...foreign] : [h('span', { class: 'muted', text: 'nobody' })])),
   );
