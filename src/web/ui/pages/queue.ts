@@ -149,9 +149,12 @@ export function queuePage(params: URLSearchParams, who: UiWho): Page {
   };
 
   drawHead();
+  // Elapsed times move on between events: redrawn from what the page has, without asking.
+  const tick = window.setInterval(draw, 5000);
   return {
     el,
     title: 'Queue',
+    dispose: () => window.clearInterval(tick),
     async refresh() {
       const res = await get<JobsResponse>(`${ROUTES.jobs}${view.query ? `?${view.query}` : ''}`);
       jobs = res.jobs;
