@@ -82,6 +82,10 @@ export function resolveDependencies<C extends Candidate & { dependsKinds?: reado
     const waiting = new Map<number, WaitReason>();
     let more = false;
     for (const job of queued) {
+      if (job.dependsOn.length === 0) {
+        ready.push(job); // most jobs: nothing to look up
+        continue;
+      }
       if (doomedIds.has(job.id)) continue;
       const v = evaluateDeps(job.dependsOn, job.dependsMode, known, job.dependsKinds);
       if (v.kind === 'ready') ready.push(job);

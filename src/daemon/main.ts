@@ -120,7 +120,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     ctx,
     web,
     identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token, sessions: web.sessions },
-    info: () => ({ pid: process.pid, version, settings, flags }),
+    info: () => ({ pid: process.pid, version, settings, flags, scheduler: { leader: scheduler.isLeader, lastPassMs: scheduler.lastPassMs }, eventListeners: hub.listeners }),
     events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
   });

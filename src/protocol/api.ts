@@ -55,6 +55,10 @@ export interface DaemonInfo {
   settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string; retention?: string };
   /** the command-line overrides it was started with (`gflowd up --cpus 4 --gpus 0,2`) */
   flags: { port?: number; cpus?: number; gpus?: string };
+  /** whether it schedules (holds the lease), and how long its last scheduling pass took */
+  scheduler?: { leader: boolean; lastPassMs: number | null };
+  /** clients on the event stream */
+  eventListeners?: number;
 }
 export interface JobResponse {
   job: Job;

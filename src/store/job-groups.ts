@@ -1,19 +1,29 @@
 // Arrays and sweeps: the jobs of one submission, sharing a group id. An array's or sweep's id,
 // as users see it, is its first job's id.
 import type { JobRecord } from '../core/job.js';
+import type { EventLog } from './events.js';
 import { ALL, type Statements } from './statements.js';
 
 export class JobGroups {
-  constructor(private readonly sql: Statements) {}
+  constructor(
+    private readonly sql: Statements,
+    private readonly events: EventLog,
+  ) {}
 
   /** The jobs of an array or sweep, in id order. */
   jobs(groupId: string): JobRecord[] {
     return this.sql.jobs(`SELECT ${ALL} FROM jobs WHERE group_id = ? ORDER BY id`, groupId);
   }
 
-  /** Changes the running cap of every job of a group (`gflow limit`); returns how many. */
+  /** Changes the running cap of every job of a group (`gflow limit`); returns how many. Each waiting job's change is an event. */
   setLimit(groupId: string, max: number | null): number {
-    return this.sql.get('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
+    const change = (): number => {
+      const n = this.sql.get('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
+      const now = Date.now();
+      for (const j of this.sql.jobs(`SELECT ${ALL} FROM jobs WHERE group_id = ? AND state IN ('queued','hold') ORDER BY id`, groupId)) this.events.appendJob('job.updated', j, now, ['maxConcurrent']);
+      return n;
+    };
+    return this.sql.db.inTransaction ? change() : this.sql.db.transaction(change).immediate();
   }
 
   /** The first job of the job's array or sweep (%A); the job itself when it is alone. */

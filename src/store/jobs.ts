@@ -43,9 +43,9 @@ export class JobStore {
     private readonly logPathOf: (job: Pick<JobRecord, 'id' | 'uid'>) => string,
   ) {
     this.sql = new Statements(db);
-    this.groups = new JobGroups(this.sql);
-    this.history = new JobHistory(this.sql);
     this.events = new EventLog(this.sql);
+    this.groups = new JobGroups(this.sql, this.events);
+    this.history = new JobHistory(this.sql);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -151,9 +151,15 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE state = ? ORDER BY id`, state);
   }
 
-  /** Queued jobs, with just what planning needs. */
-  planningView(): PlanJob[] {
-    return (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as Raw[]).map((r) => decode(r, PLAN_KEYS));
+  /** Queued jobs (all, or of these ids), with just what planning needs. */
+  planningView(ids?: readonly number[]): PlanJob[] {
+    if (!ids) return (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as Raw[]).map((r) => decode(r, PLAN_KEYS));
+    const out: PlanJob[] = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      for (const r of this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Raw[]) out.push(decode(r, PLAN_KEYS));
+    }
+    return out;
   }
 
   /** Jobs in a state without their environment and command. */
@@ -199,13 +205,17 @@ export class JobStore {
 
   /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */
   rewireDependents(from: number, to: number): number[] {
-    const moved: number[] = [];
-    for (const job of this.all(`SELECT ${ALL} FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL`)) {
-      if (!job.dependsOn.includes(from)) continue;
-      this.write(job.id, { dependsOn: job.dependsOn.map((d) => (d === from ? to : d)) });
-      moved.push(job.id);
-    }
-    return moved;
+    return this.atomically(() => {
+      const moved: number[] = [];
+      for (const job of this.all(`SELECT ${ALL} FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL`)) {
+        if (!job.dependsOn.includes(from)) continue;
+        const dependsOn = job.dependsOn.map((d) => (d === from ? to : d));
+        this.write(job.id, { dependsOn });
+        this.events.appendJob('job.updated', { ...job, dependsOn }, Date.now(), ['dependsOn']);
+        moved.push(job.id);
+      }
+      return moved;
+    });
   }
 
   /** The newest retry of a job (the job itself if it was never retried). */

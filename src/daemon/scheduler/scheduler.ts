@@ -16,6 +16,7 @@ import { Launcher } from './launcher.js';
 import { Leadership } from './leadership.js';
 import { dependencyVerdicts, nextBegin, plan, policyView, type GpuView } from './planning.js';
 import { Reaper } from './reaper.js';
+import { QueueView } from './queue-view.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
 import { shortReason } from '../../protocol/wait-reason.js';
@@ -55,6 +56,7 @@ export class Scheduler {
   private readonly reaper: Reaper;
   private readonly launcher: Launcher;
   private readonly stopper: Stopper;
+  private readonly queue: QueueView;
   private readonly policy: PolicySettings;
 
   constructor(private readonly o: SchedulerOptions) {
@@ -80,6 +82,7 @@ export class Scheduler {
     this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: (id) => this.onLaunched(id) });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
+    this.queue = new QueueView(store, clock);
   }
 
   get isLeader(): boolean {
@@ -132,6 +135,9 @@ export class Scheduler {
     });
   }
 
+  /** How long the last scheduling pass took (its synchronous part, which holds up requests), in ms. */
+  lastPassMs: number | null = null;
+
   /** One pass; resolves when it is done (tests await it). */
   private async pass(): Promise<void> {
     if (this.closed || !this.leadership.confirm()) return;
@@ -156,11 +162,16 @@ export class Scheduler {
 
   private async planStarts(): Promise<{ id: number; gpuIds: number[] }[]> {
     const { store } = this.o;
-    const queued = store.planningView();
+    let t = performance.now();
+    const queued = this.queue.current();
     const deps = dependencyVerdicts(store, queued);
     if (deps.doomed.length) this.cancelDoomed(deps.doomed);
     // The inventory is refreshed right before GPUs are handed out.
-    if (deps.ready.some((r) => r.gpus > 0)) await this.o.gpus.refresh();
+    if (deps.ready.some((r) => r.gpus > 0)) {
+      const before = performance.now() - t;
+      await this.o.gpus.refresh();
+      t = performance.now() - before;
+    }
     if (this.closed || !this.leadership.confirm()) return [];
     const now = this.clock.now();
     const running = store.slimByState('running');
@@ -176,9 +187,13 @@ export class Scheduler {
       const text = r ? shortReason(r) : null;
       if (text !== q.reason) changed.set(q.id, text);
     }
-    if (changed.size) store.setWaitReasons(changed);
+    if (changed.size) {
+      store.setWaitReasons(changed);
+      for (const q of queued) if (changed.has(q.id)) q.reason = changed.get(q.id)!;
+    }
     // A begin time coming, or a reservation's window starting or ending, wakes the next pass.
     this.timers.armBegin(nextBegin(deps.ready, now, policy.reservations));
+    this.lastPassMs = Math.round((performance.now() - t) * 100) / 100;
     return decision.start;
   }
 
@@ -210,6 +225,7 @@ export class Scheduler {
 
   /** Reconciles every job recorded as running with what the executor finds; then schedules. */
   private async adopt(): Promise<void> {
+    this.queue.reset();
     // In parallel, and awaited: the daemon answers only once every job has its true state.
     await Promise.all(
       this.o.store.byState('running').map(async (job) => {
