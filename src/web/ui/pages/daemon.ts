@@ -72,6 +72,8 @@ export function daemonPage(): Page {
         ...row('CPU slots', String(info.settings.cpus)),
         ...row('GPUs used', `${info.settings.gpus} · ${info.settings.gpuStrategy}`),
         ...row('Kill grace', `${info.settings.killGraceSec} s`),
+        ...(info.scheduler?.lastPassMs != null ? row('Last scheduling pass', `${info.scheduler.lastPassMs} ms`) : []),
+        ...(info.eventListeners !== undefined ? row('Event stream', `${info.eventListeners} client${info.eventListeners === 1 ? '' : 's'} listening`) : []),
       );
       if (!events) fill(history, h('li', { class: 'muted', text: 'This daemon keeps no event history.' }));
       else if (events.length === 0) fill(history, h('li', { class: 'muted', text: 'No starts or reloads recorded yet.' }));
