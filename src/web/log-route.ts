@@ -54,6 +54,8 @@ export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URL
     [LOG_START_HEADER]: String(start),
     [LOG_SIZE_HEADER]: String(size),
   });
+  // The client learns at once that it is connected, also while a queued job has no log yet.
+  res.flushHeaders();
   let at = start;
   const buf = Buffer.allocUnsafe(BLOCK);
   // Sends what the file has from `at` on (up to `limit`); respects a slow reader.

@@ -109,6 +109,21 @@ describe('web dashboard', { skip: noBrowser }, () => {
     assert.equal(await page.locator('button[data-action="redo"]').count(), 1);
   });
 
+  it('offers only what the state allows: release a held job, and nothing happens when the question is declined', async () => {
+    const id = await sb.submit('--name', 'held', '--hold', '--', 'sleep', '300');
+    await page.goto(`${base}#/job/${id}`);
+    await page.locator('.job-head .pill.hold').waitFor();
+    assert.deepEqual(await page.locator('.actions button').evaluateAll((bs) => bs.map((b) => (b as HTMLElement).dataset.action)), ['release', 'cancel']);
+    await page.locator('button[data-action="cancel"]').click();
+    await page.locator('dialog[open] button[data-confirm="no"]').click();
+    await page.locator('button[data-action="release"]').click();
+    await page.locator('dialog[open] button[data-confirm="yes"]').click();
+    await page.locator('.job-head .pill.queued, .job-head .pill.running').waitFor();
+    const job = await sb.job(id);
+    assert.ok(job.state === 'queued' || job.state === 'running', job.state);
+    await sb.ok('gflow', 'cancel', String(id));
+  });
+
   it('keeps updating across a gflowd reload: the queue, and a followed log', async () => {
     const go = path.join(sb.dir, 'go-reload');
     const id = await sb.submit('--', 'bash', '-c', `echo before-reload; while [ ! -e ${go} ]; do sleep 0.1; done; echo after-reload; sleep 300`);

@@ -45,6 +45,7 @@ describe('dashboard screenshots', { skip: noBrowser }, () => {
   let page: Page;
   let base: string;
   let train: number;
+  let waiting: number;
 
   before(async () => {
     ({ sb } = await Sandbox.withGpus([
@@ -61,7 +62,7 @@ describe('dashboard screenshots', { skip: noBrowser }, () => {
     const prep = await sb.submit('--name', 'preprocess-shards', '--', 'bash', '-c', "echo 'reading shard 17'; echo 'error: shard 17 is truncated' >&2; exit 3");
     await sb.submit('--name', 'tokenize', '--', 'bash', '-c', 'echo done');
     await sb.submit('--name', 'sweep lr=1e-4', '--gpus', '1', '--', 'sleep', '600');
-    await sb.submit('--name', 'sweep lr=3e-5', '--gpus', '1', '--', 'sleep', '600');
+    waiting = await sb.submit('--name', 'sweep lr=3e-5', '--gpus', '1', '--', 'sleep', '600');
     await sb.submit('--name', 'evaluate', '--depends-on', String(train), '--', 'echo', 'eval');
     await sb.submit('--name', 'export-onnx', '--hold', '--', 'echo', 'export');
     await sb.waitEnded(prep);
@@ -96,6 +97,9 @@ describe('dashboard screenshots', { skip: noBrowser }, () => {
     await page.goto(`${base}#/job/${train}`);
     await page.waitForFunction(() => document.querySelector('.terminal .xterm-rows')?.textContent?.includes('Epoch 3/20'));
     await shoot('job');
+    await page.goto(`${base}#/job/${waiting}`);
+    await page.locator('.facts dd', { hasText: 'in the queue' }).waitFor();
+    await shoot('job-waiting');
     await page.goto(`${base}#/gpus`);
     await page.locator('.gpu').first().waitFor();
     await shoot('gpus');

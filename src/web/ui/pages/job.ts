@@ -52,6 +52,11 @@ export function jobPage(id: number, who: UiWho): Page {
   );
   let log: LogView | undefined;
   let busy = false;
+  let logText = 'loading…';
+  let started = true;
+  const showLogStatus = (): void => {
+    logStatus.textContent = logText === 'following' && !started ? 'not started yet: its output appears here when it starts' : logText;
+  };
 
   const act = async (job: Job, action: UiAction): Promise<void> => {
     const t = ACTION_TEXT[action];
@@ -73,6 +78,8 @@ export function jobPage(id: number, who: UiWho): Page {
 
   const draw = (r: RelatedResponse, why: WhyResponse | undefined): void => {
     const j = r.job;
+    started = j.startedAt !== null || j.finishedAt !== null;
+    showLogStatus();
     title.textContent = jobTitle(j);
     document.title = `${jobTitle(j)} · gflow`;
     state.className = `pill big ${j.state}`;
@@ -123,7 +130,8 @@ export function jobPage(id: number, who: UiWho): Page {
       const why = r.job.state === 'queued' ? await get<WhyResponse>(ROUTES.jobAction(id, 'why')).catch(() => undefined) : undefined;
       draw(r, why);
       log ??= new LogView(term, id, (text) => {
-        logStatus.textContent = text;
+        logText = text;
+        showLogStatus();
       });
     },
     dispose() {
