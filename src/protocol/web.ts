@@ -30,6 +30,11 @@ export interface UiWho {
   user: string;
   admin: boolean;
   mode: 'personal' | 'shared';
+  /**
+   * A login environment (HOME, USER, LOGNAME, SHELL, a standard PATH, LANG) from the account:
+   * a redo sends it, since an ended job keeps no environment and a browser has none to give.
+   */
+  loginEnv: Record<string, string>;
 }
 
 /** Response headers of GET jobs/:id/log: where the bytes start and how long the log is. */

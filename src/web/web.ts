@@ -4,6 +4,8 @@
 import type http from 'node:http';
 import type { Ctx } from '../daemon/handlers/context.js';
 import { identify, type Identity } from '../daemon/identify.js';
+import type { Caller } from '../identity/caller.js';
+import { userById } from '../identity/users.js';
 import { readJson } from '../daemon/http.js';
 import { parseId } from '../daemon/validate.js';
 import { startSampler, SAMPLE_INTERVAL_MS } from '../daemon/sampler.js';
@@ -22,6 +24,8 @@ import { OpenStreams } from './streams.js';
 const JOB_LOG = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/log$`);
 const JOB_RELATED = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/related$`);
 const DAY_MS = 24 * 3600_000;
+/** PATH of a login shell on Debian and most Linux distributions */
+const LOGIN_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export class Web {
   readonly sessions: WebSessions;
@@ -121,8 +125,15 @@ export class Web {
     return true;
   }
 
-  private who(caller: { user: string; admin: boolean }): UiWho {
-    return { user: caller.user, admin: caller.admin, mode: this.ctx.paths.mode };
+  private who(caller: Caller): UiWho {
+    const account = userById(caller.uid);
+    const home = account?.home ?? '/';
+    return {
+      user: caller.user,
+      admin: caller.admin,
+      mode: this.ctx.paths.mode,
+      loginEnv: { HOME: home, USER: caller.user, LOGNAME: caller.user, SHELL: account?.shell ?? '/bin/sh', PATH: LOGIN_PATH, LANG: 'C.UTF-8' },
+    };
   }
 }
 

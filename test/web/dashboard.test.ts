@@ -109,6 +109,20 @@ describe('web dashboard', { skip: noBrowser }, () => {
     assert.equal(await page.locator('button[data-action="redo"]').count(), 1);
   });
 
+  it('redoes an ended job from the page, which then runs (with a login environment)', async () => {
+    const id = await sb.submit('--name', 'to-redo', '--', 'bash', '-c', 'echo "home=$HOME"; ls / >/dev/null');
+    assert.equal((await sb.waitEnded(id)).state, 'finished');
+    await page.goto(`${base}#/job/${id}`);
+    await page.locator('button[data-action="redo"]').click();
+    await page.locator('dialog[open] button[data-confirm="yes"]').click();
+    await page.waitForURL((u) => /#\/job\/\d+$/.test(u.hash) && u.hash !== `#/job/${id}`);
+    const again = Number(/#\/job\/(\d+)$/.exec(page.url())![1]);
+    const ended = await sb.waitEnded(again);
+    assert.equal(ended.state, 'finished', `the redone job ${again} ended ${ended.state} (exit ${ended.exitCode})`);
+    assert.equal(ended.redoneFrom, id);
+    await page.waitForFunction(() => document.querySelector('.terminal .xterm-rows')?.textContent?.includes('home=/'));
+  });
+
   it('offers only what the state allows: release a held job, and nothing happens when the question is declined', async () => {
     const id = await sb.submit('--name', 'held', '--hold', '--', 'sleep', '300');
     await page.goto(`${base}#/job/${id}`);

@@ -41,7 +41,8 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     const body = JSON.stringify({ code });
     const login = await send(sb.port, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
     assert.equal(login.status, 200, login.body);
-    assert.deepEqual(JSON.parse(login.body), { user: a.name, admin: false, mode: 'shared' });
+    const me = JSON.parse(login.body) as { user: string; admin: boolean; mode: string; loginEnv: Record<string, string> };
+    assert.deepEqual([me.user, me.admin, me.mode, me.loginEnv.HOME], [a.name, false, 'shared', a.home]);
     const setCookie = String(login.headers['set-cookie']);
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);

@@ -52,7 +52,7 @@ export const ACTION_TEXT: Record<UiAction, { label: string; question: (j: Job) =
   redo: {
     label: 'Redo',
     question: (j) => `Run job ${j.id} again as a new job?`,
-    detail: 'The same command, directory and options, with the environment the job was submitted with.',
+    detail: 'The same command, directory and options, with a login environment (HOME, a standard PATH). For your shell\'s own environment, run `gflow redo` in a terminal.',
     danger: false,
   },
 };

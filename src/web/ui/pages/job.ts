@@ -63,7 +63,8 @@ export function jobPage(id: number, who: UiWho): Page {
     if (busy || !(await confirmAction(t.question(job), t.detail, t.label, t.danger))) return;
     busy = true;
     try {
-      const res = await post<{ job?: Job; jobs?: Job[] }>(ROUTES.jobAction(job.id, action));
+      // An ended job keeps no environment: a redo runs with the account's login environment.
+      const res = await post<{ job?: Job; jobs?: Job[] }>(ROUTES.jobAction(job.id, action), action === 'redo' ? { env: who.loginEnv } : undefined);
       const made = res.jobs?.[0] ?? res.job;
       toast(action === 'redo' && made ? `Submitted job ${made.id}` : `${t.label}: job ${job.id}`);
       if (action === 'redo' && made) location.hash = `#/job/${made.id}`;
