@@ -50,6 +50,11 @@ function describe(e: GflowEvent): string {
   return `${words[e.type] ?? e.type}${pid}${version}`;
 }
 
+function leaseText(leader: boolean | undefined, pid: number): string {
+  if (leader === undefined) return 'not known';
+  return leader ? `held by this daemon (pid ${pid}): it starts and ends jobs` : 'not held by this daemon (a reload is handing over)';
+}
+
 export function daemonPage(): Page {
   const facts = h('dl', { class: 'facts' });
   const history = h('ol', { class: 'history' });
@@ -67,7 +72,7 @@ export function daemonPage(): Page {
         ...row('Version', `${health.version} · protocol ${health.protocol}`),
         ...row('Mode', health.mode === 'shared' ? 'shared: the machine\'s daemon, for every user' : 'personal: one user\'s daemon'),
         ...row('Up since', `${localTime(health.startedAt)} (${duration(Date.now() - Date.parse(health.startedAt))})`),
-        ...row('Scheduling lease', health.scheduling ? `held by this daemon (pid ${health.pid})` : 'not held by this daemon (a reload is handing over)'),
+        ...row('Scheduling lease', leaseText(info.scheduler?.leader ?? health.scheduling, health.pid)),
         ...row('Address', `127.0.0.1:${info.settings.port}`),
         ...row('CPU slots', String(info.settings.cpus)),
         ...row('GPUs used', `${info.settings.gpus} · ${info.settings.gpuStrategy}`),
