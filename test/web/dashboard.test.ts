@@ -20,6 +20,8 @@ describe('web dashboard', { skip: noBrowser }, () => {
   let browser: TestBrowser;
   let page: Page;
   let base: string;
+  const cspErrors: string[] = [];
+  const pageErrors: string[] = [];
 
   const link = async (): Promise<string> => {
     const out = await sb.ok('gflow', 'ui', '--no-open');
@@ -39,6 +41,10 @@ describe('web dashboard', { skip: noBrowser }, () => {
     await sb.up('--cpus', '4');
     browser = await launchBrowser();
     page = await browser.context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
     base = `http://127.0.0.1:${sb.port}/ui/`;
   });
   after(async () => {
@@ -227,6 +233,11 @@ describe('web dashboard', { skip: noBrowser }, () => {
     await page.goto(`${base}#/charts`);
     await page.locator('.chart canvas').first().waitFor();
     assert.equal(await page.locator('.chart figcaption').count(), 3); // jobs, GPU 0, GPU 1
+  });
+
+  it('ran under its strict Content-Security-Policy without a violation or a script error', () => {
+    assert.deepEqual(cspErrors, []);
+    assert.deepEqual(pageErrors, []);
   });
 
   it('takes screenshots in light and dark', async () => {
