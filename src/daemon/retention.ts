@@ -3,6 +3,7 @@
 // can still be decided.
 import type { Executor } from '../executor/executor.js';
 import { ENDED_STATES, type JobState } from '../protocol/job.js';
+import type { EndedRef } from '../store/job-history.js';
 import type { JobStore } from '../store/jobs.js';
 import type { Logger } from './logger.js';
 
@@ -15,24 +16,42 @@ export interface CleanOptions {
   now: number;
 }
 
+/** Ids per step: a step's records go in one short transaction, then the loop yields to requests. */
+const STEP = 1000;
+/** Jobs whose files are removed in one go (their owners' log directories are read once per go). */
+const FILES_BATCH = 50_000;
+
 export async function cleanEnded(d: { store: JobStore; executor: Executor; log: Logger }, o: CleanOptions): Promise<{ removed: number[]; kept: number[] }> {
   const states = o.states.filter((s) => ENDED_STATES.includes(s));
-  const candidates = d.store.history.endedBefore(states, o.now - o.olderThanMs, o.uid);
   const needed = d.store.history.neededByActive();
-  const kept = candidates.filter((j) => needed.has(j.id)).map((j) => j.id);
-  const jobs = candidates.filter((j) => !needed.has(j.id));
-  if (o.dryRun || jobs.length === 0) return { removed: jobs.map((j) => j.id), kept };
-  // Records first: a job without a record is never looked at again; its files go next.
-  d.store.history.deleteEnded(jobs.map((j) => j.id));
-  for (const j of jobs) {
+  const removed: number[] = [];
+  const kept: number[] = [];
+  let pending: EndedRef[] = [];
+  const purge = async (): Promise<void> => {
     try {
-      await d.executor.purge(j);
+      await d.executor.purge(pending);
     } catch (err) {
-      d.log.warn(`clean: files of job ${j.id}: ${(err as Error).message}`);
+      d.log.warn(`clean: files of ${pending.length} job(s): ${(err as Error).message}`);
     }
+    pending = [];
+  };
+  for (let after = 0; ; ) {
+    const page = d.store.history.endedBefore(states, o.now - o.olderThanMs, o.uid, after, STEP);
+    if (page.length === 0) break;
+    after = page[page.length - 1]!.id;
+    const jobs = page.filter((j) => (needed.has(j.id) ? (kept.push(j.id), false) : true));
+    if (!o.dryRun && jobs.length > 0) {
+      // Records first: a job without a record is never looked at again; its files go next.
+      d.store.history.deleteEnded(jobs.map((j) => j.id));
+      pending.push(...jobs);
+      if (pending.length >= FILES_BATCH) await purge();
+    }
+    for (const j of jobs) removed.push(j.id);
+    await new Promise((r) => setImmediate(r));
   }
-  d.log.event(`cleaned ${jobs.length} ended job(s)${o.uid === null ? '' : ` of uid ${o.uid}`}`);
-  return { removed: jobs.map((j) => j.id), kept };
+  if (pending.length > 0) await purge();
+  if (!o.dryRun && removed.length > 0) d.log.event(`cleaned ${removed.length} ended job(s)${o.uid === null ? '' : ` of uid ${o.uid}`}`);
+  return { removed, kept };
 }
 
 const DAY_MS = 86_400_000;

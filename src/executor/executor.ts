@@ -6,6 +6,9 @@ import type { JobRecord } from '../core/job.js';
 /** What an executor needs to know of a job that was started. */
 export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'>;
 
+/** What removing an ended job's files needs to know of it. */
+export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed'>;
+
 /** A job's owner: whose account it runs under (null: the daemon's own, for older jobs). */
 export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;
 
@@ -44,8 +47,8 @@ export interface Executor {
   sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void>;
   /** Keeps an ended run's log aside as attempt N (before a requeue reuses the id); its new path. */
   archiveLog(job: OwnedJob, attempt: number): Promise<string | null>;
-  /** Removes every file an ended job left (log, earlier runs' logs, status, spec, script) and its session. */
-  purge(job: StartedJob): Promise<void>;
+  /** Removes every file ended jobs left (log, earlier runs' logs, status, spec, script) and their sessions; a batch at a time (a clean may remove 100,000s). */
+  purge(jobs: readonly PurgedJob[]): Promise<void>;
   /** Removes what an ended job leaves for inspection (its tmux session); true if there was one. */
   dispose(job: Pick<JobRecord, 'uid' | 'session'>): Promise<boolean>;
   /** Clears what a job that never ran left behind (its session, its status), so it can be launched again. */

@@ -1,17 +1,24 @@
 // Ended jobs' records, for `gflow clean` and the daily retention.
 import type { JobRecord } from '../core/job.js';
 import type { JobState } from '../protocol/job.js';
-import type { SqlValue } from './job-columns.js';
-import { ALL, type Statements } from './statements.js';
+import { decode, selectList, type SqlValue } from './job-columns.js';
+import type { Raw, Statements } from './statements.js';
+
+/** What cleaning needs of an ended job. */
+const REF_KEYS = ['id', 'uid', 'session', 'sessionClosed'] as const;
+export type EndedRef = Pick<JobRecord, (typeof REF_KEYS)[number]>;
+const REF = selectList(REF_KEYS);
 
 export class JobHistory {
   constructor(private readonly sql: Statements) {}
 
-  /** Ended jobs in these states that ended before `before` (of one owner, or everyone's). */
-  endedBefore(states: readonly JobState[], before: number, uid: number | null): JobRecord[] {
+  /** Ended jobs in these states that ended before `before` (of one owner, or everyone's), `limit` at a time after id `after`. */
+  endedBefore(states: readonly JobState[], before: number, uid: number | null, after = 0, limit = 1_000_000_000): EndedRef[] {
     const owner = uid === null ? '' : ' AND uid = ?';
-    const args: SqlValue[] = [...states, before, ...(uid === null ? [] : [uid])];
-    return this.sql.jobs(`SELECT ${ALL} FROM jobs WHERE state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id`, ...args);
+    const args: SqlValue[] = [after, ...states, before, ...(uid === null ? [] : [uid]), limit];
+    // In id order from `after` (NOT INDEXED: the state index would sort every ended job per page).
+    const rows = this.sql.get(`SELECT ${REF} FROM jobs NOT INDEXED WHERE id > ? AND state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id LIMIT ?`).all(...args) as Raw[];
+    return rows.map((r) => decode(r, REF_KEYS));
   }
 
   /** Jobs that queued, held or running jobs depend on: kept, so their dependents can be decided. */
@@ -21,7 +28,7 @@ export class JobHistory {
     return out;
   }
 
-  /** Removes ended jobs' records. */
+  /** Removes ended jobs' records, in one transaction (callers keep batches small: writers wait meanwhile). */
   deleteEnded(ids: readonly number[]): number {
     let n = 0;
     this.sql.db.transaction(() => {

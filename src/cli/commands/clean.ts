@@ -12,7 +12,8 @@ export async function cleanCommand(f: { olderThan?: string; state?: string; dryR
     if (!st || !ENDED_STATES.includes(st)) throw usage(`'${s}' is not an ended state`, 'use CD, F, CA, TO (finished, failed, cancelled, timeout)');
     return st;
   });
-  const r = await new Client().request<CleanResponse>('POST', ROUTES.clean, { olderThanSec, states, dryRun: f.dryRun === true });
+  // Removing a million jobs takes a while: wait for the answer.
+  const r = await new Client({ timeoutMs: 15 * 60_000 }).request<CleanResponse>('POST', ROUTES.clean, { olderThanSec, states, dryRun: f.dryRun === true });
   const list = (ids: number[]): string => (ids.length > 20 ? `${ids.slice(0, 20).join(', ')}, …` : ids.join(', '));
   if (r.removed.length === 0) process.stdout.write('No ended jobs to remove\n');
   else process.stdout.write(`${r.dryRun ? 'Would remove' : 'Removed'} ${r.removed.length} job(s) and their files: ${list(r.removed)}\n`);

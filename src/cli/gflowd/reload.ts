@@ -19,7 +19,7 @@ import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
 import { findDaemonInSession, otherDaemonError, sessionDaemon } from './find-daemon.js';
 import { probe } from './health.js';
-import { acquireReloadLock } from './reload-lock.js';
+import { acquireReloadLock } from './control-lock.js';
 import { waitUntil } from './wait-until.js';
 
 export interface ReloadOptions extends Partial<Settings> {

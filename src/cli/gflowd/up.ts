@@ -11,6 +11,7 @@ import { describeOther, findDaemonInSession, isOurs, otherDaemonError, sessionDa
 import { probe } from './health.js';
 import { portHolder } from './port-holder.js';
 import { waitUntil } from './wait-until.js';
+import { waitForControlLock } from './control-lock.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -29,6 +30,18 @@ async function orphanedReload(pid: number): Promise<string | undefined> {
 }
 
 export async function up(flags: Partial<Settings>, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  // Concurrent starts: one at a time; the others then find its daemon running.
+  const paths = resolvePaths();
+  fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+  const unlock = await waitForControlLock(paths.stateDir);
+  try {
+    return await start(flags, say);
+  } finally {
+    unlock();
+  }
+}
+
+async function start(flags: Partial<Settings>, say: (line: string) => void): Promise<number> {
   const paths = resolvePaths();
   const { port } = resolveSettings(paths, flags);
   // The session name is fixed: a daemon of another state directory in it leaves no room here.

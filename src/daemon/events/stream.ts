@@ -40,8 +40,13 @@ function wholeNumber(name: string, text: string): number {
   return Number(text);
 }
 
+// The hub hands the same event objects to every stream: each is encoded once, not once per client.
+const frames = new WeakMap<GflowEvent, string>();
+
 function frame(e: GflowEvent): string {
-  return `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+  let text = frames.get(e);
+  if (text === undefined) frames.set(e, (text = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
+  return text;
 }
 
 export async function streamEvents(store: JobStore, hub: EventHub, q: EventsQuery, res: http.ServerResponse): Promise<void> {

@@ -14,7 +14,7 @@ import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
 import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
-import type { Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
+import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
@@ -150,15 +150,30 @@ export class TmuxExecutor implements Executor {
     await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
-  async purge(job: StartedJob): Promise<void> {
-    const { as, dirs } = this.owner(job.uid);
-    await this.dispose(job);
-    const logs = fs.readdirSync(dirs.logsDir).filter((f) => f === `${job.id}.log` || new RegExp(`^${job.id}\\.\\d+\\.log$`).test(f)).map((f) => path.join(dirs.logsDir, f));
-    const owned = [...logs, statusFile(dirs.statusDir, job.id)];
-    // The owner's files are in directories the owner controls: removed as the owner.
-    if (as) await runAs(as, ['/bin/rm', '-f', '--', ...owned]);
-    else for (const f of owned) fs.rmSync(f, { force: true });
-    fs.rmSync(path.join(dirs.jobsDir, String(job.id)), { recursive: true, force: true });
+  async purge(jobs: readonly PurgedJob[]): Promise<void> {
+    const byOwner = new Map<number | null, PurgedJob[]>();
+    for (const j of jobs) {
+      const group = byOwner.get(j.uid);
+      if (group) group.push(j);
+      else byOwner.set(j.uid, [j]);
+    }
+    for (const [uid, group] of byOwner) {
+      const { as, dirs } = this.owner(uid);
+      for (const j of group) if (j.session && !j.sessionClosed) await this.dispose(j);
+      // Each directory is read once per batch, and only files that exist are removed. A job's
+      // logs are `<id>.log` and `<id>.<run>.log`; its status file is `<id>`; its spec `jobs/<id>/`.
+      const ids = new Set(group.map((j) => j.id));
+      const mine = (dir: string, pattern: RegExp): string[] => readdirOrEmpty(dir).filter((f) => ids.has(Number(pattern.exec(f)?.[1]))).map((f) => path.join(dir, f));
+      const owned = [...mine(dirs.logsDir, /^(\d+)(?:\.\d+)?\.log$/), ...mine(dirs.statusDir, /^(\d+)$/)];
+      // The owner's files are in directories the owner controls: removed as the owner.
+      for (let i = 0; i < owned.length; i += 1000) {
+        const chunk = owned.slice(i, i + 1000);
+        if (as) await runAs(as, ['/bin/rm', '-f', '--', ...chunk]);
+        else for (const f of chunk) fs.rmSync(f, { force: true });
+        await new Promise((r) => setImmediate(r));
+      }
+      for (const dir of mine(dirs.jobsDir, /^(\d+)$/)) fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   async archiveLog(job: OwnedJob, attempt: number): Promise<string | null> {
@@ -217,5 +232,13 @@ export class TmuxExecutor implements Executor {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     closeControlClient();
+  }
+}
+
+function readdirOrEmpty(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }

@@ -153,10 +153,10 @@ describe('gflowd reload', () => {
   it('refuses a second reload while one is in progress', async () => {
     const holder = spawn('sleep', ['30']);
     try {
-      fs.writeFileSync(path.join(sb.stateDir, 'reload.lock'), String(holder.pid));
+      fs.writeFileSync(path.join(sb.stateDir, 'control.lock'), String(holder.pid));
       const r = await sb.gflowd('reload');
       assert.equal(r.code, 1);
-      assert.match(r.stderr, new RegExp(`a reload is already in progress \\(pid ${holder.pid}\\)`));
+      assert.match(r.stderr, new RegExp(`a reload or start of gflowd is already in progress \\(pid ${holder.pid}\\)`));
     } finally {
       holder.kill('SIGKILL');
     }

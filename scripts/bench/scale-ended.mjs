@@ -1,0 +1,76 @@
+// Scale, history side: 1,000,000 ended jobs. `gflow queue` (active jobs) against an empty
+// database; `gflow clean` of 900,000 of them (wall time), while a probe asks the API every 10 ms
+// and records the longest answer (how long the clean held requests up).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { summarize } from './stats.mjs';
+
+const ENDED = Number(process.env.BENCH_ENDED_JOBS_BIG ?? 1_000_000);
+const OLD = Math.round(ENDED * 0.9);
+
+async function timeCli(sb, args, runs = 10) {
+  const t = [];
+  for (let i = 0; i < runs; i++) {
+    const s = performance.now();
+    await sb.ok('gflow', ...args);
+    t.push(performance.now() - s);
+  }
+  return summarize(t);
+}
+
+function probe(port, token) {
+  return new Promise((resolve) => {
+    const t = performance.now();
+    const req = http.get({ host: '127.0.0.1', port, path: '/v1/jobs?limit=1', agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(performance.now() - t));
+    });
+    req.on('error', () => resolve(Infinity));
+  });
+}
+
+export async function benchScaleEnded(sb) {
+  await sb.up('--cpus', '2');
+  const empty = await timeCli(sb, ['queue']);
+  await sb.ok('gflowd', 'down');
+  const db = new Database(path.join(sb.stateDir, 'gflow.db'));
+  const insert = db.prepare("INSERT INTO jobs (name, user, command, cwd, env, state, submitted_at, started_at, finished_at, exit_code, ended_by, token, session_closed) VALUES (?, 'bench', '[\"true\"]', '/tmp', '{}', ?, ?, ?, ?, ?, 'natural', 'x', 1)");
+  const now = Date.now();
+  const fillStart = performance.now();
+  db.transaction(() => {
+    for (let i = 0; i < ENDED; i++) {
+      const at = i < OLD ? now - 3 * 86_400_000 : now - 3_600_000;
+      insert.run(`job-${i}`, i % 10 === 0 ? 'failed' : 'finished', at - 60_000, at - 50_000 + (i % 1000) * 10, at, i % 10 === 0 ? 1 : 0);
+    }
+  })();
+  db.close();
+  const fillMs = performance.now() - fillStart;
+  await sb.up('--cpus', '2');
+  const full = await timeCli(sb, ['queue']);
+  const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();
+  let cleaning = true;
+  const latencies = [];
+  const probing = (async () => {
+    while (cleaning) {
+      latencies.push(await probe(sb.port, token));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  })();
+  const t = performance.now();
+  const out = await sb.ok('gflow', 'clean', '--older-than', '2d');
+  const cleanMs = performance.now() - t;
+  cleaning = false;
+  await probing;
+  return {
+    endedJobs: ENDED,
+    fillMs: Math.round(fillMs),
+    queueEmptyMs: empty,
+    queueFullMs: full,
+    queueRatio: Math.round((full.median / empty.median) * 100) / 100,
+    cleaned: Number(/Removed (\d+)/.exec(out)?.[1] ?? 0),
+    cleanMs: Math.round(cleanMs),
+    apiDuringClean: { probes: latencies.length, maxMs: Math.round(Math.max(...latencies)), p99Ms: Math.round(latencies.sort((a, b) => a - b)[Math.floor(latencies.length * 0.99)] ?? 0) },
+  };
+}
