@@ -30,7 +30,7 @@ function whole(params: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URLSearchParams, req: http.IncomingMessage, res: http.ServerResponse, streams: OpenStreams): Promise<void> {
+export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URLSearchParams, res: http.ServerResponse, streams: OpenStreams): Promise<void> {
   const job = ctx.store.require(id);
   if (ctx.paths.mode === 'shared') assertOwner(caller, job);
   const offset = whole(params, 'offset');
@@ -76,7 +76,7 @@ export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URL
     const done = streams.add(res);
     let wake: (() => void) | undefined;
     let watcher: fs.FSWatcher | undefined;
-    const closed = new Promise<void>((r) => req.once('close', r));
+    const closed = new Promise<void>((r) => res.once('close', r));
     try {
       for (;;) {
         fd ??= openRegular(file);

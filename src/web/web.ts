@@ -109,7 +109,7 @@ export class Web {
     }
     const log = JOB_LOG.exec(path);
     if (log) {
-      await serveLog(this.ctx, caller, parseId(log[1]!), url.searchParams, req, res, this.streams);
+      await serveLog(this.ctx, caller, parseId(log[1]!), url.searchParams, res, this.streams);
       return true;
     }
     const id = parseId(JOB_RELATED.exec(path)![1]!);
