@@ -8,6 +8,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
+import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
 
@@ -48,12 +49,15 @@ describe('dashboard screenshots', { skip: noBrowser }, () => {
   let waiting: number;
 
   before(async () => {
-    ({ sb } = await Sandbox.withGpus([
+    let smi: FakeNvidiaSmi;
+    ({ sb, smi } = await Sandbox.withGpus([
       { index: 0, utilization: 94, memoryUsedMb: 20_480 },
       { index: 1, utilization: 81, memoryUsedMb: 17_900 },
       { index: 2, utilization: 67, memoryUsedMb: 11_200 },
-      { index: 3, utilization: 0, memoryUsedMb: 3 },
+      { index: 3, utilization: 38, memoryUsedMb: 6_150 },
     ]));
+    // Someone's notebook on GPU 3, outside gflow (this test's own process stands in for it).
+    smi.setProcesses([{ index: 3, pid: process.pid, usedMb: 6_144 }]);
     await sb.up('--cpus', '8');
     const epochs = `for e in 1 2 3; do for s in 10 40 70 100; do printf '\\rEpoch %d/20 [%-20s] %3d%%' $e $(printf '#%.0s' $(seq 1 $((s/5)))) $s; sleep 0.05; done; printf '  \\033[32mloss=%s\\033[0m acc=%s\\n' 0.$((9-e))12 0.$((6+e))4; done`;
     train = await sb.submit('--name', 'train-resnet50', '--gpus', '1', '-t', '12:00:00', '--', 'bash', '-c', `echo '\x1b[1mresnet50 · imagenet · bs=256\x1b[0m'; ${epochs}; sleep 600`);
