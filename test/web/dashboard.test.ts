@@ -66,6 +66,10 @@ describe('web dashboard', { skip: noBrowser }, () => {
     const other = await browser.context.browser()?.newContext();
     if (other) {
       const p2 = await other.newPage();
+      // Without a session: how to log in, and no error.
+      await p2.goto(base);
+      await p2.locator('.login-card').waitFor();
+      assert.equal(await p2.locator('.login-card .error').count(), 0);
       await p2.goto(url);
       await p2.locator('.login-card .error').waitFor();
       assert.match(await p2.locator('.login-card .error').innerText(), /used already or has expired/);

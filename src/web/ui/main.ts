@@ -128,6 +128,10 @@ function setLive(s: LiveState): void {
 
 async function start(): Promise<void> {
   whenLoggedOut((e) => loginScreen(`${e.message}.`));
+  // A login link opened in a tab that shows the dashboard already changes only the fragment.
+  window.addEventListener('hashchange', () => {
+    if (location.hash.startsWith(`#${LOGIN_FRAGMENT}=`)) location.reload();
+  });
   // The login code is in the fragment, which the browser never sends anywhere; it goes to the
   // daemon once, in a POST body, and leaves the address (and the history) at once.
   const m = new RegExp(`^#${LOGIN_FRAGMENT}=([A-Za-z0-9_-]+)$`).exec(location.hash);
@@ -145,7 +149,8 @@ async function start(): Promise<void> {
       who = await get<UiWho>(ROUTES.uiSession);
     } catch (err) {
       const e = err as ApiError;
-      loginScreen(e.status === 401 ? undefined : e.message);
+      // Not logged in (401), or a browser without the session (403): the page says how to log in.
+      loginScreen(e.status === 401 || e.status === 403 ? undefined : e.message);
       return;
     }
   }
