@@ -4,6 +4,8 @@ import { Command, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
+import { addCompletionCommands } from './commands/completion.js';
+import { addMcpCommand } from './commands/mcp.js';
 
 const SETTING_NAMES = 'port, cpus, killGraceSec, gpus, gpuStrategy, projects, projectRequired, fairShareHalfLifeHours or fairShareGpuWeight';
 
@@ -24,6 +26,11 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
+  await gflowProgram().parseAsync(argv);
+}
+
+/** Every command of gflow, defined once: what runs, what --help says, what completion offers. */
+export function gflowProgram(): Command {
   const program = new Command('gflow')
     .description('Queue and run jobs on this machine, one tmux session per job.')
     .version(packageVersion(), '-V, --version')
@@ -287,5 +294,7 @@ export async function main(argv: string[]): Promise<void> {
     .description('the config file')
     .action(run(async () => (await import('./commands/config.js')).configPath));
 
-  await program.parseAsync(argv);
+  addMcpCommand(program);
+  addCompletionCommands(program, { jobIds: true });
+  return program;
 }

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { daemonMode } from '../config/paths.js';
 import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
+import { addCompletionCommands } from './commands/completion.js';
 
 function intIn(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -83,6 +84,7 @@ export function gflowdProgram(): Command {
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
     guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('../daemon/main.js')).runDaemon(o)),
   );
+  addCompletionCommands(program);
 
   return program;
 }

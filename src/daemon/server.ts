@@ -15,7 +15,7 @@ import { usage } from './handlers/usage.js';
 import { dryRun } from './handlers/dry-run.js';
 import { controlJob } from './handlers/control.js';
 import { clean } from './handlers/clean.js';
-import { cancel, close, hold, redo, release, update } from './handlers/jobs.js';
+import { cancel, close, hold, jobActions, redo, release, update } from './handlers/jobs.js';
 import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
 import { identify, isOwner, peerName, refusesConnection, socketUid, type Identity } from './identify.js';
@@ -139,6 +139,7 @@ async function act(ctx: Ctx, caller: Caller, idem: IdempotencyStore, req: http.I
     if (url.pathname === ROUTES.jobs) return submit(ctx, caller, body);
     if (url.pathname === ROUTES.batch) return submitBatch(ctx, caller, body);
     if (url.pathname === ROUTES.close) return close(ctx, caller, body);
+    if (url.pathname === ROUTES.jobActions) return jobActions(ctx, caller, body);
     if (url.pathname === ROUTES.clean) return clean(ctx, caller, body);
     if (url.pathname === ROUTES.gpuAllow) return allowGpus(ctx, caller, body);
     if (url.pathname === ROUTES.gpuIgnore) return ignoreGpuProcess(ctx, caller, body);

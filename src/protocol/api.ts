@@ -26,6 +26,7 @@ export const ROUTES = {
   reservationCancel: (id: number) => `${API_PREFIX}/reservations/${id}/cancel`, // POST (root)
   clean: `${API_PREFIX}/clean`, // POST CleanRequest  →  CleanResponse
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
+  jobActions: `${API_PREFIX}/jobs/actions`, // POST JobActionsRequest  →  JobActionsResponse (one transaction)
   events: `${API_PREFIX}/events`, // GET ?after=&job=&types=&follow=0  →  text/event-stream (src/protocol/events.ts)
   // The web dashboard (src/protocol/web.ts): the page, its login and what only it asks for.
   ui: '/ui',
@@ -73,6 +74,18 @@ export interface ResolveResponse {
 export interface JobsResponse {
   jobs: Job[];
 }
+/** cancel, hold or release many jobs (ranges, whole arrays) in one request and one transaction. */
+export interface JobActionsRequest {
+  action: 'cancel' | 'hold' | 'release';
+  ids: number[];
+  /** release: start no earlier than this (ms since the epoch) */
+  at?: number;
+}
+/** Each job's outcome, in the order asked: the job after the action, or why not. */
+export interface JobActionsResponse {
+  results: ({ id: number; job: Job } | { id: number; error: { code: string; message: string; hint?: string } })[];
+}
+
 /** Fields `gflow update` may change on a queued or held job. */
 export interface UpdateRequest {
   name?: string;

@@ -1,6 +1,8 @@
-// `gflow cancel | hold | release <ids>`: one request per job; every job is reported and the
-// exit code is 1 if any of them failed (the rule is eachJob's, in src/cli/fail.ts).
-import { ROUTES, type JobResponse } from '../../protocol/api.js';
+// `gflow cancel | hold | release <ids>`: one request for all the jobs (ranges, `@` for a whole
+// array), acted on in one transaction; every job is reported and the exit code is 1 if any of
+// them could not be (the rule is eachJob's, in src/cli/fail.ts).
+import { ROUTES, type JobActionsResponse } from '../../protocol/api.js';
+import { GflowError } from '../../protocol/errors.js';
 import type { Job } from '../../protocol/job.js';
 import { localTime } from '../../config/local-time.js';
 import { Client } from '../client.js';
@@ -11,17 +13,24 @@ const DONE: Record<'cancel' | 'hold' | 'release', string> = { cancel: 'Cancelled
 
 export function actionCommand(action: 'cancel' | 'hold' | 'release') {
   return async (ref: string, flags: { json?: boolean; at?: string }): Promise<void> => {
-    const body = flags.at !== undefined ? { at: (await import('../../core/begin-time.js')).parseBeginTime(flags.at, new Date()) } : undefined;
+    const at = flags.at !== undefined ? (await import('../../core/begin-time.js')).parseBeginTime(flags.at, new Date()) : undefined;
     const client = new Client();
+    const ids = await resolveJobIds(client, ref);
+    const { results } = await client.request<JobActionsResponse>('POST', ROUTES.jobActions, { action, ids, ...(at !== undefined ? { at } : {}) });
+    const byId = new Map(results.map((r) => [r.id, r]));
     const jobs: Job[] = [];
-    await eachJob(await resolveJobIds(client, ref), async (id) => {
-      const { job } = await client.request<JobResponse>('POST', ROUTES.jobAction(id, action), body);
+    const lines: string[] = [];
+    await eachJob(ids, async (id) => {
+      const r = byId.get(id)!;
+      if ('error' in r) throw new GflowError(r.error.code as GflowError['code'], r.error.message, r.error.hint);
+      const job = r.job;
       jobs.push(job);
       if (flags.json) return;
       const stopping = action === 'cancel' && job.state === 'running';
-      const when = job.beginAt && body ? ` (starts no earlier than ${localTime(job.beginAt)})` : '';
-      process.stdout.write(stopping ? `Cancelling job ${id} (SIGTERM sent; SIGKILL follows after the grace period)\n` : `${DONE[action]} job ${id}${when}\n`);
+      const when = job.beginAt && at !== undefined ? ` (starts no earlier than ${localTime(job.beginAt)})` : '';
+      lines.push(stopping ? `Cancelling job ${id} (SIGTERM sent; SIGKILL follows after the grace period)\n` : `${DONE[action]} job ${id}${when}\n`);
+      if (lines.length >= 1000) process.stdout.write(lines.splice(0).join(''));
     });
-    if (flags.json) process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+    process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : lines.join(''));
   };
 }

@@ -6,7 +6,7 @@ import { Client } from '../client.js';
 import { eachJob, usage } from '../fail.js';
 import { resolveJobId, resolveJobIds } from '../job-ref.js';
 
-interface UpdateFlags {
+export interface UpdateFlags {
   name?: string;
   priority?: number;
   cpus?: number;
@@ -21,6 +21,15 @@ interface UpdateFlags {
 
 export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> {
   const client = new Client();
+  const req = await updateRequest(client, f);
+  await eachJob(await resolveJobIds(client, ref), async (id) => {
+    await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
+    process.stdout.write(`Updated job ${id}\n`);
+  });
+}
+
+/** The change `gflow update` asks for, checked; the MCP server's update tool builds it here too. */
+export async function updateRequest(client: Client, f: UpdateFlags): Promise<UpdateRequest> {
   const req: UpdateRequest = {};
   if (f.name !== undefined) req.name = f.name;
   if (f.priority !== undefined) req.priority = f.priority;
@@ -40,10 +49,7 @@ export async function updateCommand(ref: string, f: UpdateFlags): Promise<void> 
     if (spec?.dependsKinds.some((k) => k !== 'afterok')) req.dependsKinds = spec.dependsKinds;
   }
   if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');
-  await eachJob(await resolveJobIds(client, ref), async (id) => {
-    await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
-    process.stdout.write(`Updated job ${id}\n`);
-  });
+  return req;
 }
 
 export async function redoCommand(ref: string, f: { cascade?: boolean; json?: boolean }): Promise<void> {

@@ -21,7 +21,8 @@ interface QueueFlags {
   allUsers?: boolean;
 }
 
-export async function queueCommand(flags: QueueFlags): Promise<void> {
+/** The job-list request's query for these filters, checked as `gflow queue` checks them (the MCP server's list tool uses it too). */
+export function jobsQuery(flags: Pick<QueueFlags, 'all' | 'states' | 'jobs' | 'limit' | 'user' | 'me' | 'allUsers'>): URLSearchParams {
   const q = new URLSearchParams();
   if (flags.all) q.set('all', '1');
   if (flags.states) {
@@ -38,6 +39,11 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
   if ([flags.user !== undefined, flags.me, flags.allUsers].filter(Boolean).length > 1) throw usage('give one of -u, --me and --all-users');
   const user = flags.me ? currentUser() : flags.user;
   if (user !== undefined) q.set('user', user);
+  return q;
+}
+
+export async function queueCommand(flags: QueueFlags): Promise<void> {
+  const q = jobsQuery(flags);
   const client = new Client();
   const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
   if (flags.watch && flags.json) throw usage('--watch and --json do not go together');

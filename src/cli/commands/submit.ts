@@ -16,11 +16,7 @@ import { checkCombinations, type SubmitFlags } from '../submit-options.js';
 
 export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
   const client = new Client();
-  const { source, flags, text, directives } = await readSource(args, cliFlags, cmd);
-  checkCombinations(flags);
-  const env = { ...process.env } as Record<string, string>;
-  const base: SubmitRequest = { cwd: workDir(flags.chdir), env: flags.export === undefined ? env : exportEnv(flags.export, env), user: currentUser(), ...source, ...(await resources(client, flags)) };
-  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks(flags, base, text) : undefined;
+  const { base, tasks, flags, directives } = await buildSubmission(client, args, cliFlags, cmd);
   if (flags.dryRun) {
     const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
     const { dryRunText } = await import('../dry-run-text.js');
@@ -37,7 +33,26 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
 }
 
-async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText' | 'scriptPath'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
+/** Where a submission is made from: relative paths resolve against `cwd`; `-` reads `stdin`. */
+export interface SubmitPlace {
+  cwd: string;
+  stdin: () => string;
+}
+
+/**
+ * What `gflow submit` sends, built and checked from its arguments and flags; nothing is sent.
+ * The MCP server's submit tools build their requests here too, from their own place.
+ */
+export async function buildSubmission(client: Client, args: string[], cliFlags: SubmitFlags, cmd: Command, place: SubmitPlace = { cwd: process.cwd(), stdin: readStdin }): Promise<{ base: SubmitRequest; tasks: TaskSpec[] | undefined; flags: SubmitFlags; directives?: string[] }> {
+  const { source, flags, text, directives } = await readSource(args, cliFlags, cmd, place);
+  checkCombinations(flags);
+  const env = { ...process.env } as Record<string, string>;
+  const base: SubmitRequest = { cwd: workDir(flags.chdir, place.cwd), env: flags.export === undefined ? env : exportEnv(flags.export, env), user: currentUser(), ...source, ...(await resources(client, flags)) };
+  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks({ ...flags, ...(flags.paramFile !== undefined ? { paramFile: path.resolve(place.cwd, flags.paramFile) } : {}) }, base, text) : undefined;
+  return { base, tasks, flags, ...(directives ? { directives } : {}) };
+}
+
+async function readSource(args: string[], cli: SubmitFlags, cmd: Command, place: SubmitPlace): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText' | 'scriptPath'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
   // Flags given on the command line win over the script's directives.
   let directives: string[] | undefined;
@@ -50,12 +65,12 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
     return out as SubmitFlags;
   };
   if (args.length === 1 && args[0] === '-') {
-    const text = readStdin();
+    const text = place.stdin();
     if (text.trim() === '') throw usage('the script on stdin is empty');
     const flags = merge(text, 'stdin');
     return { source: { scriptText: text }, flags, text, directives };
   }
-  const file = path.resolve(args[0]!);
+  const file = path.resolve(place.cwd, args[0]!);
   if (args.length === 1 && isFile(file)) {
     const text = readScript(file);
     const flags = merge(text, file);
@@ -65,7 +80,7 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command): Promi
   }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
-  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd);
+  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd, place.cwd);
   return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
 }
 
@@ -173,9 +188,9 @@ function parseGres(text: string): number {
   return Number(m[1]);
 }
 
-function workDir(dir: string | undefined): string {
-  if (dir === undefined) return process.cwd();
-  const abs = path.resolve(dir);
+function workDir(dir: string | undefined, cwd: string): string {
+  if (dir === undefined) return cwd;
+  const abs = path.resolve(cwd, dir);
   if (!fs.statSync(abs, { throwIfNoEntry: false })?.isDirectory()) throw usage(`--chdir '${dir}' is not a directory`, 'give an existing directory');
   return abs;
 }
@@ -213,10 +228,10 @@ function firstWord(snippet: string): string {
 }
 
 // Refuse what can only fail: `gflow submit lst` is a typo, not a job.
-async function checkProgram(word: string, cmd: Command): Promise<void> {
+async function checkProgram(word: string, cmd: Command, cwd: string): Promise<void> {
   if (word === '' || isShellKeyword(word)) return;
   if (word.includes('/')) {
-    if (isFile(path.resolve(word))) return;
+    if (isFile(path.resolve(cwd, word))) return;
     throw usage(`'${word}' does not exist`, 'check the path, or give the command after --');
   }
   for (const dir of (process.env.PATH ?? '').split(':')) {

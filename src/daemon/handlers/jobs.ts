@@ -3,15 +3,16 @@ import crypto from 'node:crypto';
 import { findCycle } from '../../core/deps.js';
 import { specOf, type JobRecord } from '../../core/job.js';
 import { canTransition } from '../../core/transitions.js';
-import type { CloseRequest, RedoRequest } from '../../protocol/api.js';
-import { GflowError } from '../../protocol/errors.js';
+import type { CloseRequest, JobActionsRequest, JobActionsResponse, RedoRequest } from '../../protocol/api.js';
+import type { Job } from '../../protocol/job.js';
+import { GflowError, toGflowError } from '../../protocol/errors.js';
 import { readRegular } from '../../executor/safe-file.js';
 import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 
-export function cancel(ctx: Ctx, caller: Caller, id: number): Answer {
+export function cancel(ctx: Ctx, caller: Caller, id: number, _body?: unknown): Answer {
   const job = ctx.store.require(id);
   assertOwner(caller, job);
   if (job.state === 'running') {
@@ -25,7 +26,7 @@ export function cancel(ctx: Ctx, caller: Caller, id: number): Answer {
   return [200, { job: ctx.store.toJob(done) }];
 }
 
-export function hold(ctx: Ctx, caller: Caller, id: number): Answer {
+export function hold(ctx: Ctx, caller: Caller, id: number, _body?: unknown): Answer {
   assertOwner(caller, ctx.store.require(id));
   const job = ctx.store.transition(id, 'hold', { reason: 'held by user' });
   ctx.log.event(`job ${id} held`);
@@ -46,6 +47,36 @@ export function release(ctx: Ctx, caller: Caller, id: number, body?: unknown): A
   ctx.log.event(`job ${id} released${at !== undefined ? ` to start at ${new Date(at as number).toISOString()}` : ''}`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(job) }];
+}
+
+const MAX_BATCH = 100_000;
+
+/**
+ * cancel, hold or release many jobs in one transaction. Each job is acted on in a savepoint of
+ * its own: one that cannot be (not yours, already ended) is reported and leaves no trace, and
+ * the others go on.
+ */
+export function jobActions(ctx: Ctx, caller: Caller, body: unknown): Answer {
+  const b = (typeof body === 'object' && body !== null ? body : {}) as Partial<JobActionsRequest>;
+  const act = b.action === 'cancel' ? cancel : b.action === 'hold' ? hold : b.action === 'release' ? release : undefined;
+  if (!act) throw new GflowError('bad_request', "invalid field 'action': expected cancel, hold or release");
+  if (!Array.isArray(b.ids) || b.ids.length === 0 || b.ids.length > MAX_BATCH || !b.ids.every((n) => Number.isSafeInteger(n) && n > 0)) {
+    throw new GflowError('bad_request', `invalid field 'ids': expected 1 to ${MAX_BATCH} job ids`);
+  }
+  const extra = b.at !== undefined ? { at: b.at } : undefined;
+  const results: JobActionsResponse['results'] = ctx.store.atomically(() =>
+    [...new Set(b.ids)].map((id) => {
+      try {
+        const [, answer] = ctx.store.db.transaction(() => act(ctx, caller, id, extra))();
+        return { id, job: (answer as { job: Job }).job };
+      } catch (err) {
+        const e = toGflowError(err);
+        if (e.code === 'internal') throw e;
+        return { id, error: { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) } };
+      }
+    }),
+  );
+  return [200, { results }];
 }
 
 /** Removes what ended jobs left for inspection (their tmux sessions). */

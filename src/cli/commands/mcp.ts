@@ -1,0 +1,18 @@
+// `gflow mcp serve`: a Model Context Protocol server on stdin/stdout for AI agents (src/mcp/).
+import type { Command } from 'commander';
+import { reportAndExit } from '../fail.js';
+
+export function addMcpCommand(program: Command): void {
+  program
+    .command('mcp')
+    .description('for AI agents: a Model Context Protocol server (README: Use from an AI agent)')
+    .command('serve')
+    .description('serve gflow\'s tools over stdio, acting as you; an MCP client (Claude, …) starts it')
+    .action(async () => {
+      try {
+        await (await import('../../mcp/server.js')).serve();
+      } catch (err) {
+        reportAndExit(err);
+      }
+    });
+}
