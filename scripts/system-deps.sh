@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages gflow needs that a fresh machine may lack:
-# tmux (jobs and the daemon live in it) and a C/C++ toolchain for the native addons.
+# tmux (jobs and the daemon live in it), a C/C++ toolchain for the native addons, and chromium
+# for the dashboard's browser tests.
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# The web dashboard's tests drive a real headless browser (test/web/browser.ts).
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if ((${#need[@]} == 0)); then exit 0; fi
 echo "installing: ${need[*]}"
 sudo=""

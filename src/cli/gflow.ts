@@ -263,6 +263,12 @@ export function gflowProgram(): Command {
     .action(run(async () => (await import('./commands/info.js')).gpuIgnoreCommand(false)));
 
   program
+    .command('ui')
+    .description('print (and on a desktop open) a link to the web dashboard that logs the browser in once')
+    .option('--no-open', 'only print the link')
+    .action(run(async () => (await import('./commands/ui.js')).uiCommand));
+
+  program
     .command('close')
     .description("remove the tmux sessions of ended jobs (kept after the end so you can look at them)")
     .argument('[jobs]', 'job ids like 1,3,5-9')

@@ -9,6 +9,7 @@ import type { Caller } from '../identity/caller.js';
 import { peerUid } from '../identity/peer-uid.js';
 import { userById } from '../identity/users.js';
 import { GflowError } from '../protocol/errors.js';
+import { assertNotFromWebPage } from '../web/security.js';
 import { checkToken } from './http.js';
 
 export interface Identity {
@@ -18,6 +19,8 @@ export interface Identity {
   ownerName: string;
   /** the API token (personal mode) */
   token: string | null;
+  /** the dashboard's browser sessions (src/web/sessions.ts): a session cookie acts as its user */
+  sessions?: { callerOf(req: http.IncomingMessage): Caller | undefined };
 }
 
 const uids = new WeakMap<net.Socket, number | undefined>();
@@ -62,6 +65,9 @@ export function isOwner(req: http.IncomingMessage, id: Identity): boolean {
 }
 
 export function identify(req: http.IncomingMessage, id: Identity): Caller {
+  const browser = id.sessions?.callerOf(req);
+  if (browser) return browser;
+  assertNotFromWebPage(req, id.mode);
   if (id.mode === 'personal') {
     const refused = refusesConnection(req.socket, id);
     if (refused) throw refused;

@@ -32,6 +32,7 @@ import { Lease } from '../store/lease.js';
 import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
 import { isAlive } from '../executor/proc.js';
+import { Web } from '../web/web.js';
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -119,9 +120,12 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     settings.gpus = text;
     delete flags.gpus;
   };
+  const ctx = { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify };
+  const web = new Web(ctx);
   const server = createApiServer({
-    ctx: { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify },
-    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token },
+    ctx,
+    web,
+    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token, sessions: web.sessions },
     info: () => ({ pid: process.pid, version, settings, flags, scheduler: { leader: scheduler.isLeader, lastPassMs: scheduler.lastPassMs }, eventListeners: hub.listeners }),
     events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),
@@ -144,6 +148,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   await scheduler.start();
   const lease = new Lease(store.db);
   const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
+  web.start(() => scheduler.isLeader);
   writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
 
@@ -172,6 +177,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     // Open event streams end; their clients resume from the next daemon with Last-Event-ID.
     stopStatusLine();
     hub.close();
+    web.close();
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
       server.closeIdleConnections();

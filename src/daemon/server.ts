@@ -25,6 +25,7 @@ import { parseId, parseListQuery } from './validate.js';
 import type { EventHub } from './events/hub.js';
 import { parseEventsQuery, streamEvents } from './events/stream.js';
 import { addRule, listNotify, removeRule, testRules } from './handlers/notify.js';
+import type { Web } from '../web/web.js';
 
 export interface ServerOptions {
   ctx: Ctx;
@@ -32,6 +33,8 @@ export interface ServerOptions {
   health: () => Health;
   info: () => DaemonInfo;
   events: EventHub;
+  /** the web dashboard (src/web/web.ts): asked first */
+  web?: Web;
 }
 
 const JOB_ACTION = new RegExp(`^${API_PREFIX}/jobs/([^/]+)/(cancel|hold|release|update|redo)$`);
@@ -44,7 +47,8 @@ export function createApiServer(o: ServerOptions): http.Server {
   const idem = new IdempotencyStore(o.ctx.store.db, o.ctx.store);
   const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
-    const answer = isEventStream(req) ? serveEvents(o, req, res) : handle(o, idem, req).then(([status, body]) => sendJson(res, status, body));
+    const api = (): Promise<void> => (isEventStream(req) ? serveEvents(o, req, res) : handle(o, idem, req).then(([status, body]) => sendJson(res, status, body)));
+    const answer = o.web ? o.web.handle(req, res, o.identity).then((served) => (served ? undefined : api())) : api();
     answer.catch((err: unknown) => {
       const e = toGflowError(err);
       const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;

@@ -32,6 +32,14 @@ export const ROUTES = {
   notifyRules: `${API_PREFIX}/notify/rules`, // POST NotifyRuleRequest  →  { rule }
   notifyRemove: `${API_PREFIX}/notify/remove`, // POST { id }
   notifyTest: `${API_PREFIX}/notify/test`, // POST { rule? }  →  NotifyTestResponse
+  // The web dashboard (src/protocol/web.ts): the page, its login and what only it asks for.
+  ui: '/ui',
+  uiLoginCode: `${API_PREFIX}/ui/login-code`, // POST  →  LoginCodeResponse (what `gflow ui` asks for)
+  uiSession: `${API_PREFIX}/ui/session`, // POST { code }  →  sets the session cookie; GET  →  UiWho
+  uiLogout: `${API_PREFIX}/ui/logout`, // POST  →  ends the browser's session
+  jobLog: (id: number) => `${API_PREFIX}/jobs/${id}/log`, // GET ?offset=&tail=&follow=1  →  the log's bytes (owner only in shared mode)
+  jobRelated: (id: number) => `${API_PREFIX}/jobs/${id}/related`, // GET  →  RelatedResponse
+  samples: `${API_PREFIX}/samples`, // GET ?since=ms  →  SamplesResponse (the last 24 hours, a sample a minute)
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;

@@ -229,6 +229,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_by_state ON outbox(state, id);
     `,
   },
+  {
+    version: 12,
+    description: 'web dashboard: login codes and browser sessions (hashed), and minute samples for its charts',
+    sql: `
+      CREATE TABLE ui_sessions (
+        hash       TEXT    PRIMARY KEY,  -- SHA-256 of the secret; the secret itself is never stored
+        kind       TEXT    NOT NULL,     -- 'code' (one-time login code) | 'session' (browser cookie)
+        uid        INTEGER NOT NULL,     -- who the browser acts as
+        user       TEXT    NOT NULL,
+        admin      INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX ui_sessions_by_expiry ON ui_sessions(expires_at);
+      CREATE TABLE samples (
+        at      INTEGER PRIMARY KEY,     -- ms since the epoch
+        running INTEGER NOT NULL,
+        queued  INTEGER NOT NULL,        -- waiting: queued and held
+        gpus    TEXT    NOT NULL         -- JSON [{ index, util, memUsedMb, memTotalMb }]
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

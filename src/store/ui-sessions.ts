@@ -1,0 +1,56 @@
+// One-time login codes and browser sessions of the web dashboard. Only a SHA-256 of each
+// secret is stored, so the database (or a backup of it) never lets anyone log in; sessions
+// live in SQLite so that they survive a `gflowd reload`, and expire.
+import crypto from 'node:crypto';
+import type { Caller } from '../identity/caller.js';
+import type { Db } from './db.js';
+
+export type SecretKind = 'code' | 'session';
+
+function hash(secret: string): string {
+  return crypto.createHash('sha256').update(secret).digest('hex');
+}
+
+/** 256 random bits, URL-safe. */
+export function newSecret(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export class UiSessionStore {
+  constructor(private readonly db: Db) {}
+
+  /** Stores a new secret of this kind for the caller; returns it (the only time it exists in clear). */
+  create(kind: SecretKind, caller: Caller, now: number, ttlMs: number): string {
+    const secret = newSecret();
+    this.db
+      .prepare('INSERT INTO ui_sessions (hash, kind, uid, user, admin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(hash(secret), kind, caller.uid, caller.user, caller.admin ? 1 : 0, now, now + ttlMs);
+    return secret;
+  }
+
+  /** Who a live secret of this kind belongs to. */
+  find(kind: SecretKind, secret: string, now: number): Caller | undefined {
+    const row = this.db.prepare('SELECT uid, user, admin FROM ui_sessions WHERE hash = ? AND kind = ? AND expires_at > ?').get(hash(secret), kind, now) as
+      | { uid: number; user: string; admin: number }
+      | undefined;
+    return row && { uid: row.uid, user: row.user, admin: row.admin === 1 };
+  }
+
+  /** Removes a secret and says whom it belonged to, if it was live: a login code works once. */
+  take(kind: SecretKind, secret: string, now: number): Caller | undefined {
+    return this.db.transaction(() => {
+      const who = this.find(kind, secret, now);
+      this.db.prepare('DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
+      return who;
+    })();
+  }
+
+  remove(secret: string): void {
+    this.db.prepare('DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
+  }
+
+  /** Forgets expired codes and sessions; returns how many. */
+  prune(now: number): number {
+    return this.db.prepare('DELETE FROM ui_sessions WHERE expires_at <= ?').run(now).changes;
+  }
+}
