@@ -6,6 +6,7 @@
 // with every TIME_WAIT socket on the machine.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { packagePath } from '../version.js';
 
 interface DiagAddon {
   /** UID of the socket with this local and remote end; null if none; throws if it cannot ask */
@@ -17,8 +18,7 @@ let addon: DiagAddon | null | undefined;
 function diag(): DiagAddon | null {
   if (addon === undefined) {
     try {
-      // dist/src/identity/peer-uid.js → <package>/build/Release/reuseport.node
-      const loaded = createRequire(import.meta.url)('../../../build/Release/reuseport.node') as Partial<DiagAddon>;
+      const loaded = createRequire(import.meta.url)(packagePath('build/Release/reuseport.node')) as Partial<DiagAddon>;
       addon = typeof loaded.socketUid === 'function' ? (loaded as DiagAddon) : null;
     } catch {
       addon = null;
