@@ -6,7 +6,7 @@ import os from 'node:os';
 import { Sandbox } from '../dist/test/helpers/sandbox.js';
 import { benchBigLog } from './bench/big-log.mjs';
 import { benchCli } from './bench/cli.mjs';
-import { benchBigSubmit, benchDrain, benchLatency } from './bench/jobs.mjs';
+import { benchBigSubmit, benchDrain, benchLatency, benchManySubmit } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
 import { benchScale } from './bench/scale.mjs';
 import { load } from './bench/stats.mjs';
@@ -19,6 +19,7 @@ const parts = {
   drain2: [['--cpus', '2'], (sb) => benchDrain(sb, 2)],
   drain100: [['--cpus', '100'], (sb) => benchDrain(sb, 100)],
   submit: [['--cpus', '2'], benchBigSubmit],
+  many: [['--cpus', '2'], benchManySubmit],
   scale: [null, benchScale],
   reload: [null, () => benchReload()],
   bigLog: [[], benchBigLog],

@@ -61,3 +61,22 @@ export async function benchBigSubmit(sb) {
   }
   return { array1000Ms: summarize(array), sweep1000Ms: summarize(sweep) };
 }
+
+/** 500 jobs submitted three ways, in one run: a shell loop of `gflow submit`, `--each`, `--array`. */
+export async function benchManySubmit(sb) {
+  const n = Number(process.env.BENCH_MANY_JOBS ?? 500);
+  const { BIN } = await import('../../dist/test/helpers/sandbox.js');
+  const { execFileSync } = await import('node:child_process');
+  const file = path.join(sb.dir, 'each.txt');
+  fs.writeFileSync(file, Array.from({ length: n }, (_, i) => `echo ${i}\n`).join(''));
+  const sh = (script) => {
+    const t = performance.now();
+    execFileSync('bash', ['-c', script], { env: { ...sb.env, GFLOW: BIN.gflow }, stdio: 'ignore' });
+    return performance.now() - t;
+  };
+  const loopMs = sh(`for i in $(seq ${n}); do "$GFLOW" submit --hold -- echo $i; done`);
+  const eachMs = sh(`"$GFLOW" submit --hold --each ${file}`);
+  const arrayMs = sh(`"$GFLOW" submit --hold --array 1-${n} -- bash -c 'echo $GFLOW_ARRAY_TASK_ID'`);
+  await sb.gflow('cancel', '1-100000').catch(() => {});
+  return { jobs: n, loopMs: Math.round(loopMs), eachMs: Math.round(eachMs), arrayMs: Math.round(arrayMs) };
+}

@@ -26,6 +26,12 @@ export function toMarkdown(r) {
     row('submit a 1,000-task array (ms)', r.submit.array1000Ms, '≤ 500', r.submit.array1000Ms.median <= 500, r.submit);
     row('submit a 1,000-point sweep (ms)', r.submit.sweep1000Ms, '≤ 500', r.submit.sweep1000Ms.median <= 500, r.submit);
   }
+  if (r.many) {
+    const m = r.many;
+    row(`${m.jobs} jobs from a shell loop of \`gflow submit\` (ms)`, m.loopMs, '—', undefined, m);
+    row(`${m.jobs} jobs with \`gflow submit --each FILE\` (ms)`, m.eachMs, '—', undefined, m);
+    row(`${m.jobs} jobs as \`gflow submit --array 1-${m.jobs}\` (ms)`, m.arrayMs, '—', undefined, m);
+  }
   if (r.scale) {
     const s = r.scale;
     row(`\`gflow queue\`, empty database (ms)`, s.queueEmptyMs, '—', undefined, s);

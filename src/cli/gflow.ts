@@ -45,6 +45,7 @@ export function gflowProgram(): Command {
       .usage('[options] -- <command...> | <script> | -'),
   )
     .argument('[command...]', 'the command and its arguments, a script path, or -')
+    .addHelpText('after', '\nMany jobs in one request: --array 1-100 (one task per index, $GFLOW_ARRAY_TASK_ID), --param (a sweep), --each FILE (one job per line of FILE, - for stdin).')
     .passThroughOptions()
     .action(run(async () => (await import('./commands/submit.js')).submitCommand));
 

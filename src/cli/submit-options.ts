@@ -28,6 +28,7 @@ export interface SubmitFlags {
   dependsOnAny?: string;
   autoCancel?: boolean;
   array?: string;
+  each?: string;
   param?: string[];
   paramFile?: string;
   nameTemplate?: string;
@@ -77,10 +78,11 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--depends-on-any <deps>', 'start after any one of these is met (kinds as in -d)')
     .option('--no-auto-cancel', 'keep waiting when a dependency fails, instead of being cancelled')
     .option('--array <spec>', 'an array of tasks: 1-10, 1,3,7, 0-20:5, 1-100%4 (%N: at most N at once)')
+    .option('--each <file>', 'one job per line of FILE (- for stdin), each line a shell command; every other flag applies to each; one request')
     .option('--param <name=values>', 'a sweep parameter: lr=0.1,0.01 or n=1:10[:step]; repeat for a product', collect)
     .option('--param-file <csv>', 'sweep points from a CSV file (header = parameter names)')
     .option('--name-template <text>', 'job names for a sweep, e.g. run-{lr}-{bs}')
-    .option('--max-concurrent <n>', 'run at most N jobs of an --array or --param sweep at once (not with %N)', intOption('max-concurrent', 1))
+    .option('--max-concurrent <n>', 'run at most N jobs of an --array, --param sweep or --each at once (not with %N)', intOption('max-concurrent', 1))
     .option('--max-retries <n>', 'queue a failed job again, up to N times', intOption('max-retries', 0))
     .option('--retry-on-timeout', 'also retry jobs stopped at their time limit')
     .option('--begin <time>', 'start no earlier than: HH:MM, 2026-12-01T08:00, now+30m')
@@ -124,9 +126,12 @@ export function checkCombinations(f: SubmitFlags): void {
   if (f.gpuMemory !== undefined && !f.shared) {
     throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');
   }
-  const batch = f.array !== undefined || (f.param?.length ?? 0) > 0 || f.paramFile !== undefined;
+  if (f.each !== undefined && (f.array !== undefined || (f.param?.length ?? 0) > 0 || f.paramFile !== undefined || f.nameTemplate !== undefined)) {
+    throw usage('--each does not go with --array, --param, --param-file or --name-template', 'give one of them: --each makes one job per line of its file');
+  }
+  const batch = f.array !== undefined || (f.param?.length ?? 0) > 0 || f.paramFile !== undefined || f.each !== undefined;
   if (f.maxConcurrent !== undefined && !batch) {
-    throw usage('--max-concurrent applies to an array or a sweep (--array, --param, --param-file), not to a single job', 'drop --max-concurrent, or submit an array or sweep');
+    throw usage('--max-concurrent applies to an array or a sweep (--array, --param, --param-file, --each), not to a single job', 'drop --max-concurrent, or submit an array or sweep');
   }
   if (f.mem !== undefined && f.memory !== undefined) throw usage('--mem and --memory say the same', 'give one of them');
   if (f.maxConcurrent !== undefined && f.array?.includes('%')) {

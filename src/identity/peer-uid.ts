@@ -1,6 +1,43 @@
 // Who is calling, from the kernel: the owner UID of the client's end of a loopback TCP
-// connection, as /proc/net/tcp (or tcp6) lists it. A request body's claim is never used.
+// connection. A request body's claim is never used. The kernel is asked through the native
+// addon's inet_diag exact lookup (native/reuseport.c: tens of microseconds, whatever the
+// number of sockets); where that is unavailable (addon not built, kernel without
+// NETLINK_SOCK_DIAG), /proc/net/tcp (or tcp6) is read instead — milliseconds, and growing
+// with every TIME_WAIT socket on the machine.
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { packagePath } from '../version.js';
+
+interface DiagAddon {
+  /** UID of the socket with this local and remote end; null if none; throws if it cannot ask */
+  socketUid(localIp: string, localPort: number, remoteIp: string, remotePort: number): number | null;
+}
+
+let addon: DiagAddon | null | undefined;
+
+function diag(): DiagAddon | null {
+  if (addon === undefined) {
+    try {
+      const loaded = createRequire(import.meta.url)(packagePath('build/Release/reuseport.node')) as Partial<DiagAddon>;
+      addon = typeof loaded.socketUid === 'function' ? (loaded as DiagAddon) : null;
+    } catch {
+      addon = null;
+    }
+  }
+  return addon;
+}
+
+/** The kernel's answer through inet_diag: a UID, null (no such socket), undefined (cannot ask). */
+function diagUid(localIp: string, localPort: number, remoteIp: string, remotePort: number): number | null | undefined {
+  const a = diag();
+  if (!a) return undefined;
+  try {
+    return a.socketUid(localIp, localPort, remoteIp, remotePort);
+  } catch {
+    addon = null; // the kernel does not answer such queries: read /proc from now on
+    return undefined;
+  }
+}
 
 // /proc/net/tcp shows addresses as hex, the IPv4 address in host (little-endian) byte order:
 // 127.0.0.1:59000 is 0100007F:E678.
@@ -39,6 +76,8 @@ function findUid(table: string, local: string, remote: string): number | undefin
  * (both on this machine); undefined when the kernel does not list it (not loopback, gone).
  */
 export function peerUid(clientIp: string, clientPort: number, serverIp: string, serverPort: number): number | undefined {
+  const fast = diagUid(clientIp, clientPort, serverIp, serverPort);
+  if (fast !== undefined) return fast ?? undefined;
   const local = hexAddress(clientIp, clientPort);
   const remote = hexAddress(serverIp, serverPort);
   if (!local || !remote) return undefined;
@@ -47,6 +86,9 @@ export function peerUid(clientIp: string, clientPort: number, serverIp: string, 
 
 /** The UID owning the socket listening on `ip:port` (the client checks who it talks to). */
 export function listenerUid(ip: string, port: number): number | undefined {
+  // An exact lookup with no remote end finds the listener a connection to ip:port would reach.
+  const fast = diagUid(ip, port, '0.0.0.0', 0);
+  if (fast !== undefined) return fast ?? undefined;
   const local = hexAddress(ip, port);
   return local ? findUid('/proc/net/tcp', local, '00000000:0000') : undefined;
 }

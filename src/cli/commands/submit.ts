@@ -44,11 +44,15 @@ export interface SubmitPlace {
  * The MCP server's submit tools build their requests here too, from their own place.
  */
 export async function buildSubmission(client: Client, args: string[], cliFlags: SubmitFlags, cmd: Command, place: SubmitPlace = { cwd: process.cwd(), stdin: readStdin }): Promise<{ base: SubmitRequest; tasks: TaskSpec[] | undefined; flags: SubmitFlags; directives?: string[] }> {
-  const { source, flags, text, directives } = await readSource(args, cliFlags, cmd, place);
+  const each = cliFlags.each !== undefined ? readEach(cliFlags.each, args, place) : undefined;
+  // With --each, the batch's base carries the first line; every task carries its own.
+  const { source, flags, text, directives } = each ? { source: { command: each[0]! }, flags: cliFlags, text: undefined, directives: undefined } : await readSource(args, cliFlags, cmd, place);
   checkCombinations(flags);
   const env = { ...process.env } as Record<string, string>;
   const base: SubmitRequest = { cwd: workDir(flags.chdir, place.cwd), env: flags.export === undefined ? env : exportEnv(flags.export, env), user: currentUser(), ...source, ...(await resources(client, flags)) };
-  const tasks = flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks({ ...flags, ...(flags.paramFile !== undefined ? { paramFile: path.resolve(place.cwd, flags.paramFile) } : {}) }, base, text) : undefined;
+  const tasks = each
+    ? each.map((command) => ({ command }))
+    : flags.array !== undefined || flags.param !== undefined || flags.paramFile !== undefined || flags.nameTemplate !== undefined ? await expandTasks({ ...flags, ...(flags.paramFile !== undefined ? { paramFile: path.resolve(place.cwd, flags.paramFile) } : {}) }, base, text) : undefined;
   return { base, tasks, flags, ...(directives ? { directives } : {}) };
 }
 
@@ -74,6 +78,7 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command, place:
   if (args.length === 1 && isFile(file)) {
     const text = readScript(file);
     const flags = merge(text, file);
+    if (flags.each !== undefined && cli.each === undefined) throw usage(`${file}: --each in a # GFLOW directive`, 'give --each on the command line: gflow submit --each FILE');
     // The script is taken now, as its directives are (and as sbatch does): an edit or removal
     // after submit does not change what the job runs.
     return { source: { scriptText: text, scriptPath: file }, flags, text, directives };
@@ -166,6 +171,16 @@ export async function expandTasks(f: SubmitFlags, base: SubmitRequest, scriptTex
     ...(scriptUses ? { scriptText: substituteParams(scriptText, p) } : {}),
     ...(f.nameTemplate !== undefined ? { name: substituteParams(f.nameTemplate, p) } : {}),
   }));
+}
+
+// `--each FILE`: one job per line, each line a shell command as `gflow submit -- 'line'` would
+// run it. Blank lines and lines starting with # are skipped.
+function readEach(file: string, args: string[], place: SubmitPlace): string[][] {
+  if (args.length > 0) throw usage('--each takes the commands from its file; give no command as well', 'gflow submit --each jobs.txt (one command per line)');
+  const text = file === '-' ? place.stdin() : readFile(path.resolve(place.cwd, file));
+  const lines = text.split('\n').map((l) => l.replace(/\r$/, '')).filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  if (lines.length === 0) throw usage(`--each ${file}: no commands (blank lines and # comments are skipped)`, 'write one command per line');
+  return lines.map((l) => ['/bin/bash', '-c', l]);
 }
 
 // A bad pattern is refused at submit, not when the job starts.
@@ -263,6 +278,10 @@ function isShellKeyword(word: string): boolean {
 }
 
 function readStdin(): string {
-  if (process.stdin.isTTY) throw usage('`gflow submit -` reads a script from stdin, but stdin is a terminal', 'pipe a script in: gflow submit - < job.sh');
+  return readStdinText('-');
+}
+
+function readStdinText(what: string): string {
+  if (process.stdin.isTTY) throw usage(`\`gflow submit ${what}\` reads from stdin, but stdin is a terminal`, `pipe it in: gflow submit ${what} < ${what === '-' ? 'job.sh' : 'jobs.txt'}`);
   return fs.readFileSync(0, 'utf8');
 }

@@ -1,0 +1,38 @@
+// `npm run build` step after tsc: bundles the `gflow` CLI (dist/src/cli/gflow.js and what it
+// imports, commander and chalk included) into one CommonJS file, dist/src/gflow-cli.cjs, that
+// bin/gflow compiles with a V8 code cache. One file instead of ~60 ES modules saves the ESM
+// loader's resolution work; CommonJS because only a classic script can use a code cache on
+// Node 20 (which cannot import() from such a script: the bundle has no import() that runs).
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const OUT_DIR = path.resolve('dist/src');
+
+// `gflow submit` builds gflowd's command list for a typo hint (`gflow submit reload`): the
+// list is bundled, the daemon and the gflowd commands it names are not. Their imports are
+// never run by `gflow`, and a vm.Script cannot import() on Node 20 anyway.
+const outside = {
+  name: 'outside',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (!args.importer.endsWith(`${path.sep}cli${path.sep}gflowd.js`)) return undefined;
+      return { path: `./${path.relative(OUT_DIR, path.resolve(path.dirname(args.importer), args.path))}`, external: true };
+    });
+  },
+};
+
+await esbuild.build({
+  entryPoints: ['dist/src/cli/gflow.js'],
+  outfile: 'dist/src/gflow-cli.cjs',
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['find-process'],
+  plugins: [outside],
+  // The bundle sits two levels below the package, as dist/src/version.js does, so
+  // import.meta.url-relative paths (packagePath) keep pointing at the package.
+  define: { 'import.meta.url': '__gflowModuleUrl' },
+  banner: { js: "var __gflowModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  logLevel: 'warning',
+});
