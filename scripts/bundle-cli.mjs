@@ -28,7 +28,8 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['find-process'],
+  // The MCP server's SDK (and its zod) are big and only `gflow mcp serve` needs them: required from node_modules when it runs.
+  external: ['find-process', '@modelcontextprotocol/sdk', 'zod'],
   plugins: [outside],
   // The bundle sits two levels below the package, as dist/src/version.js does, so
   // import.meta.url-relative paths (packagePath) keep pointing at the package.
