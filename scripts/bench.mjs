@@ -9,6 +9,10 @@ import { benchCli } from './bench/cli.mjs';
 import { benchBigSubmit, benchDrain, benchLatency, benchManySubmit } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
 import { benchScale } from './bench/scale.mjs';
+import { benchScaleEnded } from './bench/scale-ended.mjs';
+import { benchScaleEvents } from './bench/scale-events.mjs';
+import { benchScaleQueued } from './bench/scale-queued.mjs';
+import { benchScaleReload } from './bench/scale-reload.mjs';
 import { load } from './bench/stats.mjs';
 import { toMarkdown } from './bench/table.mjs';
 
@@ -22,6 +26,10 @@ const parts = {
   many: [['--cpus', '2'], benchManySubmit],
   scale: [null, benchScale],
   reload: [null, () => benchReload()],
+  queued100k: [null, benchScaleQueued],
+  ended1M: [null, benchScaleEnded],
+  eventClients: [null, benchScaleEvents],
+  reload10k: [null, benchScaleReload],
   bigLog: [[], benchBigLog],
 };
 const only = process.argv.slice(2);

@@ -48,6 +48,29 @@ export function toMarkdown(r) {
     row('raw HTTP requests failed during reloads (no retries)', `${r.reload.rawRequests.failed} of ${r.reload.rawRequests.ok + r.reload.rawRequests.failed}`, '—', undefined, r.reload);
     row('CLI commands failed during reloads', `${r.reload.cliCommands.failed} of ${r.reload.cliCommands.ok + r.reload.cliCommands.failed}`, '0', r.reload.cliCommands.failed === 0, r.reload);
   }
+  if (r.queued100k) {
+    const q = r.queued100k;
+    row('`gflow submit`, empty queue (ms)', q.submitEmptyMs, '—', undefined, q);
+    row(`\`gflow submit\`, ${q.queued} queued jobs (ms; ×${q.submitRatio})`, q.submitFullMs, '≤ 1.5 × empty', q.submitRatio <= 1.5, q);
+    row(`scheduling pass, ${q.queued} queued jobs (ms, the daemon's own figure)`, q.passFullMs, '≤ 50', q.passFullMs.median <= 50, q);
+    row(`daemon RSS with ${q.queued} queued jobs (MB)`, q.rssMb, '≤ 200', q.rssMb <= 200, q);
+  }
+  if (r.ended1M) {
+    const e = r.ended1M;
+    row(`\`gflow queue\`, ${e.endedJobs} ended jobs (ms; ×${e.queueRatio} empty)`, e.queueFullMs, '≤ 1.5 × empty', e.queueRatio <= 1.5, e);
+    row(`\`gflow clean\` of ${e.cleaned} ended jobs (ms)`, e.cleanMs, '≤ 60000', e.cleanMs <= 60_000, e);
+    row(`… longest API answer during it (ms; p99 ${e.apiDuringClean.p99Ms}, ${e.apiDuringClean.probes} probes)`, e.apiDuringClean.maxMs, '≤ 100', e.apiDuringClean.maxMs <= 100, e);
+  }
+  if (r.eventClients) {
+    const c = r.eventClients;
+    row(`drain 500 jobs, 2 slots, no event-stream client (jobs/s)`, c.drainAloneJobsPerSec, '—', undefined, c);
+    row(`… with ${c.clients} clients on the event stream (jobs/s; ×${c.ratio}; each got ${c.eventsPerClient.min}–${c.eventsPerClient.max} events)`, c.drainWatchedJobsPerSec, '≥ 0.9 ×', c.ratio >= 0.9, c);
+  }
+  if (r.reload10k) {
+    const l = r.reload10k;
+    row(`reload with ${l.queued} queued and ${l.running} running jobs (ms)`, l.reloadWallMs, '≤ 1500', l.reloadWallMs.median <= 1500, l);
+    row('… raw HTTP requests failed during it', `${l.rawRequests.failed} of ${l.rawRequests.ok + l.rawRequests.failed}`, '0', l.rawRequests.failed === 0, l);
+  }
   if (r.bigLog) {
     const b = r.bigLog;
     row(`\`gflow log --last 10\`, ${Math.round(b.logBytes / 1024 ** 3)} GB log (ms, n=${b.lastTenMs.n})`, b.lastTenMs, '≤ 1000', b.lastTenMs.median <= 1000, b);
