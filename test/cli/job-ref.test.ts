@@ -54,8 +54,14 @@ describe('@ in commands, against a daemon that answers the contract', () => {
       } else if (url.pathname === '/v1/jobs' && req.method === 'POST') {
         [status, body] = [201, { job: job(20) }];
       }
-      req.resume();
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        if (url.pathname === '/v1/jobs/actions') {
+          const { action, ids } = JSON.parse(Buffer.concat(chunks).toString()) as { action: string; ids: number[] };
+          seen.push(`${action} ${ids.join(',')}`);
+          [status, body] = [200, { results: ids.map((id) => ({ id, job: job(id, action === 'cancel' ? 'cancelled' : 'hold') })) }];
+        }
         res.writeHead(status, { 'content-type': 'application/json', 'x-gflow-protocol': String(PROTOCOL_VERSION) });
         res.end(JSON.stringify(body));
       });
@@ -71,7 +77,8 @@ describe('@ in commands, against a daemon that answers the contract', () => {
   it('cancel @ acts on every job of the last submission; show @ on its newest', async () => {
     seen.length = 0;
     assert.equal((await sb.ok('gflow', 'cancel', '@')).trim(), 'Cancelled job 11\nCancelled job 12\nCancelled job 13');
-    assert.deepEqual(seen.filter((s) => s.startsWith('POST')), ['POST /v1/jobs/11/cancel', 'POST /v1/jobs/12/cancel', 'POST /v1/jobs/13/cancel']);
+    // One request for all of them.
+    assert.deepEqual(seen.filter((s) => s.startsWith('POST') || s.startsWith('cancel')), ['POST /v1/jobs/actions', 'cancel 11,12,13']);
     seen.length = 0;
     await sb.ok('gflow', 'show', '@', '--json');
     assert.ok(seen.includes('GET /v1/jobs/13'), seen.join(', '));
