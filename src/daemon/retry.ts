@@ -9,7 +9,7 @@ export function retryIfWanted(store: JobStore, job: JobRecord, log: Logger, now:
   const retryable = job.state === 'failed' || (job.state === 'timeout' && job.retryOnTimeout);
   if (!retryable || job.stopRequest === 'cancel' || job.attempt >= job.maxRetries) return undefined;
   const next = store.insert({ ...specOf(job), attempt: job.attempt + 1, retriedFrom: job.id, token: crypto.randomBytes(16).toString('hex') }, now);
-  const moved = store.rewireDependents(job.id, next.id);
+  const moved = store.lineage.rewireDependents(job.id, next.id);
   log.event(`job ${job.id} ${job.state}: retry ${job.attempt + 1} of ${job.maxRetries} is job ${next.id}${moved.length ? ` (dependents ${moved.join(',')} follow it)` : ''}`);
   return next.id;
 }

@@ -17,13 +17,12 @@ export class JobGroups {
 
   /** Changes the running cap of every job of a group (`gflow limit`); returns how many. Each waiting job's change is an event. */
   setLimit(groupId: string, max: number | null): number {
-    const change = (): number => {
+    return this.sql.atomically(() => {
       const n = this.sql.get('UPDATE jobs SET max_concurrent = ? WHERE group_id = ?').run(max, groupId).changes;
       const now = Date.now();
       for (const j of this.sql.jobs(`SELECT ${ALL} FROM jobs WHERE group_id = ? AND state IN ('queued','hold') ORDER BY id`, groupId)) this.events.appendJob('job.updated', j, now, ['maxConcurrent']);
       return n;
-    };
-    return this.sql.db.inTransaction ? change() : this.sql.db.transaction(change).immediate();
+    });
   }
 
   /** The first job of the job's array or sweep (%A); the job itself when it is alone. */

@@ -12,7 +12,8 @@ import type { Db } from './db.js';
 import { EventLog, eventOfMove } from './events.js';
 import { JobGroups } from './job-groups.js';
 import { JobHistory } from './job-history.js';
-import { ALL, Statements, type Raw } from './statements.js';
+import { JobLineage } from './job-lineage.js';
+import { ALL, inChunks, Statements, type Raw } from './statements.js';
 import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, decode, encode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
@@ -35,6 +36,8 @@ export class JobStore {
   readonly groups: JobGroups;
   /** ended jobs, for clean and retention */
   readonly history: JobHistory;
+  /** retries, redos and the jobs waiting on them */
+  readonly lineage: JobLineage;
   /** the event stream: every change below appends its event in the same transaction */
   readonly events: EventLog;
 
@@ -46,6 +49,7 @@ export class JobStore {
     this.events = new EventLog(this.sql);
     this.groups = new JobGroups(this.sql, this.events);
     this.history = new JobHistory(this.sql);
+    this.lineage = new JobLineage(this.sql, this.events, (id, fields) => this.write(id, fields));
   }
 
   private stmt(sql: string): Database.Statement {
@@ -78,7 +82,7 @@ export class JobStore {
 
   /** Runs `fn` in one immediate transaction (or in the one already open). */
   atomically<T>(fn: () => T): T {
-    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
+    return this.sql.atomically(fn);
   }
 
   toJob(job: JobRecord): Job {
@@ -153,13 +157,8 @@ export class JobStore {
 
   /** Queued jobs (all, or of these ids), with just what planning needs. */
   planningView(ids?: readonly number[]): PlanJob[] {
-    if (!ids) return (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as Raw[]).map((r) => decode(r, PLAN_KEYS));
-    const out: PlanJob[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      for (const r of this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as Raw[]) out.push(decode(r, PLAN_KEYS));
-    }
-    return out;
+    const rows = ids ? inChunks(ids, (chunk, marks) => this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`).all(...chunk) as Raw[]) : (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as Raw[]);
+    return rows.map((r) => decode(r, PLAN_KEYS));
   }
 
   /** Jobs in a state without their environment and command. */
@@ -177,11 +176,6 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE state NOT IN ('queued','hold','running') AND session IS NOT NULL AND session_closed = 0 ORDER BY id`);
   }
 
-  /** Jobs that were cancelled because job `id` failed. */
-  cancelledBecauseOf(id: number): JobRecord[] {
-    return this.all(`SELECT ${ALL} FROM jobs WHERE state = 'cancelled' AND cancelled_by = ? ORDER BY id`, id);
-  }
-
   /** The job whose processes carry this token. */
   idByToken(token: string): number | undefined {
     return (this.stmt('SELECT id FROM jobs WHERE token = ?').get(token) as { id: number } | undefined)?.id;
@@ -189,43 +183,14 @@ export class JobStore {
 
   /** Jobs by id, for dependency checks. */
   statesOf(ids: readonly number[]): Map<number, JobState> {
-    const out = new Map<number, JobState>();
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      for (const r of this.stmt(`SELECT id, state FROM jobs WHERE id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as { id: number; state: JobState }[]) out.set(r.id, r.state);
-    }
-    return out;
+    const rows = inChunks(ids, (chunk, marks) => this.stmt(`SELECT id, state FROM jobs WHERE id IN (${marks})`).all(...chunk) as { id: number; state: JobState }[]);
+    return new Map(rows.map((r) => [r.id, r.state]));
   }
 
   /** Active jobs (queued, held, running) with one of these names: for singleton jobs. */
   activeNamed(names: readonly string[]): NamedJob[] {
     if (names.length === 0) return [];
     return this.stmt(`SELECT id, user, name, state FROM jobs WHERE state IN ('queued','hold','running') AND name IN (${names.map(() => '?').join(',')})`).all(...names) as NamedJob[];
-  }
-
-  /** Points waiting jobs that depend on `from` at `to` instead (a retry or redo replaces it). */
-  rewireDependents(from: number, to: number): number[] {
-    return this.atomically(() => {
-      const moved: number[] = [];
-      for (const job of this.all(`SELECT ${ALL} FROM jobs WHERE state IN ('queued','hold') AND depends_on IS NOT NULL`)) {
-        if (!job.dependsOn.includes(from)) continue;
-        const dependsOn = job.dependsOn.map((d) => (d === from ? to : d));
-        this.write(job.id, { dependsOn });
-        this.events.appendJob('job.updated', { ...job, dependsOn }, Date.now(), ['dependsOn']);
-        moved.push(job.id);
-      }
-      return moved;
-    });
-  }
-
-  /** The newest retry of a job (the job itself if it was never retried). */
-  latestRetryOf(id: number): number {
-    let current = id;
-    for (;;) {
-      const next = this.stmt('SELECT id FROM jobs WHERE retried_from = ? ORDER BY id DESC LIMIT 1').get(current) as { id: number } | undefined;
-      if (!next) return current;
-      current = next.id;
-    }
   }
 
   /** Writes fields that are not the state (the state moves only through `transition`). */

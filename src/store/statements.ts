@@ -24,8 +24,23 @@ export class Statements {
     return st;
   }
 
+  /** Runs `fn` in one immediate transaction (or in the one already open). */
+  atomically<T>(fn: () => T): T {
+    return this.db.inTransaction ? fn() : this.db.transaction(fn).immediate();
+  }
+
   /** Whole jobs selected by `SELECT ${ALL} …`. */
   jobs(sql: string, ...args: SqlValue[]): JobRecord[] {
     return (this.get(sql).all(...args) as Raw[]).map((r) => decode(r, ALL_KEYS));
   }
+}
+
+/** Runs `fn` on `ids` 500 at a time (SQLite's limit on bound variables) and joins the answers. */
+export function inChunks<T>(ids: readonly number[], fn: (chunk: number[], marks: string) => T[]): T[] {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 500) {
+    const chunk = ids.slice(i, i + 500);
+    out.push(...fn(chunk, chunk.map(() => '?').join(',')));
+  }
+  return out;
 }

@@ -117,7 +117,7 @@ describe('state database', () => {
     const child = store.require(2);
     assert.deepEqual([child.cancelledBy, child.dependsOn, child.autoCancel, child.escalated], [1, [1], true, false]);
     assert.equal(store.require(3).cancelledBy, null);
-    assert.deepEqual(store.cancelledBecauseOf(1).map((j) => j.id), [2]);
+    assert.deepEqual(store.lineage.cancelledBecauseOf(1).map((j) => j.id), [2]);
     assert.deepEqual(store.require(1).dependsOn, []);
     db.close();
   });

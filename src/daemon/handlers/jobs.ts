@@ -152,7 +152,7 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
       }
       replaced.set(job.id, next.id);
       out.push(next);
-      if (req.cascade) for (const v of ctx.store.cancelledBecauseOf(job.id)) if (!replaced.has(v.id)) again(v);
+      if (req.cascade) for (const v of ctx.store.lineage.cancelledBecauseOf(job.id)) if (!replaced.has(v.id)) again(v);
     };
     again(first);
     return out;

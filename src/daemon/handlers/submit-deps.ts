@@ -25,7 +25,7 @@ export function resolveDeps(store: JobStore, req: { dependsOn?: number[]; depend
   const kinds: DepKind[] = [];
   const corr: Task[][] = [];
   const add = (id: number, kind: DepKind): void => {
-    const latest = store.latestRetryOf(id);
+    const latest = store.lineage.latestRetryOf(id);
     if (ids.includes(latest)) return;
     ids.push(latest);
     kinds.push(kind);
@@ -35,7 +35,7 @@ export function resolveDeps(store: JobStore, req: { dependsOn?: number[]; depend
     const group = kind === 'aftercorr' ? (store.get(d)?.groupId ?? undefined) : store.groups.startingWith(d);
     if (kind === 'aftercorr') {
       if (!group) throw new GflowError('bad_request', `aftercorr:${d}: job ${d} is not part of an array or sweep`, 'aftercorr pairs the tasks of two arrays; use afterok for a single job');
-      corr.push(store.groups.jobs(group).filter((t) => t.retriedFrom === null).map((t) => ({ id: store.latestRetryOf(t.id), arrayTaskId: t.arrayTaskId })));
+      corr.push(store.groups.jobs(group).filter((t) => t.retriedFrom === null).map((t) => ({ id: store.lineage.latestRetryOf(t.id), arrayTaskId: t.arrayTaskId })));
     } else if (group) {
       for (const j of store.groups.jobs(group)) if (j.retriedFrom === null) add(j.id, kind);
     } else {

@@ -216,7 +216,7 @@ describe('scheduler (fake executor)', () => {
     await until(() => state(c) === 'cancelled', 'chain cancelled');
     assert.equal(store.require(b).cancelledBy, a);
     assert.equal(store.require(c).cancelledBy, b);
-    assert.deepEqual(store.cancelledBecauseOf(a).map((j) => j.id), [b]);
+    assert.deepEqual(store.lineage.cancelledBecauseOf(a).map((j) => j.id), [b]);
   });
 
   it("wakes when a reservation's window ends, and starts the job it kept from a GPU then", async () => {
