@@ -78,6 +78,11 @@ export function gflowdProgram(): Command {
   port(program.command('status').description("is this state directory's daemon running: pid, port, version, uptime (or whose daemon holds the session or port)"))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
+  program
+    .command('restore')
+    .description("put a backup of the database back (daemon stopped); without FILE: list the backups (daily, and before every schema upgrade)")
+    .argument('[file]', 'a backup file, or latest')
+    .action(guard(async (file: string | undefined) => (await import('./gflowd/restore.js')).restore(file)));
   port(program.command('doctor').description('check what gflow depends on: tmux, node, tcp_migrate_req, mode, memory limits, GPU locks, token, daemon'))
     .option('--json', 'print the checks as JSON')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/doctor.js')).doctor(o)));

@@ -28,6 +28,7 @@ import { createApiServer } from './server.js';
 import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
+import { guardStorage, startDailyBackup } from './storage-guard.js';
 import { Lease } from '../store/lease.js';
 import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
@@ -81,6 +82,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   let settingsStore: SettingsStore;
   try {
     const db = openDatabase(paths.db);
+    guardStorage(db, paths, log);
     store = new JobStore(db, (job) => executor.logPath(job));
     settingsStore = new SettingsStore(db);
     protectDatabase(paths);
@@ -132,6 +134,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   });
   startRetention({ store, executor, log, leads: () => scheduler.isLeader }, settings.retention === 'off' ? null : parseSpan(settings.retention));
   startEventPruning(store, log, () => scheduler.isLeader, parseSpan(settings.eventsMaxAge), settings.eventsMaxCount);
+  startDailyBackup(store.db, paths, log, () => scheduler.isLeader);
   let listener: Listener;
   try {
     listener = await listenReusePort(server, DEFAULT_HOST, settings.port);

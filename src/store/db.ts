@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
 import { accessProblem } from './access-problem.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
+import { backupDir } from './integrity.js';
 
 export type Db = Database.Database;
 
@@ -41,7 +42,7 @@ export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
     db.close();
     throw new GflowError('start_failed', `database schema ${version} is newer than this gflow (${SCHEMA_VERSION})`, 'upgrade gflow, or run the version that wrote it');
   }
-  migrate(db, version, upTo);
+  migrate(db, version, upTo, file);
   return db;
 }
 
@@ -62,9 +63,11 @@ function isEmpty(db: Db): boolean {
   return row.n === 0;
 }
 
-function migrate(db: Db, from: number, upTo: number): void {
+function migrate(db: Db, from: number, upTo: number, file: string): void {
   const pending = MIGRATIONS.filter((m) => m.version > from && m.version <= upTo);
   if (pending.length === 0) return;
+  // A copy of what was there before, in case the new code turns out wrong (`gflowd restore`).
+  if (from > 0) copyBeforeMigration(db, file, from);
   db.transaction(() => {
     db.pragma(`application_id = ${APPLICATION_ID}`);
     for (const m of pending) {
@@ -76,4 +79,14 @@ function migrate(db: Db, from: number, upTo: number): void {
 
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
+}
+
+function copyBeforeMigration(db: Db, file: string, from: number): void {
+  const dir = backupDir(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // VACUUM INTO writes a consistent copy synchronously (the daemon is not serving yet).
+  const copy = path.join(dir, `gflow-${stamp}-schema${from}.db`);
+  db.prepare('VACUUM INTO ?').run(copy);
+  fs.chmodSync(copy, 0o600);
 }

@@ -1,0 +1,62 @@
+// At start: the database is checked, job ids are kept above every id the state directory's
+// files name (so a database that lost its latest changes never gives an id out twice), and a
+// daily backup is taken by the scheduling daemon.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Paths } from '../config/paths.js';
+import type { Db } from '../store/db.js';
+import { backupDatabase, checkIntegrity, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
+import type { Logger } from './logger.js';
+
+/** The highest job id that a status file or a job's spec directory is named after. */
+export function highestIdOnDisk(paths: Paths): number {
+  const dirs = [paths.statusDir, paths.jobsDir];
+  const users = path.join(paths.stateDir, 'users');
+  for (const uid of readdir(users)) dirs.push(path.join(users, uid, 'status'));
+  let max = 0;
+  for (const dir of dirs) for (const name of readdir(dir)) if (/^\d{1,15}$/.test(name)) max = Math.max(max, Number(name));
+  return max;
+}
+
+function readdir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+export function guardStorage(db: Db, paths: Paths, log: Logger): void {
+  checkIntegrity(db, paths.db);
+  const onDisk = highestIdOnDisk(paths);
+  const inDb = highestJobId(db);
+  if (onDisk <= inDb) return;
+  log.error(
+    `the database knows jobs up to ${inDb} but this state directory has files of job ${onDisk}: it lost its latest changes (a damaged ${path.basename(paths.db)}-wal?). ` +
+      `New jobs start after ${onDisk}; to get the lost jobs back, stop gflowd and restore a backup (\`gflowd restore\`)`,
+  );
+  raiseJobIdFloor(db, onDisk);
+}
+
+const DAY_MS = 86_400_000;
+
+/** A backup a day (by the scheduling daemon), when the newest one is older than a day. */
+export function startDailyBackup(db: Db, paths: Paths, log: Logger, leads: () => boolean): () => void {
+  const run = (): void => {
+    if (!leads() || !db.open) return;
+    const newest = listBackups(paths.db)[0];
+    if (newest && Date.now() - fs.statSync(newest).mtimeMs < DAY_MS) return;
+    backupDatabase(db, paths.db, 'daily').then(
+      (file) => log.info(`backed up the database to ${file}`),
+      (err: Error) => log.warn(`daily backup failed: ${err.message}`),
+    );
+  };
+  const first = setTimeout(run, 60_000);
+  const timer = setInterval(run, 3_600_000);
+  first.unref();
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}
