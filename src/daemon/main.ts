@@ -28,6 +28,7 @@ import { createApiServer } from './server.js';
 import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
+import { RELOAD_OF_ENV } from '../protocol/events.js';
 import { guardStorage, startDailyBackup } from './storage-guard.js';
 import { Lease } from '../store/lease.js';
 import { Notify } from '../notify/service.js';
@@ -82,7 +83,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   let settingsStore: SettingsStore;
   try {
     const db = openDatabase(paths.db);
-    guardStorage(db, paths, log);
+    guardStorage(db, paths, log, process.env[RELOAD_OF_ENV] !== undefined);
     store = new JobStore(db, (job) => executor.logPath(job));
     settingsStore = new SettingsStore(db);
     protectDatabase(paths);

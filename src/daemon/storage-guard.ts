@@ -26,8 +26,9 @@ function readdir(dir: string): string[] {
   }
 }
 
-export function guardStorage(db: Db, paths: Paths, log: Logger): void {
-  checkIntegrity(db, paths.db);
+/** `reloading`: the daemon replaces one that ran on this database just now; the check (a second per GB) is skipped. */
+export function guardStorage(db: Db, paths: Paths, log: Logger, reloading: boolean): void {
+  if (!reloading) checkIntegrity(db, paths.db);
   const onDisk = highestIdOnDisk(paths);
   const inDb = highestJobId(db);
   if (onDisk <= inDb) return;
