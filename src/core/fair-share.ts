@@ -94,8 +94,34 @@ export function usageNow(records: readonly UsageRecord[], running: readonly Runn
  * submission (id). Users without usage count as 0.
  */
 export function fairSorted<T extends { priority: number; id: number; user?: string }>(jobs: readonly T[], usage: ReadonlyMap<string, number>): T[] {
-  if (usage.size === 0) return [...jobs].sort((a, b) => b.priority - a.priority || a.id - b.id);
-  // Keys in typed arrays, each user's usage looked up once: a pass sorts the whole queue.
+  if (!byId(jobs)) return sortedByKeys(jobs, usage);
+  // The queue comes in id order (src/daemon/scheduler/queue-view.ts): jobs of equal priority
+  // and usage keep it, so only the few (priority, usage) classes need sorting — a pass over
+  // 100,000 queued jobs does no comparison sort of them.
+  const classes = new Map<number, Map<number, T[]>>();
+  for (const j of jobs) {
+    const used = usage.get(j.user ?? '') ?? 0;
+    let byUse = classes.get(j.priority);
+    if (!byUse) classes.set(j.priority, (byUse = new Map()));
+    let list = byUse.get(used);
+    if (!list) byUse.set(used, (list = []));
+    list.push(j);
+  }
+  const out: T[] = [];
+  for (const priority of [...classes.keys()].sort((a, b) => b - a)) {
+    const byUse = classes.get(priority)!;
+    for (const used of [...byUse.keys()].sort((a, b) => a - b)) for (const j of byUse.get(used)!) out.push(j);
+  }
+  return out;
+}
+
+function byId(jobs: readonly { id: number }[]): boolean {
+  for (let i = 1; i < jobs.length; i++) if (jobs[i]!.id < jobs[i - 1]!.id) return false;
+  return true;
+}
+
+// Keys in typed arrays, each user's usage looked up once.
+function sortedByKeys<T extends { priority: number; id: number; user?: string }>(jobs: readonly T[], usage: ReadonlyMap<string, number>): T[] {
   const n = jobs.length;
   const priority = new Float64Array(n);
   const used = new Float64Array(n);

@@ -114,6 +114,7 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
     load,
     quotas: cap.quotas ?? new Quotas(),
     gate: new ReservationGate(cap.reservations ?? [], cap.now, load),
+    short: new Map(),
   };
   const start: Start[] = [];
   const waiting = new Map<number, WaitReason>();
@@ -149,6 +150,8 @@ interface Pass {
   load: Load;
   quotas: Quotas;
   gate: ReservationGate;
+  /** "not enough free CPUs" reasons handed out, by CPUs needed: one object each while the free count stays (a full machine and a long queue) */
+  short: Map<number, WaitReason & { free: number }>;
 }
 
 // Why a job cannot start now, or the GPUs it gets. Permanent reasons (more than the machine
@@ -158,16 +161,24 @@ function admit(job: Candidate, p: Pass, cap: Capacity): WaitReason | { picked: G
   if (job.beginAt !== null && job.beginAt > cap.now) return { kind: 'beginTime', at: job.beginAt };
   if (job.groupId && job.maxConcurrent !== null && (p.groups.get(job.groupId) ?? 0) >= job.maxConcurrent) return { kind: 'groupLimit', limit: job.maxConcurrent };
   if (job.cpus > cap.totalCpus) return { kind: 'tooManyCpus', need: job.cpus, total: cap.totalCpus };
-  const usable = p.gpus.filter((g) => g.usable && (!job.gpuShared || job.gpuMemoryMb === null || g.memoryTotalMb >= job.gpuMemoryMb));
-  if (job.gpus > usable.length) return { kind: 'tooManyGpus', need: job.gpus, usable: usable.length };
+  if (job.gpus > 0) {
+    const usable = p.gpus.filter((g) => g.usable && (!job.gpuShared || job.gpuMemoryMb === null || g.memoryTotalMb >= job.gpuMemoryMb));
+    if (job.gpus > usable.length) return { kind: 'tooManyGpus', need: job.gpus, usable: usable.length };
+  }
   const quota = p.quotas.empty ? undefined : quotaBlocker(job, p.quotas, p.load);
   if (quota) return quota;
-  if (job.cpus > p.freeCpus) return { kind: 'resources', need: job.cpus, free: p.freeCpus };
+  if (job.cpus > p.freeCpus) return cpuShortage(p, job.cpus);
   if (job.memMb !== null && cap.memory && job.memMb > p.freeMemMb) return { kind: 'memory', needMb: job.memMb, freeMb: Math.max(0, Math.floor(p.freeMemMb)), totalMb: cap.memory.totalMb };
   if (job.gpus === 0) return { picked: [] };
   const fitting = p.gpus.filter((g) => fits(job, g));
   if (fitting.length < job.gpus) return { kind: 'gpus', need: job.gpus, free: fitting.length };
   return pickGpus(job, fitting, p, cap);
+}
+
+function cpuShortage(p: Pass, need: number): WaitReason {
+  let r = p.short.get(need);
+  if (r?.free !== p.freeCpus) p.short.set(need, (r = { kind: 'resources', need, free: p.freeCpus }));
+  return r;
 }
 
 // Exclusive jobs need idle GPUs; shared jobs need room within the GPU's memory.

@@ -19,7 +19,7 @@ import { Reaper } from './reaper.js';
 import { QueueView } from './queue-view.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
-import { shortReason } from '../../protocol/wait-reason.js';
+import { shortReason, type WaitReason } from '../../protocol/wait-reason.js';
 import { policyStores } from '../../store/policy.js';
 import { policySettings, type PolicySettings } from '../policy-settings.js';
 import { doomReason } from '../../core/deps.js';
@@ -181,10 +181,16 @@ export class Scheduler {
     const reasons = new Map([...deps.waiting, ...decision.waiting]);
     const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
     const changed = new Map<number, string | null>();
+    // Many jobs share one reason object (a full machine): each is put in words once.
+    const texts = new Map<WaitReason, string>();
     for (const q of queued) {
       if (skip.has(q.id)) continue;
       const r = reasons.get(q.id);
-      const text = r ? shortReason(r) : null;
+      let text: string | null = null;
+      if (r) {
+        text = texts.get(r) ?? shortReason(r);
+        texts.set(r, text);
+      }
       if (text !== q.reason) changed.set(q.id, text);
     }
     if (changed.size) {
