@@ -157,8 +157,11 @@ export class JobStore {
 
   /** Queued jobs (all, or of these ids), with just what planning needs. */
   planningView(ids?: readonly number[]): PlanJob[] {
-    const rows = ids ? inChunks(ids, (chunk, marks) => this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`).all(...chunk) as Raw[]) : (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).all() as Raw[]);
-    return rows.map((r) => decode(r, PLAN_KEYS));
+    if (ids) return inChunks(ids, (chunk, marks) => (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`).all(...chunk) as Raw[]).map((r) => decode(r, PLAN_KEYS)));
+    // Row by row: the whole queue (100,000s) is never held twice, raw and decoded.
+    const out: PlanJob[] = [];
+    for (const r of this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).iterate() as IterableIterator<Raw>) out.push(decode(r, PLAN_KEYS));
+    return out;
   }
 
   /** Jobs in a state without their environment and command. */
