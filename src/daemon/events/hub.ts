@@ -23,7 +23,7 @@ export class EventHub {
 
   constructor(
     private readonly store: JobStore,
-    private readonly pollMs = 200,
+    private readonly pollMs = 500,
   ) {
     this.last = store.events.lastId();
     store.events.onAppend = () => this.poke();
