@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
 # Installs the system packages gflow needs that a fresh machine may lack:
-# tmux (jobs and the daemon live in it) and a C/C++ toolchain for the native addons.
+# tmux (jobs and the daemon live in it), a C/C++ toolchain for the native addons, and
+# Slurm + munge (the Slurm executor's tests start a real one-node cluster; no daemon is
+# started by the packages here: without systemd invoke-rc.d does nothing).
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need+=(munge)
 if ((${#need[@]} == 0)); then exit 0; fi
 echo "installing: ${need[*]}"
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
