@@ -25,15 +25,23 @@ export interface Settings {
   fairShareGpuWeight: number;
   /** ended jobs older than this are removed daily (`off`, or an age like 30d) */
   retention: string;
+  /** where jobs run: tmux sessions on this machine, or a Slurm cluster (sbatch) */
+  executor: 'tmux' | 'slurm';
+  /** executor slurm: sbatch --partition (empty: the cluster's default) */
+  partition: string;
+  /** executor slurm: sbatch --account (empty: the user's default) */
+  account: string;
+  /** executor slurm: sbatch --qos (empty: the default) */
+  qos: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'executor', 'partition', 'account', 'qos'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off' };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', executor: 'tmux', partition: '', account: '', qos: '' };
 }
 
 // JSON schema for conf (ajv).
@@ -48,6 +56,10 @@ export const SETTINGS_SCHEMA = {
   fairShareHalfLifeHours: { type: 'integer', minimum: 1, maximum: 87600 },
   fairShareGpuWeight: { type: 'integer', minimum: 0, maximum: 100000 },
   retention: { type: 'string', pattern: '^(off|[1-9]\\d*[smhdw])$' },
+  executor: { type: 'string', enum: ['tmux', 'slurm'] },
+  partition: { type: 'string', pattern: '^[A-Za-z0-9_.,-]{0,128}$' },
+  account: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
+  qos: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -62,6 +74,10 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   fairShareHalfLifeHours: 'GFLOW_FAIR_SHARE_HALF_LIFE_HOURS',
   fairShareGpuWeight: 'GFLOW_FAIR_SHARE_GPU_WEIGHT',
   retention: 'GFLOW_RETENTION',
+  executor: 'GFLOW_EXECUTOR',
+  partition: 'GFLOW_PARTITION',
+  account: 'GFLOW_ACCOUNT',
+  qos: 'GFLOW_QOS',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -91,6 +107,8 @@ export function describeSetting(key: SettingKey): string {
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
+  if (key === 'partition') return 'Slurm partition names (letters, digits, _ . -, comma-separated), or empty for the default';
+  if (key === 'account' || key === 'qos') return `a Slurm ${key} name (letters, digits, _ . -), or empty for the default`;
   return 'all, or GPU indices like 0,2';
 }
 

@@ -11,7 +11,7 @@ import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { gpuLockDir } from '../executor/gpu-locks.js';
-import { TmuxExecutor } from '../executor/tmux/tmux-executor.js';
+import { chooseExecutor, type ExecutorChoice } from './executor-factory.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
@@ -68,7 +68,14 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     log.raw(`  ${chalk.dim(label.padEnd(7))}${where}`, `  ${label.padEnd(7)}${where}`);
   }
 
-  const executor = new TmuxExecutor(paths, (message) => log.warn(message));
+  let choice: ExecutorChoice;
+  try {
+    choice = chooseExecutor(settings, paths, (message) => log.warn(message));
+  } catch (err) {
+    return fail(err);
+  }
+  const { executor } = choice;
+  if (settings.executor === 'slurm') log.info(`executor slurm: jobs are handed to Slurm${settings.partition ? ` (partition ${settings.partition})` : ''}`);
   let store: JobStore;
   let settingsStore: SettingsStore;
   try {
@@ -100,7 +107,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     strategy: settings.gpuStrategy,
     onChange: () => onGpuChange(),
   });
-  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db });
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
   const onGpusAllowed = (text: string): void => {
@@ -122,7 +129,11 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   }
   onGpuChange = () => scheduler.requestPass();
   await gpus.start();
-  await scheduler.start();
+  try {
+    await scheduler.start();
+  } catch (err) {
+    return fail(err);
+  }
   writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
 

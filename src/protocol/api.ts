@@ -45,7 +45,7 @@ export interface DaemonInfo {
   version: string;
   settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string; retention?: string };
   /** the command-line overrides it was started with (`gflowd up --cpus 4 --gpus 0,2`) */
-  flags: { port?: number; cpus?: number; gpus?: string };
+  flags: { port?: number; cpus?: number; gpus?: string; executor?: 'tmux' | 'slurm'; partition?: string; account?: string; qos?: string };
 }
 export interface JobResponse {
   job: Job;

@@ -56,9 +56,10 @@ export class Launcher {
     const work = executor
       .launch({ job: started, session, env: { ...jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)), ...outputEnv(started, store.groups.firstOf(started)) } })
       .then(
-        (pid) => {
-          store.setPid(s.id, pid);
-          log.event(`job ${s.id} started in ${session} (pid ${pid}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
+        (placed) => {
+          store.setPlacement(s.id, placed);
+          const where = placed.slurmId != null ? `Slurm job ${placed.slurmId}` : `pid ${placed.pid}`;
+          log.event(`job ${s.id} started in ${session} (${where}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
           this.d.timers.armDeadline(started);
         },
         async (err: Error) => {

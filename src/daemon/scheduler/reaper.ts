@@ -54,7 +54,8 @@ export class Reaper {
     if (this.d.launching(id)) return 'running';
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {
-      if (job.pid !== seen.pid && this.d.leads()) this.d.store.setPid(id, seen.pid);
+      const moved = job.pid !== seen.pid || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
+      if (moved && this.d.leads()) this.d.store.setPlacement(id, seen);
       return 'running';
     }
     if (seen.outcome.exit?.notStarted) {
@@ -64,6 +65,7 @@ export class Reaper {
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
     if (now?.state !== 'running') return 'ended';
+    if (seen.outcome.node !== undefined && now.node !== seen.outcome.node && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, node: seen.outcome.node });
     const ending = endingOf(now, seen.outcome);
     // --requeue: the run's session and status go first, so the same id can start again.
     const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;
@@ -86,7 +88,7 @@ export class Reaper {
     if (!this.d.leads()) return;
     const back = this.d.store.atomically(() => {
       if (this.d.store.get(job.id)?.state !== 'running') return false;
-      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, gpuIds: null });
+      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, slurmId: null, node: null, gpuIds: null });
       return true;
     });
     if (!back) return;

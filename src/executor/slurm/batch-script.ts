@@ -1,0 +1,64 @@
+// The batch script Slurm runs on the node for one job: it starts a private tmux server there,
+// in the foreground (a child of the script, so Slurm's process tracking and signals reach it
+// and everything in it), runs gflow's job wrapper (src/executor/tmux/wrapper.ts) in a session
+// of it, logged from the first byte, and waits for the pane to end. The wrapper writes the exit
+// status to the status file atomically, as it does locally: exit codes are right without
+// slurmdbd. `gflow attach` reaches the session with `srun --overlap --pty tmux -L <socket> attach`.
+import { newSessionArgs, shellQuote } from '../../tmux/tmux.js';
+
+export interface BatchInput {
+  /** the tmux socket name on the node (`tmux -L`) */
+  socket: string;
+  session: string;
+  wrapper: string;
+  spec: string;
+  statusFile: string;
+  logFile: string;
+  /** where tmux keeps its socket on the node, when the daemon has one set */
+  tmuxTmpdir?: string;
+}
+
+const DONE = 'gflow-done';
+
+export function renderBatchScript(b: BatchInput): string {
+  const create = newSessionArgs({ name: b.session, argv: ['/bin/bash', b.wrapper, b.spec, b.statusFile], remainOnExit: true, logFile: b.logFile });
+  // The pane's end wakes the script (tmux remembers a signal sent before anyone waits).
+  const hook = [';', 'set-hook', '-t', `=${b.session}:`, 'pane-died', `wait-for -S ${DONE}`];
+  const q = (args: string[]): string => args.map(shellQuote).join(' ');
+  return `#!/bin/bash
+# gflow batch script (generated): the job's wrapper in a tmux session on this node.
+export PATH=/usr/local/bin:/usr/bin:/bin
+unset TMUX TMUX_PANE
+${b.tmuxTmpdir ? `export TMUX_TMPDIR=${shellQuote(b.tmuxTmpdir)}` : 'unset TMUX_TMPDIR'}
+status=${shellQuote(b.statusFile)}
+sock=${shellQuote(b.socket)}
+t() { tmux -L "$sock" -f /dev/null "$@"; }
+tmux -L "$sock" -f /dev/null -D &
+server=$!
+sockfile="\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
+for _i in $(seq 500); do [ -S "$sockfile" ] && break; kill -0 "$server" 2>/dev/null || break; sleep 0.01; done
+if ! pane=$(t ${q(create)} ${q(hook)}); then
+  echo "gflow: cannot start the job's tmux session on $(hostname)" >&2
+  kill "$server" 2>/dev/null
+  exit 1
+fi
+pane=\${pane%%$'\\n'*}
+# gflow stops a job politely with \`scancel --batch --signal=TERM\`: the wrapper forwards it to
+# the job. Other signals (\`gflow signal\`, --signal) go to the job's processes, not the wrapper.
+forward() {
+  if [ "$1" = TERM ]; then kill -TERM "$pane" 2>/dev/null; return; fi
+  for p in $(pgrep -g "$pane"); do [ "$p" = "$pane" ] || kill -s "$1" "$p" 2>/dev/null; done
+}
+for s in TERM INT HUP USR1 USR2 QUIT ALRM; do trap "forward $s" "$s"; done
+t wait-for ${DONE} &
+waiter=$!
+while :; do
+  wait "$waiter"
+  kill -0 "$waiter" 2>/dev/null || break
+done
+t kill-server 2>/dev/null
+wait "$server" 2>/dev/null
+st=$(cat "$status" 2>/dev/null)
+case $st in '' | *[!0-9]*) exit 1 ;; *) exit $((st > 255 ? 255 : st)) ;; esac
+`;
+}
