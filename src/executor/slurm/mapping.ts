@@ -59,7 +59,7 @@ export function sbatchArgs(job: MappedJob, d: SlurmDefaults, tag: string, batchL
 /** Why Slurm cannot run this job as asked (undefined: it can). Checked at submit. */
 export function refusal(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb' | 'priority'>): GflowError | undefined {
   if (job.gpuShared || job.gpuMemoryMb !== null) {
-    return new GflowError('usage', 'this daemon runs jobs on a Slurm cluster, where a GPU is not shared between jobs (--gpu-shared / --gpu-mem)', 'ask for whole GPUs with --gpus N, or use a daemon with the tmux executor');
+    return new GflowError('usage', 'this daemon runs jobs on a Slurm cluster, where a GPU is not shared between jobs (--shared / --gpu-memory)', 'ask for whole GPUs with --gpus N, or use a daemon with the tmux executor');
   }
   if (job.priority > NICE_BASE) {
     return new GflowError('usage', `priority ${job.priority} is above what Slurm's --nice can express here (at most ${NICE_BASE})`, `use a priority of at most ${NICE_BASE}`);

@@ -49,6 +49,8 @@ export class SlurmExecutor implements Executor {
   private onMaybeEnded: (id: number) => void = () => {};
   /** jobs handed over and not known to have ended: the queue is watched while there are some */
   private readonly active = new Set<number>();
+  /** when each job was handed over by this daemon: it is looked for in reads made after that */
+  private readonly submitted = new Map<number, number>();
 
   constructor(
     private readonly paths: Paths,
@@ -113,6 +115,7 @@ export class SlurmExecutor implements Executor {
     const args = sbatchArgs(job, this.defaults, slurmTag(this.daemonId, job.id), path.join(jobDir, 'batch.out'));
     this.active.add(job.id);
     const out = await slurmOk('sbatch', [...args, batchFile], `cannot hand job ${job.id} to Slurm`);
+    this.submitted.set(job.id, Date.now());
     const slurmId = Number(out.trim().split(';')[0]);
     if (!Number.isInteger(slurmId) || slurmId <= 0) throw new GflowError('internal', `sbatch printed no job id for job ${job.id}: ${out.trim()}`);
     return { pid: null, slurmId, node: null };
@@ -123,7 +126,7 @@ export class SlurmExecutor implements Executor {
     if (status) return this.ended(job, status);
     let info: SlurmJobInfo | undefined;
     try {
-      const snap = await this.queue.snapshot();
+      const snap = await this.queue.snapshot(250, this.submitted.get(job.id));
       info = job.slurmId != null ? snap.bySlurmId.get(job.slurmId) : snap.byJobId.get(job.id);
     } catch (err) {
       // Slurm does not answer: nothing is decided; the next look asks again.
@@ -138,8 +141,7 @@ export class SlurmExecutor implements Executor {
     // The wrapper may have written its status just now.
     const late = readStatus(this.paths.statusDir, job.id);
     if (late) return this.ended(job, late, info);
-    this.active.delete(job.id);
-    this.cleanSpec(job.id);
+    this.done(job.id);
     if (!info) {
       const reason = job.slurmId == null ? 'lost: handed to Slurm, but Slurm has no job with its tag (not submitted)' : `lost: Slurm no longer knows job ${job.slurmId}`;
       return { kind: 'ended', outcome: { exit: null, serverLost: false, batch: job.stopRequest ? undefined : { state: 'failed', reason } } };
@@ -150,8 +152,7 @@ export class SlurmExecutor implements Executor {
 
   private async ended(job: StartedJob, exit: ExitStatus, seen?: SlurmJobInfo): Promise<Inspection> {
     await whenLogComplete(this.logPath(job));
-    this.active.delete(job.id);
-    this.cleanSpec(job.id);
+    this.done(job.id);
     const outcome: Outcome = { exit, serverLost: false, ...this.nodeOf(job.id) };
     // Killed by a signal gflow did not send: Slurm says why (an admin's scancel, a node failure, its time limit).
     if (exit.signal && !job.stopRequest) {
@@ -184,7 +185,9 @@ export class SlurmExecutor implements Executor {
     }
   }
 
-  private cleanSpec(id: number): void {
+  private done(id: number): void {
+    this.active.delete(id);
+    this.submitted.delete(id);
     // The spec holds the submitter's environment: no copy outlives the job.
     fs.rmSync(path.join(this.paths.jobsDir, String(id), 'spec.sh'), { force: true });
   }

@@ -15,7 +15,7 @@ export interface QueueSnapshot {
 
 export class SlurmQueue {
   private last: QueueSnapshot | undefined;
-  private reading: Promise<QueueSnapshot> | undefined;
+  private reading: { at: number; done: Promise<QueueSnapshot> } | undefined;
   private poll: NodeJS.Timeout | undefined;
 
   constructor(
@@ -23,22 +23,29 @@ export class SlurmQueue {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** A read no older than `maxAgeMs` (0: a fresh one, started after this call). */
-  async snapshot(maxAgeMs = 250): Promise<QueueSnapshot> {
-    if (this.last && Date.now() - this.last.at <= maxAgeMs) return this.last;
-    // A read already under way started before this call: wait for it, then read again if fresh is needed.
-    if (this.reading) {
-      const r = await this.reading;
-      if (maxAgeMs > 0) return r;
+  /**
+   * A read started no earlier than `notBefore` (ms since the epoch) and no older than `maxAgeMs`:
+   * a job submitted at T is looked for in a read started after T.
+   */
+  async snapshot(maxAgeMs = 250, notBefore = 0): Promise<QueueSnapshot> {
+    const since = Math.max(notBefore, Date.now() - maxAgeMs);
+    for (;;) {
+      if (this.last && this.last.at >= since) return this.last;
+      if (this.reading && this.reading.at >= since) return this.reading.done;
+      if (this.reading) {
+        await this.reading.done.catch(() => {});
+        continue;
+      }
+      const at = Date.now();
+      const done = this.read(at).finally(() => {
+        this.reading = undefined;
+      });
+      this.reading = { at, done };
+      return done;
     }
-    this.reading ??= this.read().finally(() => {
-      this.reading = undefined;
-    });
-    return this.reading;
   }
 
-  private async read(): Promise<QueueSnapshot> {
-    const at = Date.now();
+  private async read(at: number): Promise<QueueSnapshot> {
     // --me: only this account's jobs; -t all: ended ones too, while Slurm keeps them (MinJobAge).
     const r = await runSlurm('squeue', ['--me', '-h', '-t', 'all', '-o', SQUEUE_FORMAT]);
     if (r.code !== 0) throw new Error(`squeue failed: ${(r.stderr || r.stdout).trim()}`);

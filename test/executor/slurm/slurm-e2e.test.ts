@@ -1,6 +1,10 @@
 // The same gflow on a real Slurm cluster: a one-node cluster (test/helpers/slurm-cluster.ts)
 // and a daemon started with `gflowd up --executor slurm`, driven through bin/gflow.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import pWaitFor from 'p-wait-for';
+import type { Job } from '../../../src/protocol/job.js';
 import { describe, it, before, after } from 'node:test';
 import { Sandbox } from '../../helpers/sandbox.js';
 import { useSlurmCluster, slurmUnavailable, type SlurmCluster } from '../../helpers/slurm-cluster.js';
@@ -28,5 +32,71 @@ describe('gflow with the Slurm executor', { skip }, () => {
     assert.equal(j.node, c.node);
     const log = await sb.ok('gflow', 'log', String(id));
     assert.match(log, new RegExp(`hello-${j.slurmId}`));
+  });
+
+  /** A job that runs until cancelled, once Slurm runs it on the node. */
+  async function runningOnNode(): Promise<Job> {
+    const id = await sb.submit('--', 'sleep', '300');
+    return sb.waitFor(id, (j) => j.state === 'running' && j.node !== null);
+  }
+
+  async function slurmActive(slurmId: number): Promise<boolean> {
+    return (await c.cmd('squeue', ['-h', '-j', String(slurmId), '-t', 'PD,R,CG', '-o', '%i'])).stdout.trim() !== '';
+  }
+
+  it('cancels a running job: the job is stopped in Slurm and recorded as cancelled', async () => {
+    const j = await runningOnNode();
+    await sb.ok('gflow', 'cancel', String(j.id));
+    const done = await sb.waitEnded(j.id);
+    assert.equal(done.state, 'cancelled');
+    assert.equal(done.signal, 'SIGTERM');
+    await pWaitFor(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
+  });
+
+  it('reflects a scancel from outside gflow, with Slurm\'s word for it', async () => {
+    const j = await runningOnNode();
+    assert.equal((await c.cmd('scancel', [String(j.slurmId)])).code, 0);
+    const done = await sb.waitEnded(j.id);
+    assert.equal(done.state, 'cancelled', JSON.stringify(done));
+    assert.match(done.reason ?? '', /cancelled in Slurm/);
+  });
+
+  it('auto-cancels a dependency chain whose parent fails, without handing the children to Slurm', async () => {
+    const a = await sb.submit('--', 'bash', '-c', 'exit 1');
+    const b = await sb.submit('-d', String(a), '--', 'true');
+    const d = await sb.submit('-d', String(b), '--', 'true');
+    assert.equal((await sb.waitEnded(a)).state, 'failed');
+    for (const id of [b, d]) {
+      const j = await sb.waitEnded(id);
+      assert.equal(j.state, 'cancelled');
+      assert.match(j.reason ?? '', /dependency/);
+      assert.equal(j.slurmId, null);
+    }
+  });
+
+  it('runs an array 1-6%2 with never more than 2 tasks at once, though the cluster has room for more', async () => {
+    const dir = fs.mkdtempSync(path.join(sb.dir, 'arr-'));
+    fs.mkdirSync(path.join(dir, 'running'));
+    const task = `mkdir running/$GFLOW_ARRAY_TASK_ID; ls running | wc -l > seen.$GFLOW_ARRAY_TASK_ID; sleep 1; rmdir running/$GFLOW_ARRAY_TASK_ID`;
+    const jobs = JSON.parse(await sb.ok('gflow', 'submit', '--array', '1-6%2', '--json', '--', 'bash', '-c', `cd ${dir} && ${task}`)) as Job[];
+    assert.equal(jobs.length, 6);
+    for (const j of jobs) {
+      const done = await sb.waitEnded(j.id, 60_000);
+      assert.equal(done.state, 'finished', `${JSON.stringify(done)}\n${await sb.gflow('log', String(j.id)).then((r) => r.stdout)}`);
+    }
+    const seen = jobs.map((j) => Number(fs.readFileSync(path.join(dir, `seen.${j.arrayTaskId}`), 'utf8')));
+    assert.ok(Math.max(...seen) <= 2, `at most 2 at once, saw ${seen.join(',')}`);
+    assert.ok(seen.includes(2), `two ran side by side: ${seen.join(',')}`);
+  });
+
+  it('refuses at submit what Slurm cannot express, and reports what Slurm refuses', async () => {
+    const r = await sb.gflow('submit', '--gpus', '1', '--shared', '--gpu-memory', '2G', '--', 'true');
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /a GPU is not shared between jobs/);
+    // This cluster has no GPUs: --gres=gpu:1 is passed through and Slurm says no.
+    const id = await sb.submit('--gpus', '1', '--', 'true');
+    const j = await sb.waitEnded(id);
+    assert.equal(j.state, 'failed');
+    assert.match(j.reason ?? '', /gres|generic resource|Requested node configuration/i);
   });
 });
