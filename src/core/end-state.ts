@@ -22,8 +22,8 @@ export interface Outcome {
   outOfMemory?: boolean;
   /** a batch system (Slurm) ended it, not the job itself: how, in its words */
   batch?: BatchEnd;
-  /** the node it ran on (a batch system's job that ended before gflow saw it run) */
-  node?: string;
+  /** where it ran, for a batch system's job that ended before gflow saw it run */
+  where?: { slurmId?: number; node?: string };
 }
 
 /** How a batch system ended a job that gflow did not stop (cancelled by an admin, node failure, …). */

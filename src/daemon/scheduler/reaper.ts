@@ -65,7 +65,8 @@ export class Reaper {
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
     if (now?.state !== 'running') return 'ended';
-    if (seen.outcome.node !== undefined && now.node !== seen.outcome.node && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, node: seen.outcome.node });
+    const where = seen.outcome.where;
+    if (where && (where.node !== now.node || (where.slurmId !== undefined && where.slurmId !== now.slurmId)) && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, ...where });
     const ending = endingOf(now, seen.outcome);
     // --requeue: the run's session and status go first, so the same id can start again.
     const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;

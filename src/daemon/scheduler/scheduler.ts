@@ -210,7 +210,7 @@ export class Scheduler {
       this.o.store.byState('running').map(async (job) => {
         if ((await this.reaper.check(job.id)) !== 'running') return;
         const now = this.o.store.require(job.id);
-        this.o.log.info(`adopted running job ${job.id} (session ${now.session}, pid ${now.pid})`);
+        this.o.log.info(`adopted running job ${job.id} (session ${now.session}, ${now.slurmId !== null ? `Slurm job ${now.slurmId}` : `pid ${now.pid}`})`);
         this.timers.armDeadline(now);
       }),
     );

@@ -153,7 +153,7 @@ export class SlurmExecutor implements Executor {
   private async ended(job: StartedJob, exit: ExitStatus, seen?: SlurmJobInfo): Promise<Inspection> {
     await whenLogComplete(this.logPath(job));
     this.done(job.id);
-    const outcome: Outcome = { exit, serverLost: false, ...this.nodeOf(job.id) };
+    const outcome: Outcome = { exit, serverLost: false, where: this.whereItRan(job.id) };
     // Killed by a signal gflow did not send: Slurm says why (an admin's scancel, a node failure, its time limit).
     if (exit.signal && !job.stopRequest) {
       const info = seen && !isActive(seen.state) ? seen : await this.settled(job);
@@ -174,15 +174,17 @@ export class SlurmExecutor implements Executor {
     return undefined;
   }
 
-  // The node the batch script ran on, from what it wrote for the job (node-env.sh).
-  private nodeOf(id: number): { node?: string } {
+  // The Slurm job and node the batch script ran as, from what it wrote for the job (node-env.sh).
+  private whereItRan(id: number): { slurmId?: number; node?: string } {
+    let text: string;
     try {
-      const text = fs.readFileSync(path.join(this.paths.jobsDir, String(id), 'node-env.sh'), 'utf8');
-      const m = /^declare -x SLURMD_NODENAME="([^"\n]*)"$/m.exec(text);
-      return m ? { node: m[1]! } : {};
+      text = fs.readFileSync(path.join(this.paths.jobsDir, String(id), 'node-env.sh'), 'utf8');
     } catch {
       return {};
     }
+    const node = /^declare -x SLURMD_NODENAME="([^"\n]*)"$/m.exec(text)?.[1];
+    const slurmId = /^declare -x SLURM_JOB_ID="(\d+)"$/m.exec(text)?.[1];
+    return { ...(node !== undefined && { node }), ...(slurmId !== undefined && { slurmId: Number(slurmId) }) };
   }
 
   private done(id: number): void {

@@ -15,11 +15,23 @@ describe('gflow with the Slurm executor', { skip }, () => {
   let c: SlurmCluster;
   let sb: Sandbox;
   useSlurmCluster((x) => (c = x));
+  let gate: string;
+  const up = (): Promise<number> => sb.up('--executor', 'slurm', '--partition', c.partition);
   before(async () => {
     sb = await Sandbox.create({ SLURM_CONF: c.conf });
-    await sb.up('--executor', 'slurm', '--partition', c.partition);
+    // sbatch through a script that, while the file 'hold' exists, waits before submitting:
+    // the window between "handed over" and sbatch, made wide enough to kill the daemon in. It
+    // outlives the daemon (the hang-up of the daemon's terminal is ignored), as an sbatch whose
+    // request was already on its way would.
+    gate = path.join(sb.dir, 'sbatch-gate');
+    fs.mkdirSync(gate);
+    const fake = path.join(sb.dir, 'sbatch');
+    fs.writeFileSync(fake, `#!/bin/bash\ntrap '' HUP\nif [ -e ${gate}/hold ]; then echo $$ > ${gate}/entered; while [ -e ${gate}/hold ]; do sleep 0.05; done; fi\nexec sbatch "$@"\n`, { mode: 0o755 });
+    sb.env.GFLOW_SLURM_SBATCH = fake;
+    await up();
   });
   after(async () => {
+    if (process.env.GFLOW_SLURM_TEST_LOG) fs.copyFileSync(path.join(sb.stateDir, 'gflowd.log'), process.env.GFLOW_SLURM_TEST_LOG);
     await sb?.cleanup();
   });
 
@@ -98,5 +110,58 @@ describe('gflow with the Slurm executor', { skip }, () => {
     const j = await sb.waitEnded(id);
     assert.equal(j.state, 'failed');
     assert.match(j.reason ?? '', /gres|generic resource|Requested node configuration/i);
+  });
+
+  /** Slurm's jobs (any state it still keeps) tagged for gflow job `id`. */
+  async function submissionsOf(id: number): Promise<string[]> {
+    const out = (await c.cmd('squeue', ['-h', '-t', 'all', '-o', '%i %k'])).stdout;
+    return out.split('\n').filter((l) => new RegExp(`:${id}$`).test(l.trim()));
+  }
+
+  it('does not submit twice when the daemon is killed between "handed over" and sbatch', async () => {
+    const count = path.join(sb.dir, 'runs-once');
+    fs.writeFileSync(path.join(gate, 'hold'), '');
+    const id = await sb.submit('--', 'bash', '-c', `echo run >> ${count}; exit 4`);
+    await pWaitFor(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
+    assert.equal((await sb.job(id)).state, 'running'); // recorded as handed over
+    process.kill(await sb.daemonPid(), 'SIGKILL');
+    // The submission the dead daemon started goes through after all.
+    fs.rmSync(path.join(gate, 'hold'));
+    await pWaitFor(async () => (await submissionsOf(id)).length === 1, { interval: 50, timeout: { milliseconds: 20_000, message: `not submitted: ${fs.readdirSync(gate).join(',')} ${(await c.cmd('squeue', ['-h', '-t', 'all', '-o', '%i %T %k'])).stdout} ${fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8').slice(-3000)}` } });
+    fs.rmSync(path.join(gate, 'entered'));
+    await up();
+    const j = await sb.waitEnded(id);
+    assert.equal(j.state, 'failed');
+    assert.equal(j.exitCode, 4);
+    assert.ok(j.slurmId);
+    assert.equal(fs.readFileSync(count, 'utf8'), 'run\n');
+    assert.equal((await submissionsOf(id)).length, 1);
+  });
+
+  it('marks a job lost, not submitted again, when the killed daemon never reached sbatch', async () => {
+    fs.writeFileSync(path.join(gate, 'hold'), '');
+    const id = await sb.submit('--', 'true');
+    await pWaitFor(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
+    process.kill(await sb.daemonPid(), 'SIGKILL');
+    process.kill(Number(fs.readFileSync(path.join(gate, 'entered'), 'utf8')), 'SIGKILL');
+    fs.rmSync(path.join(gate, 'hold'));
+    fs.rmSync(path.join(gate, 'entered'));
+    await up();
+    const j = await sb.waitEnded(id);
+    assert.equal(j.state, 'failed');
+    assert.match(j.reason ?? '', /not submitted/);
+    assert.deepEqual(await submissionsOf(id), []);
+  });
+
+  it('keeps Slurm jobs across a reload: the new daemon adopts them and records their ends', async () => {
+    const go = path.join(sb.dir, 'reload-go');
+    const id = await sb.submit('--', 'bash', '-c', `while [ ! -e ${go} ]; do sleep 0.05; done; exit 6`);
+    const before = await sb.waitFor(id, (j) => j.node !== null);
+    await sb.ok('gflowd', 'reload');
+    fs.writeFileSync(go, '');
+    const j = await sb.waitEnded(id);
+    assert.equal(j.exitCode, 6);
+    assert.equal(j.slurmId, before.slurmId);
+    assert.equal((await submissionsOf(id)).length, 1);
   });
 });
