@@ -185,6 +185,16 @@ export async function capturePane(session: string, lines = 2000): Promise<string
   return r.code === 0 ? r.stdout : '';
 }
 
+/** The tmux socket (`-L`) of a Slurm job's own server on its node (src/executor/slurm/batch-script.ts). */
+export function slurmSocket(slurmId: number): string {
+  return `gflow-slurm-${slurmId}`;
+}
+
+/** argv (program first) that attaches to a Slurm job's session on its node, from the login node. */
+export function slurmAttachArgv(slurmId: number, session: string): string[] {
+  return ['srun', `--jobid=${slurmId}`, '--overlap', '--pty', '--quiet', 'tmux', '-L', slurmSocket(slurmId), 'attach-session', '-t', target(session)];
+}
+
 /** argv for `tmux attach` to a session, for a caller that spawns it on a terminal. */
 export function attachArgv(session: string, env: NodeJS.ProcessEnv = process.env): string[] {
   // Inside tmux, attaching would nest; switch the current client instead.

@@ -7,8 +7,6 @@
 import { newSessionArgs, shellQuote } from '../../tmux/tmux.js';
 
 export interface BatchInput {
-  /** the tmux socket name on the node (`tmux -L`) */
-  socket: string;
   session: string;
   wrapper: string;
   spec: string;
@@ -31,7 +29,8 @@ export PATH=/usr/local/bin:/usr/bin:/bin
 unset TMUX TMUX_PANE
 ${b.tmuxTmpdir ? `export TMUX_TMPDIR=${shellQuote(b.tmuxTmpdir)}` : 'unset TMUX_TMPDIR'}
 status=${shellQuote(b.statusFile)}
-sock=${shellQuote(b.socket)}
+# The job's own tmux server on the node, named by its Slurm job id (slurmSocket).
+sock=gflow-slurm-$SLURM_JOB_ID
 t() { tmux -L "$sock" -f /dev/null "$@"; }
 tmux -L "$sock" -f /dev/null -D &
 server=$!

@@ -79,11 +79,6 @@ export class SlurmExecutor implements Executor {
     return jobSessionName(job.id, job.name);
   }
 
-  /** The tmux socket of a job's private server on its node. */
-  socketOf(jobId: number): string {
-    return `gflow-${this.daemonId}-${jobId}`;
-  }
-
   async launch(spec: LaunchSpec): Promise<Placement> {
     const { job } = spec;
     if (job.uid !== null && job.uid !== MY_UID) throw new GflowError('forbidden', `job ${job.id} belongs to another user`, 'each user runs their own daemon with the Slurm executor');
@@ -101,7 +96,6 @@ export class SlurmExecutor implements Executor {
     fs.rmSync(logFile, { force: true });
     writeFresh(logFile, '');
     const batch = renderBatchScript({
-      socket: this.socketOf(job.id),
       session: spec.session,
       wrapper: this.wrapper,
       spec: specFile,

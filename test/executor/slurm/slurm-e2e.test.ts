@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
 import type { Job } from '../../../src/protocol/job.js';
 import { describe, it, before, after } from 'node:test';
-import { Sandbox } from '../../helpers/sandbox.js';
+import { BIN, Sandbox } from '../../helpers/sandbox.js';
 import { useSlurmCluster, slurmUnavailable, type SlurmCluster } from '../../helpers/slurm-cluster.js';
 
 const skip = slurmUnavailable();
@@ -163,5 +164,36 @@ describe('gflow with the Slurm executor', { skip }, () => {
     assert.equal(j.exitCode, 6);
     assert.equal(j.slurmId, before.slurmId);
     assert.equal((await submissionsOf(id)).length, 1);
+  });
+
+  it('attaches to the job\'s screen on its node through srun, and detaches with Ctrl-b d', async () => {
+    const id = await sb.submit('--', 'bash', '-c', 'echo on-the-node-$SLURMD_NODENAME; sleep 300');
+    await sb.waitFor(id, (j) => j.state === 'running' && j.node !== null);
+    const term = pty.spawn(process.execPath, [BIN.gflow, 'attach', String(id)], { cols: 120, rows: 30, env: { ...(sb.env as Record<string, string>), TERM: 'xterm-256color' } });
+    let screen = '';
+    term.onData((d) => {
+      screen += d;
+    });
+    const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    try {
+      await pWaitFor(() => screen.includes(`on-the-node-${c.node}`), { interval: 50, timeout: { milliseconds: 20_000, message: `screen: ${JSON.stringify(screen)}` } });
+    } finally {
+      term.write('\x02d');
+    }
+    assert.equal(await exited, 0, screen);
+    assert.equal((await sb.job(id)).state, 'running');
+    await sb.ok('gflow', 'cancel', String(id));
+    await sb.waitEnded(id);
+  });
+
+  it('follows a running job\'s log with log -f until it ends', async () => {
+    const go = path.join(sb.dir, 'log-go');
+    const id = await sb.submit('--', 'bash', '-c', `echo start; while [ ! -e ${go} ]; do sleep 0.05; done; echo end`);
+    await sb.waitFor(id, (j) => j.node !== null);
+    const follow = sb.run('gflow', ['log', '-f', String(id)]);
+    fs.writeFileSync(go, '');
+    const r = await follow;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'start\nend\n');
   });
 });
