@@ -2,6 +2,7 @@
 // stop and adopt jobs; the tmux executor (src/executor/tmux) is the first implementation.
 import type { Outcome } from '../core/end-state.js';
 import type { JobRecord } from '../core/job.js';
+import type { SlurmClusterInfo } from '../protocol/api.js';
 
 /** What an executor needs to know of a job that was started. */
 export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId'>>;
@@ -66,6 +67,8 @@ export interface Executor {
   tokenOf(pid: number): string | undefined;
   /** Why this executor cannot run a job as submitted (checked at submit); undefined: it can. */
   refusal?(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb' | 'priority'>): Error | undefined;
+  /** The cluster jobs go to (batch executors: `gflow info`). */
+  cluster?(): Promise<SlurmClusterInfo>;
   /** Where the job's output is logged. */
   logPath(job: OwnedJob): string;
   close(): void;

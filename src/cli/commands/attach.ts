@@ -18,7 +18,7 @@ export async function attachCommand(ref: string): Promise<void> {
     throw new GflowError('forbidden', `job ${job.id} belongs to ${job.user}; it runs in their own tmux server`, `only its owner can attach to it (root: sudo -u ${job.user} tmux attach -t ${job.session ?? `gjob-${job.id}`})`);
   }
   // A job on a Slurm cluster runs in a tmux server on its node: reached through srun.
-  if (job.slurmId !== null && job.session) {
+  if (job.slurmId != null && job.session) {
     if (job.state !== 'running' || job.node === null) {
       throw new GflowError('conflict', job.state === 'running' ? `job ${job.id} waits in Slurm (job ${job.slurmId}) for a node` : `job ${job.id} has ended (${job.state}); its Slurm allocation is gone`, `read its output with \`gflow log ${job.id}\``);
     }

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { jobDirs, type Paths } from '../../config/paths.js';
 import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
+import type { SlurmClusterInfo } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import type { Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { ensureDir, writeFresh } from '../safe-file.js';
@@ -27,7 +28,7 @@ import { renderBatchScript } from './batch-script.js';
 import { refusal, sbatchArgs, slurmTag, type SlurmDefaults } from './mapping.js';
 import { runSlurm, slurmOk } from './slurm-cli.js';
 import { SlurmQueue } from './slurm-queue.js';
-import { batchEnd, isActive, type SlurmJobInfo } from './slurm-state.js';
+import { batchEnd, isActive, parseSinfo, SINFO_FORMAT, type SlurmJobInfo } from './slurm-state.js';
 
 const MY_UID = process.getuid?.() ?? 0;
 const POLL_MS = 1000;
@@ -269,6 +270,13 @@ export class SlurmExecutor implements Executor {
     const file = path.join(dir, 'script');
     writeFresh(file, text, 0o700);
     return file;
+  }
+
+  async cluster(): Promise<SlurmClusterInfo> {
+    const { partition } = this.defaults;
+    const r = await runSlurm('sinfo', ['-h', '-N', ...(partition ? ['-p', partition] : []), '-o', SINFO_FORMAT]);
+    if (r.code !== 0) return { partition, nodes: [], error: (r.stderr || r.stdout).trim() || `sinfo exit ${r.code}` };
+    return { partition, nodes: parseSinfo(r.stdout), error: null };
   }
 
   tokenOf(): string | undefined {

@@ -1,5 +1,21 @@
 // What Slurm says of a job, read from `squeue` and turned into what gflow records. Pure.
 import type { BatchEnd } from '../../core/end-state.js';
+import type { SlurmNodeInfo } from '../../protocol/api.js';
+
+/** `sinfo -N -o SINFO_FORMAT`: one line per node and partition. */
+export const SINFO_FORMAT = '%N|%P|%T|%C|%G|%m';
+
+export function parseSinfo(text: string): SlurmNodeInfo[] {
+  const out: SlurmNodeInfo[] = [];
+  for (const line of text.split('\n')) {
+    const [name, partition, state, cpus, gres, mem] = line.split('|').map((s) => s.trim());
+    if (!name || partition === undefined || mem === undefined) continue;
+    // %C is allocated/idle/other/total.
+    const [allocated = 0, idle = 0, , total = 0] = (cpus ?? '').split('/').map(Number);
+    out.push({ name, partition: partition.replace(/\*$/, ''), state: state ?? '', cpus: { allocated, idle, total }, gres: gres === '(null)' ? '' : (gres ?? ''), memoryMb: Number(mem) || 0 });
+  }
+  return out;
+}
 
 /** One line of `squeue -o SQUEUE_FORMAT`. */
 export interface SlurmJobInfo {

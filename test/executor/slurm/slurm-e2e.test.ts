@@ -45,6 +45,20 @@ describe('gflow with the Slurm executor', { skip }, () => {
     assert.equal(j.node, c.node);
     const log = await sb.ok('gflow', 'log', String(id));
     assert.match(log, new RegExp(`hello-${j.slurmId}`));
+    const show = await sb.ok('gflow', 'show', String(id));
+    assert.match(show, new RegExp(`Slurm job:\\s+${j.slurmId}`));
+    assert.match(show, new RegExp(`Node:\\s+${c.node}`));
+  });
+
+  it('shows the partition\'s nodes, CPUs and GPUs in gflow info, and the node in the queue', async () => {
+    const info = await sb.ok('gflow', 'info');
+    assert.match(info, new RegExp(`Slurm partition ${c.partition}: 1 node\\(s\\), \\d+ of 8 CPUs allocated`));
+    assert.match(info, new RegExp(`${c.node}\\s+${c.partition}\\s+\\w+\\s+\\d+/8\\s+4000 MiB`));
+    const j = await runningOnNode();
+    const queue = await sb.ok('gflow', 'queue');
+    assert.match(queue, new RegExp(`${j.id}.*R.*${c.node}`));
+    await sb.ok('gflow', 'cancel', String(j.id));
+    await sb.waitEnded(j.id);
   });
 
   /** A job that runs until cancelled, once Slurm runs it on the node. */
