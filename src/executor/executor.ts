@@ -66,7 +66,7 @@ export interface Executor {
   /** The job token a process carries, if it is a job's process (GPU accounting). */
   tokenOf(pid: number): string | undefined;
   /** Why this executor cannot run a job as submitted (checked at submit); undefined: it can. */
-  refusal?(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb' | 'priority'>): Error | undefined;
+  refusal?(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb'>): Error | undefined;
   /** The cluster jobs go to (batch executors: `gflow info`). */
   cluster?(): Promise<SlurmClusterInfo>;
   /** Where the job's output is logged. */

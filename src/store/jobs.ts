@@ -268,8 +268,8 @@ export class JobStore {
   }
 
   /** Where a started job runs (src/executor/executor.ts Placement); fields not given stay. */
-  setPlacement(id: number, p: { pid: number | null; slurmId?: number | null; node?: string | null }): void {
-    this.write(id, { pid: p.pid, ...(p.slurmId !== undefined && { slurmId: p.slurmId }), ...(p.node !== undefined && { node: p.node }) });
+  setPlacement(id: number, p: { pid: number | null; slurmId?: number | null; node?: string | null; startedAt?: number }): void {
+    this.write(id, { pid: p.pid, ...(p.slurmId !== undefined && { slurmId: p.slurmId }), ...(p.node !== undefined && { node: p.node }), ...(p.startedAt !== undefined && { startedAt: p.startedAt }) });
   }
 
   setScript(id: number, file: string): void {

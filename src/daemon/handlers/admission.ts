@@ -20,7 +20,7 @@ export function admitSubmission(ctx: Ctx, caller: Caller, req: SubmitRequest, co
     throw new GflowError('usage', `unknown project '${req.project}'`, `${known} (the \`projects\` setting)`);
   }
   // What the executor (Slurm) cannot express is refused, never dropped.
-  const refused = ctx.executor.refusal?.({ gpuShared: req.shared ?? false, gpuMemoryMb: req.gpuMemoryMb ?? null, priority: req.priority ?? 0 });
+  const refused = ctx.executor.refusal?.({ gpuShared: req.shared ?? false, gpuMemoryMb: req.gpuMemoryMb ?? null });
   if (refused) throw refused;
   const stores = policyStores(ctx.store.db);
   const quotas = new Quotas(stores.quotas.list());

@@ -60,7 +60,8 @@ export class Launcher {
           store.setPlacement(s.id, placed);
           const where = placed.slurmId != null ? `Slurm job ${placed.slurmId}` : `pid ${placed.pid}`;
           log.event(`job ${s.id} started in ${session} (${where}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
-          this.d.timers.armDeadline(started);
+          // A job waiting in Slurm for a node has not started: its time limit counts from then (Reaper).
+          if (placed.slurmId == null || placed.node) this.d.timers.armDeadline(started);
         },
         async (err: Error) => {
           // A shortage of the machine (file descriptors, processes, memory) is not the job's

@@ -19,6 +19,8 @@ export interface ReaperDeps {
   /** jobs whose launch is in flight: not started as far as the executor knows */
   launching: (id: number) => boolean;
   onEnded: (id: number) => void;
+  /** a job that waited in a batch system (Slurm) for a node got one: it starts now */
+  onPlaced?: (id: number) => void;
   /** charges an ended job's use of the machine (fair share), in the transaction that ends it */
   account?: (ended: JobRecord) => void;
 }
@@ -55,7 +57,9 @@ export class Reaper {
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {
       const moved = job.pid !== seen.pid || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
-      if (moved && this.d.leads()) this.d.store.setPlacement(id, seen);
+      const placedNow = seen.node != null && job.node == null;
+      if (moved && this.d.leads()) this.d.store.setPlacement(id, { ...seen, ...(placedNow && { startedAt: this.d.clock.now() }) });
+      if (placedNow) this.d.onPlaced?.(id);
       return 'running';
     }
     if (seen.outcome.exit?.notStarted) {

@@ -34,11 +34,12 @@ export function slurmMinutes(sec: number): number {
   return Math.ceil(sec / 60) + 1;
 }
 
-// Slurm's --nice lowers a job's priority by the value (0..2147483645; negative needs an admin):
-// gflow's priority (higher first) becomes a nice that is smaller for higher priorities.
-export const NICE_BASE = 10_000;
+// Slurm's --nice lowers a job's priority by the value; raising one (a negative nice) needs an
+// admin. So a lowered gflow priority (`--nice N`, `-p -N`) is Slurm's --nice=N, and a raised one
+// is honoured by gflow's order of handing jobs over, not by a nice that would push every other
+// gflow job below the cluster's other users.
 export function niceOf(priority: number): number {
-  return Math.max(0, NICE_BASE - priority);
+  return priority < 0 ? -priority : 0;
 }
 
 /** sbatch's options for a job (without the script), in a stable order. */
@@ -49,7 +50,7 @@ export function sbatchArgs(job: MappedJob, d: SlurmDefaults, tag: string, batchL
   if (job.gpus > 0) args.push(`--gres=gpu:${job.gpus}`);
   if (job.memMb !== null) args.push(`--mem=${job.memMb}M`);
   if (job.timeLimitSec !== null) args.push(`--time=${slurmMinutes(job.timeLimitSec)}`);
-  args.push(`--nice=${niceOf(job.priority)}`);
+  if (niceOf(job.priority) > 0) args.push(`--nice=${niceOf(job.priority)}`);
   if (d.partition) args.push(`--partition=${d.partition}`);
   if (d.account) args.push(`--account=${d.account}`);
   if (d.qos) args.push(`--qos=${d.qos}`);
@@ -57,12 +58,9 @@ export function sbatchArgs(job: MappedJob, d: SlurmDefaults, tag: string, batchL
 }
 
 /** Why Slurm cannot run this job as asked (undefined: it can). Checked at submit. */
-export function refusal(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb' | 'priority'>): GflowError | undefined {
+export function refusal(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb'>): GflowError | undefined {
   if (job.gpuShared || job.gpuMemoryMb !== null) {
     return new GflowError('usage', 'this daemon runs jobs on a Slurm cluster, where a GPU is not shared between jobs (--shared / --gpu-memory)', 'ask for whole GPUs with --gpus N, or use a daemon with the tmux executor');
-  }
-  if (job.priority > NICE_BASE) {
-    return new GflowError('usage', `priority ${job.priority} is above what Slurm's --nice can express here (at most ${NICE_BASE})`, `use a priority of at most ${NICE_BASE}`);
   }
   return undefined;
 }

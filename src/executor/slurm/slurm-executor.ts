@@ -283,7 +283,7 @@ export class SlurmExecutor implements Executor {
     return undefined;
   }
 
-  refusal(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb' | 'priority'>): Error | undefined {
+  refusal(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb'>): Error | undefined {
     return refusal(job);
   }
 

@@ -80,6 +80,14 @@ describe('gflow with the Slurm executor', { skip }, () => {
     await pWaitFor(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
   });
 
+  it('stops a job at its time limit, counted from when Slurm started it', async () => {
+    const id = await sb.submit('-t', '0:02', '--', 'sleep', '300');
+    const j = await sb.waitEnded(id);
+    assert.equal(j.state, 'timeout', JSON.stringify(j));
+    assert.ok(j.node);
+    assert.ok(Date.parse(j.finishedAt!) - Date.parse(j.startedAt!) >= 2000);
+  });
+
   it('reflects a scancel from outside gflow, with Slurm\'s word for it', async () => {
     const j = await runningOnNode();
     assert.equal((await c.cmd('scancel', [String(j.slurmId)])).code, 0);
