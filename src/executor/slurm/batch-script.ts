@@ -16,12 +16,8 @@ export interface BatchInput {
   tmuxTmpdir?: string;
 }
 
-const DONE = 'gflow-done';
-
 export function renderBatchScript(b: BatchInput): string {
   const create = newSessionArgs({ name: b.session, argv: ['/bin/bash', b.wrapper, b.spec, b.statusFile], remainOnExit: true, logFile: b.logFile });
-  // The pane's end wakes the script (tmux remembers a signal sent before anyone waits).
-  const hook = [';', 'set-hook', '-t', `=${b.session}:`, 'pane-died', `wait-for -S ${DONE}`];
   const q = (args: string[]): string => args.map(shellQuote).join(' ');
   return `#!/bin/bash
 # gflow batch script (generated): the job's wrapper in a tmux session on this node.
@@ -36,7 +32,7 @@ tmux -L "$sock" -f /dev/null -D &
 server=$!
 sockfile="\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
 for _i in $(seq 500); do [ -S "$sockfile" ] && break; kill -0 "$server" 2>/dev/null || break; sleep 0.01; done
-if ! pane=$(t ${q(create)} ${q(hook)}); then
+if ! pane=$(t ${q(create)}); then
   echo "gflow: cannot start the job's tmux session on $(hostname)" >&2
   kill "$server" 2>/dev/null
   exit 1
@@ -49,14 +45,20 @@ forward() {
   for p in $(pgrep -g "$pane"); do [ "$p" = "$pane" ] || kill -s "$1" "$p" 2>/dev/null; done
 }
 for s in TERM INT HUP USR1 USR2 QUIT ALRM; do trap "forward $s" "$s"; done
-t wait-for ${DONE} &
-waiter=$!
-while :; do
-  wait "$waiter"
-  kill -0 "$waiter" 2>/dev/null || break
+# The job is over when its wrapper has written the status file (as it exits), or is gone. The
+# daemon learns of the end from the status file itself; this only decides when Slurm gets the
+# node back. Neither tmux's pane-died hook nor the pane's exit can be relied on here: a tmux
+# server under slurmstepd sometimes never reaps a pane that exits at once.
+while [ ! -e "$status" ] && kill -0 "$pane" 2>/dev/null && kill -0 "$server" 2>/dev/null; do
+  sleep 0.1 &
+  wait $!
 done
+# The log is complete once it holds the wrapper's end mark (tmux copies it a moment later).
+log=${shellQuote(b.logFile)}
+for _i in $(seq 20); do tail -c 64 -- "$log" 2>/dev/null | grep -q gflow-end && break; sleep 0.05; done
 t kill-server 2>/dev/null
 wait "$server" 2>/dev/null
+rm -f -- "$sockfile"
 st=$(cat "$status" 2>/dev/null)
 case $st in '' | *[!0-9]*) exit 1 ;; *) exit $((st > 255 ? 255 : st)) ;; esac
 `;

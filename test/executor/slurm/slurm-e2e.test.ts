@@ -48,6 +48,8 @@ describe('gflow with the Slurm executor', { skip }, () => {
     const show = await sb.ok('gflow', 'show', String(id));
     assert.match(show, new RegExp(`Slurm job:\\s+${j.slurmId}`));
     assert.match(show, new RegExp(`Node:\\s+${c.node}`));
+    // Slurm gets its node back: the batch job ends with the job.
+    await pWaitFor(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
   });
 
   it('shows the partition\'s nodes, CPUs and GPUs in gflow info, and the node in the queue', async () => {
