@@ -119,7 +119,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerParameters=batch_sched_delay=0,sched_min_interval=0,default_queue_depth=1000
 SlurmdParameters=config_overrides
-MessageTimeout=5
+MessageTimeout=20
 KillWait=2
 MinJobAge=${o.minJobAge ?? 300}
 ReturnToService=2

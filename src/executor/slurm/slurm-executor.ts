@@ -109,8 +109,17 @@ export class SlurmExecutor implements Executor {
     writeFresh(batchFile, batch, 0o700);
     const args = sbatchArgs(job, this.defaults, slurmTag(this.daemonId, job.id), path.join(jobDir, 'batch.out'));
     this.active.add(job.id);
-    const out = await slurmOk('sbatch', [...args, batchFile], `cannot hand job ${job.id} to Slurm`);
-    this.submitted.set(job.id, Date.now());
+    const t0 = Date.now();
+    const r = await runSlurm('sbatch', [...args, batchFile]);
+    this.submitted.set(job.id, t0);
+    if (r.code !== 0) {
+      // sbatch may fail after slurmctld took the job (a timed-out reply): Slurm is asked by the tag.
+      const taken = (await this.queue.snapshot(0).catch(() => undefined))?.byJobId.get(job.id);
+      if (taken) return { pid: null, slurmId: taken.slurmId, node: taken.node };
+      this.done(job.id);
+      throw new GflowError('internal', `cannot hand job ${job.id} to Slurm: sbatch said: ${(r.stderr || r.stdout).trim().split('\n').slice(-2).join(' ') || `exit ${r.code}`}`, 'check the job\'s options against the cluster (sinfo, scontrol show partition)');
+    }
+    const out = r.stdout;
     const slurmId = Number(out.trim().split(';')[0]);
     if (!Number.isInteger(slurmId) || slurmId <= 0) throw new GflowError('internal', `sbatch printed no job id for job ${job.id}: ${out.trim()}`);
     return { pid: null, slurmId, node: null };
