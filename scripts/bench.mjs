@@ -9,6 +9,7 @@ import { benchCli } from './bench/cli.mjs';
 import { benchBigSubmit, benchDrain, benchLatency } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
 import { benchScale } from './bench/scale.mjs';
+import { benchSlurm } from './bench/slurm.mjs';
 import { load } from './bench/stats.mjs';
 import { toMarkdown } from './bench/table.mjs';
 
@@ -22,6 +23,8 @@ const parts = {
   scale: [null, benchScale],
   reload: [null, () => benchReload()],
   bigLog: [[], benchBigLog],
+  // gflow on a one-node Slurm cluster beside plain sbatch (starts its own cluster and daemon)
+  slurm: [null, benchSlurm],
 };
 const only = process.argv.slice(2);
 const file = 'bench/results.json';

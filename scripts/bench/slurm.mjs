@@ -28,10 +28,14 @@ export async function benchSlurm(sb) {
     sb.env.SLURM_CONF = cluster.conf;
     await sb.up('--executor', 'slurm', '--partition', cluster.partition);
     const env = { ...process.env, ...cluster.env };
+    // A busy slurmctld may time out a submission: tried again, as a user's script would.
     const sbatch = (args) => {
-      const r = spawnSync('sbatch', ['--parsable', '-o', '/dev/null', ...args], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`sbatch: ${r.stderr}`);
-      return Number(r.stdout.trim());
+      for (let attempt = 1; ; attempt++) {
+        const r = spawnSync('sbatch', ['--parsable', '-o', '/dev/null', ...args], { env, encoding: 'utf8' });
+        if (r.status === 0) return Number(r.stdout.trim());
+        if (attempt === 5 || !/timed out/.test(r.stderr)) throw new Error(`sbatch: ${r.stderr}`);
+        process.stderr.write(`bench slurm: sbatch timed out, again (${attempt})\n`);
+      }
     };
     const slurmIdle = async () => (await cluster.cmd('squeue', ['-h', '-o', '%i'])).stdout.trim() === '';
 
@@ -53,6 +57,7 @@ export async function benchSlurm(sb) {
       sbatchMs.push(stampOf(b) - t0);
       await until(slurmIdle, 120_000, 50);
     }
+    process.stderr.write(`bench slurm: latency done\n`);
     const latency = { gflow: summarize(gflowMs), sbatch: summarize(sbatchMs) };
     latency.overheadMs = round(latency.gflow.median - latency.sbatch.median);
 
@@ -62,6 +67,7 @@ export async function benchSlurm(sb) {
     await sb.ok('gflow', 'submit', '--json', '--array', `1-${JOBS}`, '--', 'true');
     await until(async () => (await client.request('GET', '/v1/jobs?states=queued,running&limit=1')).jobs.length === 0, 900_000, 20);
     const gflowSec = (performance.now() - t0) / 1000;
+    process.stderr.write(`bench slurm: gflow drained ${JOBS} jobs in ${round(gflowSec)} s\n`);
     const failed = (await client.request('GET', '/v1/jobs?states=failed,cancelled,timeout&all=1')).jobs.length;
     await until(slurmIdle, 120_000, 50);
     t0 = performance.now();

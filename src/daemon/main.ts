@@ -11,7 +11,7 @@ import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { gpuLockDir } from '../executor/gpu-locks.js';
-import { chooseExecutor, type ExecutorChoice } from './executor-factory.js';
+import { chooseExecutor, executorMismatch, type ExecutorChoice } from './executor-factory.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
@@ -85,6 +85,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     protectDatabase(paths);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
     moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
+    const mismatch = executorMismatch(settings.executor, store.byState('running'));
+    if (mismatch) throw mismatch;
   } catch (err) {
     return fail(err);
   }

@@ -129,13 +129,14 @@ PartitionName=${this.partition} Nodes=${this.node} Default=YES MaxTime=INFINITE 
   }
 
   private spawn(name: string, args: string[]): void {
-    const child = spawn(name, args, { env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => {
-      if (err.length < 4000) err += b.toString();
-    });
+    // Their output goes to a file, never a pipe to this process: a test (or a benchmark) that
+    // blocks its event loop would leave the pipe full and the daemon stuck in a write.
+    const file = path.join(this.dir, 'log', `${name}.out`);
+    const out = fs.openSync(file, 'a');
+    const child = spawn(name, args, { env: { ...process.env, ...this.env }, stdio: ['ignore', out, out] });
+    fs.closeSync(out);
     child.on('exit', (code, sig) => {
-      if (!this.stopping) process.stderr.write(`slurm test cluster: ${name} exited (${code ?? sig}) ${err}\n`);
+      if (!this.stopping) process.stderr.write(`slurm test cluster: ${name} exited (${code ?? sig}); see ${file}\n`);
     });
     this.daemons.push({ name, child });
   }

@@ -12,6 +12,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { jobDirs, type Paths } from '../../config/paths.js';
 import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
@@ -32,6 +33,9 @@ import { batchEnd, isActive, parseSinfo, SINFO_FORMAT, type SlurmJobInfo } from 
 
 const MY_UID = process.getuid?.() ?? 0;
 const POLL_MS = 1000;
+// sbatch calls at once: a pass that hands over hundreds of jobs must not flood slurmctld with
+// as many simultaneous RPCs (they time out); a few in flight keep it busy.
+const SBATCH_AT_ONCE = 4;
 
 // What Slurm gives the job on its node (its GPUs above all) must survive the wrapper, which
 // starts from a clean environment: the batch script writes it next to the spec, which loads it.
@@ -52,6 +56,7 @@ export class SlurmExecutor implements Executor {
   private readonly active = new Set<number>();
   /** when each job was handed over by this daemon: it is looked for in reads made after that */
   private readonly submitted = new Map<number, number>();
+  private readonly sbatchSlots = pLimit(SBATCH_AT_ONCE);
 
   constructor(
     private readonly paths: Paths,
@@ -109,9 +114,10 @@ export class SlurmExecutor implements Executor {
     writeFresh(batchFile, batch, 0o700);
     const args = sbatchArgs(job, this.defaults, slurmTag(this.daemonId, job.id), path.join(jobDir, 'batch.out'));
     this.active.add(job.id);
-    const t0 = Date.now();
-    const r = await runSlurm('sbatch', [...args, batchFile]);
-    this.submitted.set(job.id, t0);
+    const r = await this.sbatchSlots(async () => {
+      this.submitted.set(job.id, Date.now());
+      return runSlurm('sbatch', [...args, batchFile]);
+    });
     if (r.code !== 0) {
       // sbatch may fail after slurmctld took the job (a timed-out reply): Slurm is asked by the tag.
       const taken = (await this.queue.snapshot(0).catch(() => undefined))?.byJobId.get(job.id);
