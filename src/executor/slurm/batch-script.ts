@@ -28,10 +28,15 @@ status=${shellQuote(b.statusFile)}
 # The job's own tmux server on the node, named by its Slurm job id (slurmSocket).
 sock=gflow-slurm-$SLURM_JOB_ID
 t() { tmux -L "$sock" -f /dev/null "$@"; }
+# nap SECONDS: a pause without a process (read's timeout on a FIFO nobody writes); a trapped
+# signal ends it early.
+tick=$(mktemp -u "\${TMPDIR:-/tmp}/gflow-tick.XXXXXX") && mkfifo -m 600 "$tick" && exec 3<>"$tick"
+rm -f -- "$tick"
+nap() { read -r -t "$1" -u 3 _ 2>/dev/null || :; }
 tmux -L "$sock" -f /dev/null -D &
 server=$!
 sockfile="\${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$sock"
-for _i in $(seq 500); do [ -S "$sockfile" ] && break; kill -0 "$server" 2>/dev/null || break; sleep 0.01; done
+for _i in $(seq 1000); do [ -S "$sockfile" ] && break; kill -0 "$server" 2>/dev/null || break; nap 0.005; done
 if ! pane=$(t ${q(create)}); then
   echo "gflow: cannot start the job's tmux session on $(hostname)" >&2
   kill "$server" 2>/dev/null
@@ -50,12 +55,11 @@ for s in TERM INT HUP USR1 USR2 QUIT ALRM; do trap "forward $s" "$s"; done
 # node back. Neither tmux's pane-died hook nor the pane's exit can be relied on here: a tmux
 # server under slurmstepd sometimes never reaps a pane that exits at once.
 while [ ! -e "$status" ] && kill -0 "$pane" 2>/dev/null && kill -0 "$server" 2>/dev/null; do
-  sleep 0.1 &
-  wait $!
+  nap 0.02
 done
 # The log is complete once it holds the wrapper's end mark (tmux copies it a moment later).
 log=${shellQuote(b.logFile)}
-for _i in $(seq 20); do tail -c 64 -- "$log" 2>/dev/null | grep -q gflow-end && break; sleep 0.05; done
+for _i in $(seq 100); do tail -c 64 -- "$log" 2>/dev/null | grep -q gflow-end && break; nap 0.01; done
 t kill-server 2>/dev/null
 wait "$server" 2>/dev/null
 rm -f -- "$sockfile"

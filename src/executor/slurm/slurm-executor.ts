@@ -54,7 +54,7 @@ export class SlurmExecutor implements Executor {
   private onMaybeEnded: (id: number) => void = () => {};
   /** jobs handed over and not known to have ended: the queue is watched while there are some */
   private readonly active = new Set<number>();
-  /** when each job was handed over by this daemon: it is looked for in reads made after that */
+  /** when sbatch returned for each job this daemon handed over: it is looked for in reads begun after that */
   private readonly submitted = new Map<number, number>();
   private readonly sbatchSlots = pLimit(SBATCH_AT_ONCE);
 
@@ -114,10 +114,9 @@ export class SlurmExecutor implements Executor {
     writeFresh(batchFile, batch, 0o700);
     const args = sbatchArgs(job, this.defaults, slurmTag(this.daemonId, job.id), path.join(jobDir, 'batch.out'));
     this.active.add(job.id);
-    const r = await this.sbatchSlots(async () => {
-      this.submitted.set(job.id, Date.now());
-      return runSlurm('sbatch', [...args, batchFile]);
-    });
+    const r = await this.sbatchSlots(() => runSlurm('sbatch', [...args, batchFile]));
+    // Slurm has the job once sbatch returned: only a read begun after that may say it is gone.
+    this.submitted.set(job.id, Date.now());
     if (r.code !== 0) {
       // sbatch may fail after slurmctld took the job (a timed-out reply): Slurm is asked by the tag.
       const taken = (await this.queue.snapshot(0).catch(() => undefined))?.byJobId.get(job.id);
