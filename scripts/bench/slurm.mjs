@@ -41,6 +41,7 @@ export async function benchSlurm(sb) {
 
     // Latency, alternating gflow and sbatch so that both see the same machine.
     const gflowMs = [];
+    const daemonMs = []; // from the daemon's receipt of the submission (without the CLI's start-up)
     const sbatchMs = [];
     for (let i = 0; i < RUNS; i++) {
       const a = path.join(sb.dir, `g-${i}`);
@@ -48,6 +49,7 @@ export async function benchSlurm(sb) {
       const job = JSON.parse(await sb.ok('gflow', 'submit', '--json', '--', 'bash', '-c', `echo $EPOCHREALTIME > ${a}`));
       await until(() => fs.existsSync(a) && fs.readFileSync(a, 'utf8').trim() !== '');
       gflowMs.push(stampOf(a) - t0);
+      daemonMs.push(stampOf(a) - Date.parse(job.submittedAt));
       await sb.waitEnded(job.id, 60_000);
       const b = path.join(sb.dir, `s-${i}`);
       t0 = performance.timeOrigin + performance.now();
@@ -58,7 +60,7 @@ export async function benchSlurm(sb) {
       await until(slurmIdle, 120_000, 50);
     }
     process.stderr.write(`bench slurm: latency done\n`);
-    const latency = { gflow: summarize(gflowMs), sbatch: summarize(sbatchMs) };
+    const latency = { gflow: summarize(gflowMs), gflowFromDaemon: summarize(daemonMs), sbatch: summarize(sbatchMs) };
     latency.overheadMs = round(latency.gflow.median - latency.sbatch.median);
 
     // Drain: JOBS trivial jobs, each its own Slurm job, until none is left.
