@@ -13,6 +13,7 @@ import { benchScaleEnded } from './bench/scale-ended.mjs';
 import { benchScaleEvents } from './bench/scale-events.mjs';
 import { benchScaleQueued } from './bench/scale-queued.mjs';
 import { benchScaleReload } from './bench/scale-reload.mjs';
+import { benchSlurm } from './bench/slurm.mjs';
 import { load } from './bench/stats.mjs';
 import { toMarkdown } from './bench/table.mjs';
 
@@ -31,6 +32,8 @@ const parts = {
   eventClients: [null, benchScaleEvents],
   reload10k: [null, benchScaleReload],
   bigLog: [[], benchBigLog],
+  // gflow on a one-node Slurm cluster beside plain sbatch (starts its own cluster and daemon)
+  slurm: [null, benchSlurm],
 };
 const only = process.argv.slice(2);
 const file = 'bench/results.json';

@@ -22,6 +22,12 @@ export function toMarkdown(r) {
     const d = r[key];
     if (d) row(`drain ${d.jobs} \`true\` jobs, ${d.slots} slots (jobs/s, n=${d.jobsPerSec.n}; ${d.failed} failed)`, d.jobsPerSec, d.slots === 2 ? '≥ 100' : 'tmux-bound', d.slots === 2 ? d.jobsPerSec.median >= 100 : undefined, d);
   }
+  if (r.slurm?.latencyMs) {
+    const { latencyMs: l, drain: d } = r.slurm;
+    row('Slurm: submit → start, plain sbatch (ms)', l.sbatch, '—', undefined, r.slurm);
+    row(`Slurm: submit → start through gflow (ms; +${l.overheadMs})`, l.gflow, '≤ sbatch + 100', l.overheadMs <= 100, r.slurm);
+    row(`Slurm: drain ${d.jobs} jobs, gflow vs sbatch (s; ${d.gflowSec} vs ${d.sbatchSec}, ${d.failed} failed)`, `${d.overheadPct} %`, '≤ 10 %', d.overheadPct <= 10, r.slurm);
+  }
   if (r.submit) {
     row('submit a 1,000-task array (ms)', r.submit.array1000Ms, '≤ 500', r.submit.array1000Ms.median <= 500, r.submit);
     row('submit a 1,000-point sweep (ms)', r.submit.sweep1000Ms, '≤ 500', r.submit.sweep1000Ms.median <= 500, r.submit);

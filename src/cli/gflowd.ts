@@ -4,6 +4,7 @@ import { daemonMode } from '../config/paths.js';
 import { packageVersion } from '../version.js';
 import { reportAndExit } from './fail.js';
 import { addCompletionCommands } from './commands/completion.js';
+import type { DaemonFlags } from './gflowd/daemon-session.js';
 
 function intIn(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -16,6 +17,18 @@ function intIn(name: string, min: number, max: number) {
 function gpuList(v: string): string {
   if (!/^(all|\d+(,\d+)*)$/.test(v)) throw new InvalidArgumentError('give all, or GPU indices like 0,2.');
   return v;
+}
+
+function executorKind(v: string): 'tmux' | 'slurm' {
+  if (v !== 'tmux' && v !== 'slurm') throw new InvalidArgumentError('give tmux or slurm.');
+  return v;
+}
+
+function slurmName(what: string) {
+  return (v: string): string => {
+    if (!/^[A-Za-z0-9_.,-]{1,128}$/.test(v)) throw new InvalidArgumentError(`give a Slurm ${what} name (letters, digits, _ . -).`);
+    return v;
+  };
 }
 
 const guard =
@@ -60,21 +73,25 @@ export function gflowdProgram(): Command {
   const cpus = (c: Command) =>
     c
       .option('--cpus <n>', 'CPU slots for jobs (default: all CPUs, GFLOW_CPUS, config)', intIn('cpus', 1, 4096))
-      .option('--gpus <list>', 'GPUs gflow may use: all, or indices like 0,2 (GFLOW_GPUS, config)', gpuList);
+      .option('--gpus <list>', 'GPUs gflow may use: all, or indices like 0,2 (GFLOW_GPUS, config)', gpuList)
+      .option('--executor <kind>', 'where jobs run: tmux (this machine, default) or slurm (hand them to a Slurm cluster; GFLOW_EXECUTOR, config)', executorKind)
+      .option('--partition <name>', 'executor slurm: default sbatch --partition (GFLOW_PARTITION, config)', slurmName('partition'))
+      .option('--account <name>', 'executor slurm: default sbatch --account (GFLOW_ACCOUNT, config)', slurmName('account'))
+      .option('--qos <name>', 'executor slurm: default sbatch --qos (GFLOW_QOS, config)', slurmName('qos'));
 
   cpus(port(program.command('up').description('start the daemon in tmux session gflow_server (does nothing if it runs)'))).action(
-    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/up.js')).up(o)),
+    guard(async (o: DaemonFlags) => (await import('./gflowd/up.js')).up(o)),
   );
   port(program.command('down').description('stop the daemon of this state directory; jobs keep running')).action(
     guard(async (o: { port?: number }) => (await import('./gflowd/down.js')).down(o)),
   );
   cpus(port(program.command('restart').description("down, then up; keeps the daemon's --port, --cpus and --gpus unless new ones are given"))).action(
-    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('./gflowd/restart.js')).restart(o)),
+    guard(async (o: DaemonFlags) => (await import('./gflowd/restart.js')).restart(o)),
   );
   cpus(port(program.command('reload').description("replace the daemon with a fresh one (e.g. after an upgrade) without downtime; keeps its --port, --cpus and --gpus unless new ones are given")))
     .option('--timeout <s>', 'seconds to wait for the new daemon to answer (default 10)', intIn('timeout', 1, 600))
     .option('--json', 'print a summary: old and new pid, timings')
-    .action(guard(async (o: { port?: number; cpus?: number; gpus?: string; json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
+    .action(guard(async (o: DaemonFlags & { json?: boolean; timeout?: number }) => (await import('./gflowd/reload.js')).reload(o)));
   port(program.command('status').description("is this state directory's daemon running: pid, port, version, uptime (or whose daemon holds the session or port)"))
     .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
@@ -87,7 +104,7 @@ export function gflowdProgram(): Command {
     .option('--json', 'print the checks as JSON')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/doctor.js')).doctor(o)));
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
-    guard(async (o: { port?: number; cpus?: number; gpus?: string }) => (await import('../daemon/main.js')).runDaemon(o)),
+    guard(async (o: DaemonFlags) => (await import('../daemon/main.js')).runDaemon(o)),
   );
   addCompletionCommands(program);
 

@@ -25,7 +25,8 @@ export function elapsedSec(job: Job, now = Date.now()): number {
 
 function nodelist(job: Job): string {
   if (job.state === 'running') {
-    const where = job.gpuIds?.length ? `gpu:${job.gpuIds.join(',')}` : job.session ?? '';
+    // On a Slurm cluster: the node (or the Slurm job, while it waits for one).
+    const where = job.slurmId != null ? (job.node ?? `slurm:${job.slurmId}`) : job.gpuIds?.length ? `gpu:${job.gpuIds.join(',')}` : job.session ?? '';
     return job.reason ? `${where} (${job.reason})` : where;
   }
   if (job.reason) return `(${job.reason})`;
@@ -103,6 +104,8 @@ export function jobDetails(job: Job): string {
     ['Error', job.errorPath],
     ['Session', job.session],
     ['PID', job.pid],
+    ['Slurm job', job.slurmId],
+    ['Node', job.node],
     ['Log', job.logPath],
   ];
   return `${rows

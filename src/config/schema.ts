@@ -42,15 +42,23 @@ export interface Settings {
   notifyBackoffMs: number;
   /** notifications: how long one attempt may take */
   notifyTimeoutSec: number;
+  /** where jobs run: tmux sessions on this machine, or a Slurm cluster (sbatch) */
+  executor: 'tmux' | 'slurm';
+  /** executor slurm: sbatch --partition (empty: the cluster's default) */
+  partition: string;
+  /** executor slurm: sbatch --account (empty: the user's default) */
+  account: string;
+  /** executor slurm: sbatch --qos (empty: the default) */
+  qos: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec', 'executor', 'partition', 'account', 'qos'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS, executor: 'tmux', partition: '', account: '', qos: '' };
 }
 
 // Notifications: a local mail server by default; retries for about 40 minutes in all.
@@ -77,6 +85,10 @@ export const SETTINGS_SCHEMA = {
   notifyMaxAttempts: { type: 'integer', minimum: 1, maximum: 100 },
   notifyBackoffMs: { type: 'integer', minimum: 10, maximum: 3_600_000 },
   notifyTimeoutSec: { type: 'integer', minimum: 1, maximum: 600 },
+  executor: { type: 'string', enum: ['tmux', 'slurm'] },
+  partition: { type: 'string', pattern: '^[A-Za-z0-9_.,-]{0,128}$' },
+  account: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
+  qos: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -100,6 +112,10 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   notifyMaxAttempts: 'GFLOW_NOTIFY_MAX_ATTEMPTS',
   notifyBackoffMs: 'GFLOW_NOTIFY_BACKOFF_MS',
   notifyTimeoutSec: 'GFLOW_NOTIFY_TIMEOUT_SEC',
+  executor: 'GFLOW_EXECUTOR',
+  partition: 'GFLOW_PARTITION',
+  account: 'GFLOW_ACCOUNT',
+  qos: 'GFLOW_QOS',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -133,6 +149,8 @@ export function describeSetting(key: SettingKey): string {
   if (key === 'smtpHost') return 'a host name or address, e.g. smtp.example.com';
   if (key === 'smtpFrom') return 'an address, e.g. gflow@example.com or "gflow <gflow@example.com>", or empty';
   if (key === 'smtpUser') return 'a login name on one line, or empty';
+  if (key === 'partition') return 'Slurm partition names (letters, digits, _ . -, comma-separated), or empty for the default';
+  if (key === 'account' || key === 'qos') return `a Slurm ${key} name (letters, digits, _ . -), or empty for the default`;
   return 'all, or GPU indices like 0,2';
 }
 

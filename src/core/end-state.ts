@@ -20,6 +20,16 @@ export interface Outcome {
   serverLost: boolean;
   /** the kernel killed it for going over its memory limit (--mem) */
   outOfMemory?: boolean;
+  /** a batch system (Slurm) ended it, not the job itself: how, in its words */
+  batch?: BatchEnd;
+  /** where it ran, for a batch system's job that ended before gflow saw it run */
+  where?: { slurmId?: number; node?: string };
+}
+
+/** How a batch system ended a job that gflow did not stop (cancelled by an admin, node failure, …). */
+export interface BatchEnd {
+  state: 'cancelled' | 'timeout' | 'failed';
+  reason: string;
 }
 
 export interface Ending {
@@ -41,6 +51,7 @@ export function endingOf(job: { stopRequest: StopRequest | null; escalated: bool
   } as const;
   if (job.stopRequest === 'cancel') return { ...base, state: 'cancelled', reason: 'cancelled by user' };
   if (job.stopRequest === 'timeout') return { ...base, state: 'timeout', reason: 'time limit reached' };
+  if (outcome.batch) return { ...base, state: outcome.batch.state, reason: outcome.batch.reason };
   if (outcome.outOfMemory) return { ...base, state: 'failed', reason: 'out of memory' };
   if (outcome.serverLost) return { ...base, state: 'failed', reason: 'tmux server lost' };
   if (exit === null) return { ...base, state: 'failed', reason: 'lost' };

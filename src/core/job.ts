@@ -38,6 +38,10 @@ export interface JobRecord {
   endedBy: EndedBy | null;
   session: string | null;
   pid: number | null;
+  /** the Slurm job id of a job handed to Slurm (executor slurm) */
+  slurmId: number | null;
+  /** the node a Slurm job runs on (null while it waits in Slurm) */
+  node: string | null;
   /** marks every process of the job (GFLOW_JOB_TOKEN in their environment) */
   token: string;
   stopRequest: StopRequest | null;
@@ -97,7 +101,7 @@ export type JobKey = keyof JobRecord;
 
 /** Fields the daemon sets while a job runs and ends; a new job starts without them. */
 export const RUNTIME_KEYS = [
-  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid',
+  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'slurmId', 'node',
   'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy', 'attempts',
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
@@ -111,6 +115,8 @@ export const NOT_RUN_YET = {
   endedBy: null,
   session: null,
   pid: null,
+  slurmId: null,
+  node: null,
   stopRequest: null,
   stopRequestedAt: null,
   escalated: false,
@@ -129,7 +135,7 @@ export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
-export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'gpuIds' | 'cancelledBy'>>;
+export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'slurmId' | 'node' | 'gpuIds' | 'cancelledBy'>>;
 
 /** Defaults of a submission's optional fields. */
 export const NEW_JOB_DEFAULTS = {

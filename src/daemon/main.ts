@@ -11,7 +11,7 @@ import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
 import { gpuLockDir } from '../executor/gpu-locks.js';
-import { TmuxExecutor } from '../executor/tmux/tmux-executor.js';
+import { chooseExecutor, executorMismatch, type ExecutorChoice } from './executor-factory.js';
 import { GflowError, toGflowError } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
 import { openDatabase, schemaVersion } from '../store/db.js';
@@ -78,7 +78,14 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     log.raw(`  ${chalk.dim(label.padEnd(7))}${where}`, `  ${label.padEnd(7)}${where}`);
   }
 
-  const executor = new TmuxExecutor(paths, (message) => log.warn(message));
+  let choice: ExecutorChoice;
+  try {
+    choice = chooseExecutor(settings, paths, (message) => log.warn(message));
+  } catch (err) {
+    return fail(err);
+  }
+  const { executor } = choice;
+  if (settings.executor === 'slurm') log.info(`executor slurm: jobs are handed to Slurm${settings.partition ? ` (partition ${settings.partition})` : ''}`);
   let store: JobStore;
   let settingsStore: SettingsStore;
   try {
@@ -89,6 +96,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     protectDatabase(paths);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
     moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
+    const mismatch = executorMismatch(settings.executor, store.byState('running'));
+    if (mismatch) throw mismatch;
   } catch (err) {
     return fail(err);
   }
@@ -115,7 +124,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // Notifications are written with every change from now on; the leader sends them.
   const leads = (): boolean => scheduler.isLeader;
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
-  const scheduler = new Scheduler({ store, executor, gpus, log, cpus: settings.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (daemonEvents.leaseTaken(), notify.sender.onLead()) });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (daemonEvents.leaseTaken(), notify.sender.onLead()) });
   const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
@@ -149,7 +158,11 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   };
   daemonEvents.started(version, paths.mode);
   await gpus.start();
-  await scheduler.start();
+  try {
+    await scheduler.start();
+  } catch (err) {
+    return fail(err);
+  }
   const lease = new Lease(store.db);
   const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   web.start(() => scheduler.isLeader);

@@ -2,9 +2,10 @@
 // stop and adopt jobs; the tmux executor (src/executor/tmux) is the first implementation.
 import type { Outcome } from '../core/end-state.js';
 import type { JobRecord } from '../core/job.js';
+import type { SlurmClusterInfo } from '../protocol/api.js';
 
 /** What an executor needs to know of a job that was started. */
-export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'>;
+export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId'>>;
 
 /** What removing an ended job's files needs to know of it. */
 export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed'>;
@@ -13,15 +14,25 @@ export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClose
 export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;
 
 export interface LaunchSpec {
-  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd' | 'memMb'>;
+  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd' | 'memMb' | 'name' | 'cpus' | 'gpus' | 'gpuShared' | 'gpuMemoryMb' | 'timeLimitSec' | 'priority'>;
   /** where it runs, as recorded before the launch (placeFor) */
   session: string;
   /** the job's whole environment (src/core/job-env.ts) */
   env: Record<string, string>;
 }
 
-/** A started job is still running (with its process id), or has ended and how. */
-export type Inspection = { kind: 'running'; pid: number } | { kind: 'ended'; outcome: Outcome };
+/**
+ * Where a started job runs: its main process on this machine (tmux), or its job id and node in
+ * a batch system (Slurm; the node is null while Slurm has not placed it yet).
+ */
+export interface Placement {
+  pid: number | null;
+  slurmId?: number | null;
+  node?: string | null;
+}
+
+/** A started job is still running (and where), or has ended and how. */
+export type Inspection = ({ kind: 'running' } & Placement) | { kind: 'ended'; outcome: Outcome };
 
 export interface StopOptions {
   /** time between the polite signal and the forceful one */
@@ -35,8 +46,8 @@ export interface Executor {
   start(onMaybeEnded: (id: number) => void): Promise<void>;
   /** Where a job will run; recorded before `launch`, so a crash in between is noticed. */
   placeFor(job: Pick<JobRecord, 'id' | 'name'>): string;
-  /** Starts the job; resolves with its main process id once it runs. */
-  launch(spec: LaunchSpec): Promise<number>;
+  /** Starts the job (or hands it to the batch system); resolves with where it runs. */
+  launch(spec: LaunchSpec): Promise<Placement>;
   /** Whether a started job still runs; when it ended, waits until its log is complete. */
   inspect(job: StartedJob): Promise<Inspection>;
   /** Stops every process of the job: politely, then forcefully after the grace period. */
@@ -57,6 +68,10 @@ export interface Executor {
   keepScript(job: OwnedJob, text: string): string;
   /** The job token a process carries, if it is a job's process (GPU accounting). */
   tokenOf(pid: number): string | undefined;
+  /** Why this executor cannot run a job as submitted (checked at submit); undefined: it can. */
+  refusal?(job: Pick<JobRecord, 'gpuShared' | 'gpuMemoryMb'>): Error | undefined;
+  /** The cluster jobs go to (batch executors: `gflow info`). */
+  cluster?(): Promise<SlurmClusterInfo>;
   /** Where the job's output is logged. */
   logPath(job: OwnedJob): string;
   close(): void;

@@ -59,7 +59,7 @@ export interface DaemonInfo {
   version: string;
   settings: { port: number; cpus: number; killGraceSec: number; gpus: string; gpuStrategy: string; retention?: string };
   /** the command-line overrides it was started with (`gflowd up --cpus 4 --gpus 0,2`) */
-  flags: { port?: number; cpus?: number; gpus?: string };
+  flags: { port?: number; cpus?: number; gpus?: string; executor?: 'tmux' | 'slurm'; partition?: string; account?: string; qos?: string };
   /** whether it schedules (holds the lease), and how long its last scheduling pass took */
   scheduler?: { leader: boolean; lastPassMs: number | null };
   /** clients on the event stream */
@@ -184,6 +184,28 @@ export interface InfoResponse {
   cpus: { total: number; used: number };
   counts: Record<string, number>;
   strategy: string;
+  /** executor slurm: the cluster's nodes, as sinfo shows them */
+  slurm?: SlurmClusterInfo;
+}
+
+/** A Slurm cluster's nodes (the daemon's partition, or every partition). */
+export interface SlurmClusterInfo {
+  /** the partition jobs go to; '' for the cluster's default */
+  partition: string;
+  nodes: SlurmNodeInfo[];
+  /** sinfo failed: why */
+  error: string | null;
+}
+
+export interface SlurmNodeInfo {
+  name: string;
+  partition: string;
+  /** idle, mixed, allocated, down, drained, … */
+  state: string;
+  cpus: { allocated: number; idle: number; total: number };
+  /** generic resources, e.g. gpu:a100:4; empty when none */
+  gres: string;
+  memoryMb: number;
 }
 
 /** `gflow submit --dry-run`: the jobs as they would be stored, and whether each could start now. */

@@ -29,6 +29,8 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   endedBy: ['ended_by', 'plain'],
   session: ['session', 'plain'],
   pid: ['pid', 'plain'],
+  slurmId: ['slurm_id', 'plain'],
+  node: ['node', 'plain'],
   token: ['token', 'plain'],
   stopRequest: ['stop_request', 'plain'],
   stopRequestedAt: ['stop_requested_at', 'plain'],

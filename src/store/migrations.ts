@@ -251,6 +251,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 13,
+    description: 'jobs handed to Slurm (executor slurm): their Slurm job id and node',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN slurm_id INTEGER;  -- NULL: not a Slurm job, or not submitted yet
+      ALTER TABLE jobs ADD COLUMN node TEXT;         -- the node it runs on; NULL while it waits
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

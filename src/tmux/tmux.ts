@@ -115,6 +115,14 @@ export interface NewSessionOptions {
 
 /** Creates a detached session running `argv` directly (no shell, no send-keys); returns the pane PID. */
 export async function newSession(o: NewSessionOptions): Promise<number> {
+  const out = await tmuxOk(newSessionArgs(o), `cannot create tmux session ${o.name}`, o.as);
+  const pid = Number(out.trim().split('\n')[0]);
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux did not report a pane PID for ${o.name}`);
+  return pid;
+}
+
+/** The tmux arguments (without the socket) that create a session as `newSession` does; it prints the pane PID. */
+export function newSessionArgs(o: Omit<NewSessionOptions, 'as'>): string[] {
   const args = ['new-session', '-d', '-s', o.name, '-x', String(o.width ?? 200), '-y', String(o.height ?? 50), '-P', '-F', '#{pane_pid}'];
   if (o.cwd) args.push('-c', escapeFormat(o.cwd));
   for (const [k, v] of Object.entries(o.env ?? {})) args.push('-e', `${k}=${v}`);
@@ -123,10 +131,7 @@ export async function newSession(o: NewSessionOptions): Promise<number> {
   // list before it reads the pane, so no output and no early exit can slip past them.
   if (o.remainOnExit) args.push(';', 'set-option', '-p', '-t', target(o.name), 'remain-on-exit', 'on');
   if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', escapeFormat(`exec cat >> ${shellQuote(o.logFile)}`));
-  const out = await tmuxOk(args, `cannot create tmux session ${o.name}`, o.as);
-  const pid = Number(out.trim().split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error(`tmux did not report a pane PID for ${o.name}`);
-  return pid;
+  return args;
 }
 
 export async function tmuxServerRunning(as?: RunAs): Promise<boolean> {
@@ -178,6 +183,16 @@ export async function renameSession(from: string, to: string): Promise<void> {
 export async function capturePane(session: string, lines = 2000): Promise<string> {
   const r = await tmux(['capture-pane', '-p', '-t', target(session), '-S', `-${lines}`]);
   return r.code === 0 ? r.stdout : '';
+}
+
+/** The tmux socket (`-L`) of a Slurm job's own server on its node (src/executor/slurm/batch-script.ts). */
+export function slurmSocket(slurmId: number): string {
+  return `gflow-slurm-${slurmId}`;
+}
+
+/** argv (program first) that attaches to a Slurm job's session on its node, from the login node. */
+export function slurmAttachArgv(slurmId: number, session: string): string[] {
+  return ['srun', `--jobid=${slurmId}`, '--overlap', '--pty', '--quiet', 'tmux', '-L', slurmSocket(slurmId), 'attach-session', '-t', target(session)];
 }
 
 /** argv for `tmux attach` to a session, for a caller that spawns it on a terminal. */

@@ -1,7 +1,7 @@
 // A stand-in executor for unit tests of the scheduler: launches, ends and stops happen when
 // the test says so. (End-to-end tests use the real tmux executor.)
 import type { Outcome } from '../../src/core/end-state.js';
-import type { Executor, Inspection, LaunchSpec, StartedJob, StopOptions } from '../../src/executor/executor.js';
+import type { Executor, Inspection, LaunchSpec, Placement, StartedJob, StopOptions } from '../../src/executor/executor.js';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -62,12 +62,12 @@ export class FakeExecutor implements Executor {
   /** Launches stay pending until `finishLaunch` unless `autoLaunch` is set. */
   autoLaunch = true;
 
-  launch(spec: LaunchSpec): Promise<number> {
+  launch(spec: LaunchSpec): Promise<Placement> {
     this.launched.push(spec);
     const d = deferred<number>();
     this.launches.set(spec.job.id, d);
     if (this.autoLaunch) d.resolve(this.nextPid++);
-    return d.promise;
+    return d.promise.then((pid) => ({ pid }));
   }
 
   finishLaunch(id: number): void {

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
-import { attachArgv, hasSession } from '../../tmux/tmux.js';
+import { attachArgv, hasSession, slurmAttachArgv } from '../../tmux/tmux.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
 
@@ -16,6 +16,16 @@ export async function attachCommand(ref: string): Promise<void> {
   const me = process.getuid?.();
   if (job.uid !== null && me !== undefined && job.uid !== me) {
     throw new GflowError('forbidden', `job ${job.id} belongs to ${job.user}; it runs in their own tmux server`, `only its owner can attach to it (root: sudo -u ${job.user} tmux attach -t ${job.session ?? `gjob-${job.id}`})`);
+  }
+  // A job on a Slurm cluster runs in a tmux server on its node: reached through srun.
+  if (job.slurmId != null && job.session) {
+    if (job.state !== 'running' || job.node === null) {
+      throw new GflowError('conflict', job.state === 'running' ? `job ${job.id} waits in Slurm (job ${job.slurmId}) for a node` : `job ${job.id} has ended (${job.state}); its Slurm allocation is gone`, `read its output with \`gflow log ${job.id}\``);
+    }
+    const [program, ...args] = slurmAttachArgv(job.slurmId, job.session);
+    const r = spawnSync(program!, args, { stdio: 'inherit' });
+    process.exitCode = r.status ?? 1;
+    return;
   }
   if (!job.session || !(await hasSession(job.session))) {
     throw new GflowError('not_found', `the tmux session of job ${job.id} is gone (the job is ${job.state})`, `read its output with \`gflow log ${job.id}\``);

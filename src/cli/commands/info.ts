@@ -1,6 +1,6 @@
 // `gflow info` and `gflow gpu …`: the machine as the scheduler sees it.
 import chalk from 'chalk';
-import { ROUTES, type InfoResponse } from '../../protocol/api.js';
+import { ROUTES, type InfoResponse, type SlurmClusterInfo } from '../../protocol/api.js';
 import { Client } from '../client.js';
 import { usage } from '../fail.js';
 
@@ -11,9 +11,12 @@ export async function infoCommand(f: { json?: boolean }): Promise<void> {
     return;
   }
   const out: string[] = [];
-  out.push(`${chalk.bold('CPU slots')}: ${info.cpus.used} of ${info.cpus.total} in use`);
+  if (info.slurm) out.push(...slurmLines(info.slurm));
+  else out.push(`${chalk.bold('CPU slots')}: ${info.cpus.used} of ${info.cpus.total} in use`);
   out.push(`${chalk.bold('Jobs')}: ${Object.entries(info.counts).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-  if (info.gpus.length === 0) {
+  if (info.slurm) {
+    // The cluster's GPUs are Slurm's (the GRES column above).
+  } else if (info.gpus.length === 0) {
     out.push(`${chalk.bold('GPUs')}: none${info.gpuError ? ` (nvidia-smi: ${info.gpuError})` : ''}`);
   } else {
     out.push(`${chalk.bold('GPUs')} (allocation: ${info.strategy}):`);
@@ -27,6 +30,16 @@ export async function infoCommand(f: { json?: boolean }): Promise<void> {
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// Executor slurm: the partition's nodes, as sinfo sees them.
+function slurmLines(s: SlurmClusterInfo): string[] {
+  const head = `${chalk.bold('Slurm')} ${s.partition ? `partition ${s.partition}` : 'default partition'}`;
+  if (s.error) return [`${head}: sinfo failed: ${s.error}`];
+  const cpus = s.nodes.reduce((a, n) => ({ used: a.used + n.cpus.allocated, total: a.total + n.cpus.total }), { used: 0, total: 0 });
+  const rows = [['NODE', 'PARTITION', 'STATE', 'CPUS(A/T)', 'MEMORY', 'GRES'], ...s.nodes.map((n) => [n.name, n.partition, n.state, `${n.cpus.allocated}/${n.cpus.total}`, `${n.memoryMb} MiB`, n.gres || '-'])];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return [`${head}: ${s.nodes.length} node(s), ${cpus.used} of ${cpus.total} CPUs allocated`, ...rows.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()}`)];
 }
 
 // The allow-list is the `gpus` setting (precedence flag > environment > config file > default,

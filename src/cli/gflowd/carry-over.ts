@@ -31,5 +31,10 @@ export async function carryOver(pid: number, given: DaemonFlags, fallbackPort: n
     );
   }
   const old = info.flags ?? {};
-  return { oldPort, flags: { port: given.port ?? old.port, cpus: given.cpus ?? old.cpus, gpus: given.gpus ?? old.gpus } };
+  const flags: DaemonFlags = { port: given.port ?? old.port, cpus: given.cpus ?? old.cpus, gpus: given.gpus ?? old.gpus };
+  for (const k of ['executor', 'partition', 'account', 'qos'] as const) {
+    const v = given[k] ?? old[k];
+    if (v !== undefined) Object.assign(flags, { [k]: v });
+  }
+  return { oldPort, flags };
 }

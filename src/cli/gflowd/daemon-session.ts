@@ -6,7 +6,8 @@ export const GFLOWD_BIN = fileURLToPath(new URL('../../../../bin/gflowd', import
 
 // A tmux server that already runs gives new sessions *its* environment, not the caller's:
 // pass what decides where the daemon keeps its state, which tmux it uses and how it runs.
-const PASS = /^(HOME|PATH|USER|LOGNAME|SHELL|LANG|LC_[A-Z]+|TZ|XDG_DATA_HOME|XDG_CONFIG_HOME|TMUX_TMPDIR|NO_COLOR|FORCE_COLOR|GFLOW_[A-Z0-9_]+)$/;
+// SLURM_CONF: which cluster the Slurm executor talks to.
+const PASS = /^(HOME|PATH|USER|LOGNAME|SHELL|LANG|LC_[A-Z]+|TZ|XDG_DATA_HOME|XDG_CONFIG_HOME|TMUX_TMPDIR|NO_COLOR|FORCE_COLOR|GFLOW_[A-Z0-9_]+|SLURM_CONF)$/;
 
 /**
  * The daemon's environment. The port it must listen on travels as GFLOW_PORT, not as a flag,
@@ -28,6 +29,10 @@ export interface DaemonFlags {
   port?: number;
   cpus?: number;
   gpus?: string;
+  executor?: 'tmux' | 'slurm';
+  partition?: string;
+  account?: string;
+  qos?: string;
 }
 
 export function daemonArgv(flags: DaemonFlags): string[] {
@@ -35,5 +40,6 @@ export function daemonArgv(flags: DaemonFlags): string[] {
   if (flags.port !== undefined) argv.push('--port', String(flags.port));
   if (flags.cpus !== undefined) argv.push('--cpus', String(flags.cpus));
   if (flags.gpus !== undefined) argv.push('--gpus', flags.gpus);
+  for (const k of ['executor', 'partition', 'account', 'qos'] as const) if (flags[k] !== undefined) argv.push(`--${k}`, flags[k]);
   return argv;
 }

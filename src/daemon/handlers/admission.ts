@@ -19,6 +19,9 @@ export function admitSubmission(ctx: Ctx, caller: Caller, req: SubmitRequest, co
   if (req.project !== undefined && projects.length && !projects.includes(req.project)) {
     throw new GflowError('usage', `unknown project '${req.project}'`, `${known} (the \`projects\` setting)`);
   }
+  // What the executor (Slurm) cannot express is refused, never dropped.
+  const refused = ctx.executor.refusal?.({ gpuShared: req.shared ?? false, gpuMemoryMb: req.gpuMemoryMb ?? null });
+  if (refused) throw refused;
   const stores = policyStores(ctx.store.db);
   const quotas = new Quotas(stores.quotas.list());
   if (quotas.empty) return;

@@ -16,6 +16,7 @@ export async function info(ctx: Ctx): Promise<Answer> {
     counts: Object.fromEntries(JOB_STATES.map((s) => [s, counts.get(s) ?? 0])),
     strategy: ctx.gpus.strategy,
   };
+  if (ctx.executor.cluster) body.slurm = await ctx.executor.cluster();
   return [200, body];
 }
 

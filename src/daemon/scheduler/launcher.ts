@@ -56,10 +56,12 @@ export class Launcher {
     const work = executor
       .launch({ job: started, session, env: { ...jobEnvironment(started, s.gpuIds, this.d.gpuLocks(s.gpuIds)), ...outputEnv(started, store.groups.firstOf(started)) } })
       .then(
-        (pid) => {
-          store.setPid(s.id, pid);
-          log.event(`job ${s.id} started in ${session} (pid ${pid}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
-          this.d.timers.armDeadline(started);
+        (placed) => {
+          store.setPlacement(s.id, placed);
+          const where = placed.slurmId != null ? `Slurm job ${placed.slurmId}` : `pid ${placed.pid}`;
+          log.event(`job ${s.id} started in ${session} (${where}${s.gpuIds.length ? `, GPUs ${s.gpuIds.join(',')}` : ''})`);
+          // A job waiting in Slurm for a node has not started: its time limit counts from then (Reaper).
+          if (placed.slurmId == null || placed.node) this.d.timers.armDeadline(started);
         },
         async (err: Error) => {
           // A shortage of the machine (file descriptors, processes, memory) is not the job's

@@ -19,6 +19,8 @@ export interface ReaperDeps {
   /** jobs whose launch is in flight: not started as far as the executor knows */
   launching: (id: number) => boolean;
   onEnded: (id: number) => void;
+  /** a job that waited in a batch system (Slurm) for a node got one: it starts now */
+  onPlaced?: (id: number) => void;
   /** charges an ended job's use of the machine (fair share), in the transaction that ends it */
   account?: (ended: JobRecord) => void;
 }
@@ -54,7 +56,10 @@ export class Reaper {
     if (this.d.launching(id)) return 'running';
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {
-      if (job.pid !== seen.pid && this.d.leads()) this.d.store.setPid(id, seen.pid);
+      const moved = job.pid !== seen.pid || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
+      const placedNow = seen.node != null && job.node == null;
+      if (moved && this.d.leads()) this.d.store.setPlacement(id, { ...seen, ...(placedNow && { startedAt: this.d.clock.now() }) });
+      if (placedNow) this.d.onPlaced?.(id);
       return 'running';
     }
     if (seen.outcome.exit?.notStarted) {
@@ -64,6 +69,8 @@ export class Reaper {
     // Read again: a stop may have been requested (or escalated) while the executor looked.
     const now = this.d.store.get(id);
     if (now?.state !== 'running') return 'ended';
+    const where = seen.outcome.where;
+    if (where && (where.node !== now.node || (where.slurmId !== undefined && where.slurmId !== now.slurmId)) && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, ...where });
     const ending = endingOf(now, seen.outcome);
     // --requeue: the run's session and status go first, so the same id can start again.
     const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;
@@ -86,7 +93,7 @@ export class Reaper {
     if (!this.d.leads()) return;
     const back = this.d.store.atomically(() => {
       if (this.d.store.get(job.id)?.state !== 'running') return false;
-      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, gpuIds: null });
+      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, slurmId: null, node: null, gpuIds: null });
       return true;
     });
     if (!back) return;

@@ -79,7 +79,7 @@ export class Scheduler {
     });
     this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass(), (id, sig) => void this.warn(id, sig));
     const usage = policyStores(store.db).usage;
-    this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id) });
+    this.reaper = new Reaper({ store, executor, log, clock, leads, account: (ended) => usage.record(ended, policy.fairShare.halfLifeHours), launching: (id) => this.launcher.has(id), onEnded: (id) => this.onEnded(id), onPlaced: (id) => this.timers.armDeadline(store.require(id)) });
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: (id) => this.onLaunched(id) });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
     this.queue = new QueueView(store, clock);
@@ -237,8 +237,8 @@ export class Scheduler {
       this.o.store.byState('running').map(async (job) => {
         if ((await this.reaper.check(job.id)) !== 'running') return;
         const now = this.o.store.require(job.id);
-        this.o.log.info(`adopted running job ${job.id} (session ${now.session}, pid ${now.pid})`);
-        this.timers.armDeadline(now);
+        this.o.log.info(`adopted running job ${job.id} (session ${now.session}, ${now.slurmId !== null ? `Slurm job ${now.slurmId}` : `pid ${now.pid}`})`);
+        if (now.slurmId === null || now.node !== null) this.timers.armDeadline(now);
       }),
     );
     this.requestPass();

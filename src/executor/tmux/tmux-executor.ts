@@ -14,7 +14,7 @@ import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
 import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
-import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, StartedJob, StopOptions } from '../executor.js';
+import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
@@ -95,18 +95,19 @@ export class TmuxExecutor implements Executor {
     return jobSessionName(job.id, job.name);
   }
 
-  launch(spec: LaunchSpec): Promise<number> {
+  async launch(spec: LaunchSpec): Promise<Placement> {
     const { job } = spec;
     const { as } = this.owner(job.uid);
     const dirs = this.prepare(job.uid ?? MY_UID);
     // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
-    return launchJob(
+    const pid = await launchJob(
       { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env },
       { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: path.join(dirs.logsDir, `${job.id}.log`), wrapper: this.wrapper },
       as,
     );
+    return { pid };
   }
 
   async inspect(job: StartedJob): Promise<Inspection> {
