@@ -77,7 +77,7 @@ describe('gflow completion bash', () => {
 
   it('gflowd has its own', async () => {
     const gflowd = await sb.ok('gflowd', 'completion', 'bash');
-    assert.deepEqual(await complete(sb, 'gflowd', gflowd, ['gflowd', 're']), ['reload', 'restart']);
+    assert.deepEqual(await complete(sb, 'gflowd', gflowd, ['gflowd', 're']), ['reload', 'restart', 'restore']);
     assert.deepEqual(await complete(sb, 'gflowd', gflowd, ['gflowd', 'up', '--gpus', '']), ['all']);
   });
 
