@@ -9,6 +9,7 @@ import { benchCli } from './bench/cli.mjs';
 import { benchBigSubmit, benchDrain, benchLatency } from './bench/jobs.mjs';
 import { benchReload } from './bench/reload.mjs';
 import { benchScale } from './bench/scale.mjs';
+import { benchStatsScale } from './bench/stats-scale.mjs';
 import { load } from './bench/stats.mjs';
 import { toMarkdown } from './bench/table.mjs';
 
@@ -20,6 +21,7 @@ const parts = {
   drain100: [['--cpus', '100'], (sb) => benchDrain(sb, 100)],
   submit: [['--cpus', '2'], benchBigSubmit],
   scale: [null, benchScale],
+  stats: [null, benchStatsScale],
   reload: [null, () => benchReload()],
   bigLog: [[], benchBigLog],
 };

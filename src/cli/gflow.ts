@@ -64,6 +64,17 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print as JSON')
     .action(run(async () => (await import('./commands/share.js')).shareCommand));
 
+  program
+    .command('stats')
+    .description('what ended jobs did: counts by end state, success rate, wait and run time, GPU- and CPU-hours, per user and project, the longest jobs')
+    .option('--since <time>', 'jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, 2026-11-20 08:00 or ISO 8601 (default: all time)')
+    .option('-u, --user <name>', "only this user's jobs")
+    .option('--all-users', "every user's jobs (on a shared machine the default is your own)")
+    .option('-P, --project <name>', "only this project's jobs")
+    .option('--json', 'print as JSON (times ISO 8601)')
+    .option('--csv', 'print the total, each user and each project as CSV rows')
+    .action(run(async () => (await import('./commands/stats.js')).statsCommand));
+
   const quota = program.command('quota').description('limits per user and per project: running jobs, GPUs in use, waiting jobs (set and remove: root)');
   const quotaTarget = (c: Command): Command =>
     c.option('--user <name>', 'a user').option('--project <name>', 'a project').option('--default', 'every user without a quota of their own');

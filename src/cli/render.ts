@@ -5,6 +5,7 @@ import { localTime } from '../config/local-time.js';
 import { kindAt } from '../core/deps.js';
 import { formatElapsed } from '../core/duration.js';
 import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
+import { commandName } from './job-name.js';
 
 const STATE_COLOR: Record<JobState, (s: string) => string> = {
   queued: chalk.yellow,
@@ -52,14 +53,6 @@ export function queueTable(jobs: Job[]): string {
     lines.push(line.slice(0, at) + STATE_COLOR[j.state](st) + line.slice(at + st.length));
   });
   return `${lines.join('\n')}\n`;
-}
-
-export function commandName(job: Job): string {
-  const script = job.scriptPath ?? job.script;
-  if (script) return script.split('/').pop() ?? script;
-  const argv = job.command ?? [];
-  const word = argv[0] === '/bin/bash' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/)[0] : argv[0];
-  return (word ?? '').split('/').pop() ?? '';
 }
 
 export function jobDetails(job: Job): string {

@@ -26,6 +26,7 @@ export const ROUTES = {
   reservationCancel: (id: number) => `${API_PREFIX}/reservations/${id}/cancel`, // POST (root)
   clean: `${API_PREFIX}/clean`, // POST CleanRequest  →  CleanResponse
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
+  stats: `${API_PREFIX}/stats`, // GET ?since=ms&user=&all=1&project=  →  StatsResponse (src/protocol/stats.ts)
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;
