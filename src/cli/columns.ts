@@ -18,8 +18,6 @@ export interface Column {
   letter?: string;
   /** other names accepted in --format (squeue's `-O` names), lower case */
   aliases?: string[];
-  /** numbers read better right-aligned */
-  right?: boolean;
   /** for people: local times, Slurm's durations */
   text: (j: Job, now: number) => string;
   /** for programs: numbers, seconds, ISO 8601 times with their zone, null for none */
@@ -58,34 +56,34 @@ const command = (j: Job): string => (j.command ? j.command.join(' ') : (j.script
 const same = (c: Omit<Column, 'text'>): Column => ({ ...c, text: (j, now) => plain(c.data(j, now)) });
 
 export const COLUMNS: readonly Column[] = [
-  same({ header: 'JOBID', key: 'job_id', letter: 'i', aliases: ['id', 'job_id'], right: true, data: (j) => j.id }),
+  same({ header: 'JOBID', key: 'job_id', letter: 'i', aliases: ['id', 'job_id'], data: (j) => j.id }),
   same({ header: 'NAME', key: 'name', letter: 'j', data: (j) => j.name ?? commandName(j) }),
   same({ header: 'USER', key: 'user', letter: 'u', aliases: ['username'], data: (j) => j.user }),
   same({ header: 'PROJECT', key: 'project', letter: 'a', aliases: ['account'], data: (j) => j.project }),
   same({ header: 'ST', key: 'state_compact', letter: 't', aliases: ['statecompact'], data: (j) => STATE_CODES[j.state] }),
   same({ header: 'STATE', key: 'state', letter: 'T', data: (j) => j.state }),
-  { header: 'TIME', key: 'time_used', letter: 'M', aliases: ['timeused'], right: true, text: (j, now) => formatElapsed(elapsedSec(j, now)), data: (j, now) => Math.floor(elapsedSec(j, now)) },
-  { header: 'TIME_LIMIT', key: 'time_limit', letter: 'l', aliases: ['timelimit'], right: true, text: (j) => secs(j.timeLimitSec, 'UNLIMITED'), data: (j) => j.timeLimitSec },
-  { header: 'TIME_LEFT', key: 'time_left', letter: 'L', aliases: ['timeleft'], right: true, text: (j, now) => secs(timeLeft(j, now), 'UNLIMITED'), data: (j, now) => timeLeft(j, now) },
+  { header: 'TIME', key: 'time_used', letter: 'M', aliases: ['timeused'], text: (j, now) => formatElapsed(elapsedSec(j, now)), data: (j, now) => Math.floor(elapsedSec(j, now)) },
+  { header: 'TIME_LIMIT', key: 'time_limit', letter: 'l', aliases: ['timelimit'], text: (j) => secs(j.timeLimitSec, 'UNLIMITED'), data: (j) => j.timeLimitSec },
+  { header: 'TIME_LEFT', key: 'time_left', letter: 'L', aliases: ['timeleft'], text: (j, now) => secs(timeLeft(j, now), 'UNLIMITED'), data: (j, now) => timeLeft(j, now) },
   // gflow's table has always shown the GPU count here: GPUs are what jobs spread over on one machine.
-  same({ header: 'NODES', key: 'nodes', letter: 'D', right: true, data: (j) => j.gpus }),
-  same({ header: 'GPUS', key: 'gpus', letter: 'b', aliases: ['gres', 'tres_per_node', 'tres-per-node'], right: true, data: (j) => j.gpus }),
+  same({ header: 'NODES', key: 'nodes', letter: 'D', data: (j) => j.gpus }),
+  same({ header: 'GPUS', key: 'gpus', letter: 'b', aliases: ['gres', 'tres_per_node', 'tres-per-node'], data: (j) => j.gpus }),
   same({ header: 'GPU_IDS', key: 'gpu_ids', aliases: ['gpuids'], data: (j) => j.gpuIds?.join(',') ?? null }),
-  same({ header: 'CPUS', key: 'cpus', letter: 'C', aliases: ['numcpus'], right: true, data: (j) => j.cpus }),
-  same({ header: 'MIN_MEMORY', key: 'min_memory_mb', letter: 'm', aliases: ['minmemory', 'mem'], right: true, data: (j) => j.memMb ?? null }),
+  same({ header: 'CPUS', key: 'cpus', letter: 'C', aliases: ['numcpus'], data: (j) => j.cpus }),
+  same({ header: 'MIN_MEMORY', key: 'min_memory_mb', letter: 'm', aliases: ['minmemory', 'mem'], data: (j) => j.memMb ?? null }),
   same({ header: 'NODELIST(REASON)', key: 'nodelist_reason', letter: 'R', aliases: ['reasonlist', 'nodelist_reason'], data: nodelistReason }),
   same({ header: 'NODELIST', key: 'nodelist', letter: 'N', data: where }),
   same({ header: 'REASON', key: 'reason', letter: 'r', data: (j) => j.reason }),
-  same({ header: 'PRIORITY', key: 'priority', letter: 'p', aliases: ['prioritylong'], right: true, data: (j) => j.priority }),
+  same({ header: 'PRIORITY', key: 'priority', letter: 'p', aliases: ['prioritylong'], data: (j) => j.priority }),
   { header: 'SUBMIT_TIME', key: 'submit_time', letter: 'V', aliases: ['submittime'], text: (j) => time(j.submittedAt), data: (j) => j.submittedAt },
   { header: 'START_TIME', key: 'start_time', letter: 'S', aliases: ['starttime'], text: (j) => time(j.startedAt), data: (j) => j.startedAt },
   { header: 'END_TIME', key: 'end_time', letter: 'e', aliases: ['endtime'], text: (j) => time(j.finishedAt), data: (j) => j.finishedAt },
   { header: 'BEGIN_TIME', key: 'begin_time', aliases: ['begintime'], text: (j) => time(j.beginAt), data: (j) => j.beginAt },
-  same({ header: 'EXIT_CODE', key: 'exit_code', aliases: ['exitcode'], right: true, data: (j) => j.exitCode }),
+  same({ header: 'EXIT_CODE', key: 'exit_code', aliases: ['exitcode'], data: (j) => j.exitCode }),
   same({ header: 'WORK_DIR', key: 'work_dir', letter: 'Z', aliases: ['workdir', 'cwd'], data: (j) => j.cwd }),
   same({ header: 'COMMAND', key: 'command', letter: 'o', data: command }),
   same({ header: 'DEPENDENCY', key: 'dependency', letter: 'E', data: (j) => dependency(j) || null }),
-  same({ header: 'ARRAY_TASK_ID', key: 'array_task_id', letter: 'K', aliases: ['arraytaskid'], right: true, data: (j) => j.arrayTaskId }),
+  same({ header: 'ARRAY_TASK_ID', key: 'array_task_id', letter: 'K', aliases: ['arraytaskid'], data: (j) => j.arrayTaskId }),
   same({ header: 'GROUP', key: 'group', aliases: ['array_job_id', 'arrayjobid'], data: (j) => j.groupId }),
   same({ header: 'SESSION', key: 'session', data: (j) => j.session }),
 ];
@@ -103,7 +101,7 @@ export function columnOfLetter(letter: string): Column | undefined {
   return COLUMNS.find((c) => c.letter === letter);
 }
 
-/** gflow's default table: squeue's, with PROJECT after USER when any listed job has one. */
+/** gflow's default columns: squeue's, with PROJECT after USER when any listed job has one. */
 export function defaultColumns(jobs: readonly Job[]): Column[] {
   const names = ['JOBID', 'NAME', 'USER', ...(jobs.some((j) => j.project) ? ['PROJECT'] : []), 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
   return names.map((n) => columnNamed(n)!);

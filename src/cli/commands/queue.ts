@@ -1,12 +1,16 @@
-// `gflow queue`: a Slurm-like table of jobs.
+// `gflow queue`: jobs as squeue shows them, or in the columns and output a script asks for.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseIdList } from '../../core/id-list.js';
+import { parseSince } from '../../core/since.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
-import { parseJobState } from '../../protocol/job.js';
+import { ACTIVE_STATES, parseJobState, type Job } from '../../protocol/job.js';
 import { Client } from '../client.js';
+import { defaultColumns } from '../columns.js';
+import { parseFormat, parseSort, type ColumnSpec } from '../columns-format.js';
+import { columnCsv, columnTable, OUTPUTS, structured, type Output } from '../columns-output.js';
 import { usage } from '../fail.js';
 import { currentUser } from '../job-ref.js';
-import { dependencyTree, queueTable } from '../render.js';
+import { dependencyTree, terminalWidth } from '../render.js';
 
 interface QueueFlags {
   all?: boolean;
@@ -19,11 +23,19 @@ interface QueueFlags {
   user?: string;
   me?: boolean;
   allUsers?: boolean;
+  format?: string;
+  output?: string;
+  sort?: string;
+  since?: string;
+  names?: string;
+  project?: string;
 }
 
 export async function queueCommand(flags: QueueFlags): Promise<void> {
+  const view = viewOf(flags);
   const q = new URLSearchParams();
-  if (flags.all) q.set('all', '1');
+  // --since shows what ended since then too, as -a does.
+  if (flags.all || view.since !== undefined) q.set('all', '1');
   if (flags.states) {
     const states = flags.states.split(',').map((s) => {
       const st = parseJobState(s);
@@ -33,22 +45,87 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
     q.set('states', states.join(','));
   }
   if (flags.jobs) q.set('ids', parseIdList(flags.jobs).join(','));
-  if (flags.limit !== undefined) q.set('limit', String(flags.limit));
+  // The daemon filters by state, id and user; names, project and --since are applied here,
+  // so the limit is too when any of them is given.
+  const filtered = view.since !== undefined || view.names || flags.project !== undefined;
+  if (flags.limit !== undefined && !filtered) q.set('limit', String(flags.limit));
   // As Slurm's squeue: every user's jobs unless -u (or --me) narrows them.
   if ([flags.user !== undefined, flags.me, flags.allUsers].filter(Boolean).length > 1) throw usage('give one of -u, --me and --all-users');
   const user = flags.me ? currentUser() : flags.user;
   if (user !== undefined) q.set('user', user);
   const client = new Client();
   const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
-  if (flags.watch && flags.json) throw usage('--watch and --json do not go together');
   do {
-    const { jobs } = await client.request<JobsResponse>('GET', path);
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify(jobs, null, 2)}\n`);
+    let { jobs } = await client.request<JobsResponse>('GET', path);
+    if (filtered) {
+      jobs = jobs.filter((j) => keep(j, view, flags.project));
+      if (flags.limit !== undefined) jobs = jobs.slice(-flags.limit);
+    }
+    if (view.sort) jobs = [...jobs].sort(view.sort);
+    const text = render(view, jobs);
+    if (!flags.watch) {
+      process.stdout.write(text);
       return;
     }
-    const table = flags.tree ? dependencyTree(jobs) : queueTable(jobs);
-    process.stdout.write(flags.watch ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${table}` : table);
-    if (flags.watch) await sleep(2000);
+    process.stdout.write(`\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${text}`);
+    await sleep(2000);
   } while (flags.watch);
+}
+
+interface View {
+  output: Output;
+  specs?: ColumnSpec[];
+  sort?: (a: Job, b: Job) => number;
+  since?: number;
+  names?: RegExp[];
+  tree: boolean;
+}
+
+/** Every flag checked before anything is asked of the daemon. */
+function viewOf(flags: QueueFlags): View {
+  let format = flags.format;
+  let output: string = flags.output ?? 'table';
+  // squeue's -o is a format string; people will type it here out of habit.
+  if (output.includes('%')) {
+    if (format !== undefined) throw usage('give the columns once: --format, or an squeue format string in -o');
+    format = output;
+    output = 'table';
+  }
+  if (!(OUTPUTS as readonly string[]).includes(output)) throw usage(`unknown output '${output}'`, `use -o ${OUTPUTS.join(', -o ')} (or --format for columns)`);
+  if (flags.json) {
+    if (flags.output !== undefined && output !== 'json') throw usage('--json and -o differ', 'give one of them');
+    output = 'json';
+  }
+  if (flags.watch && output !== 'table') throw usage(`--watch shows a table; it does not go with -o ${output}`);
+  if (flags.tree && (output !== 'table' || format !== undefined)) throw usage('--tree is a table of its own; it does not go with -o or --format');
+  return {
+    output: output as Output,
+    specs: format === undefined ? undefined : parseFormat(format),
+    sort: flags.sort === undefined ? undefined : parseSort(flags.sort),
+    since: flags.since === undefined ? undefined : parseSince(flags.since, new Date()),
+    names: flags.names === undefined ? undefined : namePatterns(flags.names),
+    tree: !!flags.tree,
+  };
+}
+
+/** -N a,b*,c: exact names, `*` for any run of characters. */
+function namePatterns(text: string): RegExp[] {
+  const names = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw usage('-N needs names, e.g. -N train,eval-*');
+  return names.map((n) => new RegExp(`^${n.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+}
+
+function keep(j: Job, view: View, project: string | undefined): boolean {
+  if (project !== undefined && (j.project ?? '') !== project) return false;
+  if (view.names && !view.names.some((re) => re.test(j.name ?? ''))) return false;
+  if (view.since !== undefined && !ACTIVE_STATES.includes(j.state) && (j.finishedAt === null || Date.parse(j.finishedAt) < view.since)) return false;
+  return true;
+}
+
+function render(view: View, jobs: Job[]): string {
+  if (view.output === 'json' || view.output === 'yaml') return structured(view.output, view.specs, jobs);
+  const specs = view.specs ?? defaultColumns(jobs).map((column) => ({ column, right: false }));
+  if (view.output === 'csv') return columnCsv(specs, jobs);
+  if (view.tree) return dependencyTree(jobs);
+  return columnTable(specs, jobs, terminalWidth());
 }
