@@ -4,12 +4,13 @@
 // --since) are checked directly.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import pty from 'node-pty';
 import { parseSince } from '../../src/core/since.js';
 import { jobStats, spread, type EndedGroup } from '../../src/core/job-stats.js';
 import { sparkline } from '../../src/cli/sparkline.js';
 import type { Job } from '../../src/protocol/job.js';
 import type { StatsResponse } from '../../src/protocol/stats.js';
-import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 
 describe('gflow stats', () => {
   let sb: Sandbox;
@@ -79,6 +80,22 @@ describe('gflow stats', () => {
     assert.match(csv[1]!, /^total,all,4,2,1,1,0,0\.666/);
     assert.equal(csv.filter((l) => l.startsWith('project,')).length, 2);
     assert.equal((await sb.ok('gflow', 'stats', '--since', '2099-01-01')).trim().split('\n').at(-1), 'no jobs ended in this period');
+  });
+
+  it('draws jobs ended per hour on a terminal, within its width', async () => {
+    const term = pty.spawn(process.execPath, [BIN.gflow, 'stats', '--since', '1h'], { cols: 70, rows: 60, env: { ...(sb.env as Record<string, string>), NO_COLOR: '1' } });
+    let screen = '';
+    term.onData((d) => {
+      screen += d;
+    });
+    const code = await new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
+    assert.equal(code, 0, screen);
+    const line = screen.split(/\r?\n/).find((l) => l.startsWith('ended per hour '));
+    assert.ok(line, screen);
+    assert.match(line, /│[▁▂▃▄▅▆▇█ ]+│/);
+    assert.ok(line.length <= 70, line);
+    // (The four jobs may straddle the turn of an hour.)
+    assert.match(screen, /one mark = 1 h, tallest = [1-4] jobs/);
   });
 
   it('refuses bad input with exit code 2', async () => {
