@@ -76,12 +76,13 @@ export function statsText(s: StatsResponse, width: number): string {
     table(
       [name, 'JOBS', ...STATES.map(([, code]) => code), 'SUCCESS', 'WAIT(MED)', 'WAIT(P90)', 'RUN(MED)', 'RUN(P90)', 'GPU-H', 'CPU-H'],
       groups.map((g) => [g.key || '(none)', String(g.jobs), ...STATES.map(([st]) => String(g.byState[st] ?? 0)), pct(g.successRate), dur(g.waitSec.median), dur(g.waitSec.p90), dur(g.runSec.median), dur(g.runSec.p90), hours(g.gpuHours), hours(g.cpuHours)]),
+      [false, ...Array<boolean>(11).fill(true)],
     );
   out.push('', 'By user', groupTable('USER', s.users).trimEnd());
   if (s.projects.some((p) => p.key !== '')) out.push('', 'By project', groupTable('PROJECT', s.projects).trimEnd());
   if (s.longest.length) {
     out.push('', 'Longest jobs');
-    out.push(table(['JOBID', 'NAME', 'USER', 'ST', 'RUN', 'GPUS', 'ENDED'], s.longest.map(({ job, runSec }) => [String(job.id), job.name ?? commandName(job), job.user, STATES.find(([st]) => st === job.state)?.[1] ?? job.state, dur(runSec), String(job.gpus), job.finishedAt ? localTime(job.finishedAt) : ''])).trimEnd());
+    out.push(table(['JOBID', 'NAME', 'USER', 'ST', 'RUN', 'GPUS', 'ENDED'], s.longest.map(({ job, runSec }) => [String(job.id), job.name ?? commandName(job), job.user, STATES.find(([st]) => st === job.state)?.[1] ?? job.state, dur(runSec), String(job.gpus), job.finishedAt ? localTime(job.finishedAt) : '']), [false, false, false, false, true, true]).trimEnd());
   }
   return `${out.join('\n')}\n`;
 }
