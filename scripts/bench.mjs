@@ -14,6 +14,7 @@ import { benchScaleEvents } from './bench/scale-events.mjs';
 import { benchScaleQueued } from './bench/scale-queued.mjs';
 import { benchScaleReload } from './bench/scale-reload.mjs';
 import { benchSlurm } from './bench/slurm.mjs';
+import { benchStatsScale } from './bench/stats-scale.mjs';
 import { load } from './bench/stats.mjs';
 import { toMarkdown } from './bench/table.mjs';
 
@@ -26,6 +27,7 @@ const parts = {
   submit: [['--cpus', '2'], benchBigSubmit],
   many: [['--cpus', '2'], benchManySubmit],
   scale: [null, benchScale],
+  stats: [null, benchStatsScale],
   reload: [null, () => benchReload()],
   queued100k: [null, benchScaleQueued],
   ended1M: [null, benchScaleEnded],

@@ -48,6 +48,10 @@ export function toMarkdown(r) {
     row('idle daemon CPU (%, over 10 s)', s.idleCpuPct, '< 1', s.idleCpuPct < 1, s);
     row('scheduling pass, 10,000 queued jobs (ms)', s.pass10kMs, '≤ 20', s.pass10kMs.median <= 20, s);
   }
+  if (r.stats) {
+    row(`\`gflow stats --since 7d --all-users\`, ${r.stats.endedJobs} ended jobs (ms, n=${r.stats.statsSince7dMs.n})`, r.stats.statsSince7dMs, '≤ 1000', r.stats.statsSince7dMs.median <= 1000, r.stats);
+    row('… of which the daemon: the request alone (ms)', r.stats.requestMs, '—', undefined, r.stats);
+  }
   if (r.reload) {
     row(`reload wall time (ms, n=${r.reload.reloadWallMs.n})`, r.reload.reloadWallMs, '< 1500 median', r.reload.reloadWallMs.median < 1500, r.reload);
     row('time with no daemon scheduling during a reload (ms)', r.reload.noSchedulerMs, '—', undefined, r.reload);

@@ -61,8 +61,14 @@ export function gflowProgram(): Command {
     .option('-u, --user <name>', "only this user's jobs (default: every user's, as squeue)")
     .option('--me', 'only your own jobs')
     .option('--all-users', "every user's jobs (the default)")
+    .option('-N, --names <list>', 'only jobs of these names, e.g. train,eval-* (* matches anything)')
+    .option('-P, --project <name>', "only this project's jobs")
+    .option('--since <time>', 'active jobs and those ended since: 7d, 12h, today, 2026-11-20 08:00, ISO 8601')
+    .option('--format <columns>', 'columns as squeue names them, e.g. JOBID,NAME:40,ST,TIME,TIMELIMIT,USER,GPUS,NODELIST(REASON) (":.N" right-aligns), or an squeue -o string like "%.18i %.30j %t %M %R"')
+    .option('-o, --output <kind>', 'table (default), json, csv or yaml; times in json/csv/yaml are ISO 8601 with zone, durations seconds')
+    .option('-S, --sort <keys>', 'sort as squeue -S: letters or column names, - for descending, e.g. -t,p,i or -TIME,NAME')
     .option('-w, --watch', 'redraw on every change until Ctrl-C')
-    .option('--json', 'print jobs as JSON')
+    .option('--json', 'print jobs as JSON (as -o json)')
     .action(run(async () => (await import('./commands/queue.js')).queueCommand));
 
   program
@@ -82,6 +88,17 @@ export function gflowProgram(): Command {
     .description("fair share: every user's recent use (decayed CPU- and GPU-hours), lowest first — the order among jobs of equal priority")
     .option('--json', 'print as JSON')
     .action(run(async () => (await import('./commands/share.js')).shareCommand));
+
+  program
+    .command('stats')
+    .description('what ended jobs did: counts by end state, success rate, wait and run time, GPU- and CPU-hours, per user and project, the longest jobs')
+    .option('--since <time>', 'jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, 2026-11-20 08:00 or ISO 8601 (default: all time)')
+    .option('-u, --user <name>', "only this user's jobs")
+    .option('--all-users', "every user's jobs (on a shared machine the default is your own)")
+    .option('-P, --project <name>', "only this project's jobs")
+    .option('--json', 'print as JSON (times ISO 8601)')
+    .option('--csv', 'print the total, each user and each project as CSV rows')
+    .action(run(async () => (await import('./commands/stats.js')).statsCommand));
 
   const quota = program.command('quota').description('limits per user and per project: running jobs, GPUs in use, waiting jobs (set and remove: root)');
   const quotaTarget = (c: Command): Command =>
@@ -123,9 +140,9 @@ export function gflowProgram(): Command {
 
   program
     .command('show')
-    .description('everything about one job')
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .option('--json', 'print the job as JSON')
+    .description('everything about jobs')
+    .argument('<job...>', 'job ids or lists (3 5 7-9), or @ / @~N: the newest job of your last / N-th last submission')
+    .option('--json', 'print the job as JSON (a list when several are asked for)')
     .action(run(async () => (await import('./commands/show.js')).showCommand));
 
   program

@@ -5,63 +5,19 @@ import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
 import { kindAt } from '../core/deps.js';
 import { formatElapsed } from '../core/duration.js';
-import { STATE_CODES, type Job, type JobState } from '../protocol/job.js';
+import { STATE_CODES, type Job } from '../protocol/job.js';
+import { defaultColumns, elapsedSec } from './columns.js';
+import { columnTable, stateColor } from './columns-output.js';
+import { commandName } from './job-name.js';
 
-const STATE_COLOR: Record<JobState, (s: string) => string> = {
-  queued: chalk.yellow,
-  hold: chalk.magenta,
-  running: chalk.green,
-  finished: chalk.blue,
-  failed: chalk.red,
-  cancelled: chalk.gray,
-  timeout: chalk.red,
-};
-
-export function elapsedSec(job: Job, now = Date.now()): number {
-  if (!job.startedAt) return 0;
-  const end = job.finishedAt ? Date.parse(job.finishedAt) : now;
-  return (end - Date.parse(job.startedAt)) / 1000;
+/** gflow's default queue table (squeue's columns), names cut only to fit a narrow terminal. */
+export function queueTable(jobs: Job[], termWidth = terminalWidth()): string {
+  return columnTable(defaultColumns(jobs).map((column) => ({ column, right: false })), jobs, termWidth);
 }
 
-function nodelist(job: Job): string {
-  if (job.state === 'running') {
-    // On a Slurm cluster: the node (or the Slurm job, while it waits for one).
-    const where = job.slurmId != null ? (job.node ?? `slurm:${job.slurmId}`) : job.gpuIds?.length ? `gpu:${job.gpuIds.join(',')}` : job.session ?? '';
-    return job.reason ? `${where} (${job.reason})` : where;
-  }
-  if (job.reason) return `(${job.reason})`;
-  return job.state === 'queued' ? '(Priority)' : '';
-}
-
-// Slurm's squeue columns (JOBID NAME USER ST TIME NODES NODELIST), with PROJECT after USER
-// when any listed job has one.
-export function queueTable(jobs: Job[]): string {
-  const projects = jobs.some((j) => j.project);
-  const header = ['JOBID', 'NAME', 'USER', ...(projects ? ['PROJECT'] : []), 'ST', 'TIME', 'NODES', 'NODELIST(REASON)'];
-  const rows = jobs.map((j) => [String(j.id), j.name ?? commandName(j), j.user, ...(projects ? [j.project ?? ''] : []), STATE_CODES[j.state], formatElapsed(elapsedSec(j)), String(j.gpus), nodelist(j)]);
-  const stAt = header.indexOf('ST');
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  widths[1] = Math.min(widths[1]!, 30);
-  widths[2] = Math.min(widths[2]!, 16);
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]!))).join('  ');
-  const lines = [chalk.bold(fmt(header))];
-  jobs.forEach((j, k) => {
-    const cells = rows[k]!;
-    const line = fmt(cells);
-    const st = STATE_CODES[j.state];
-    // Colour the state code in place; padding was computed on plain text.
-    const at = widths.slice(0, stAt).reduce((n, w) => n + w + 2, 0);
-    lines.push(line.slice(0, at) + STATE_COLOR[j.state](st) + line.slice(at + st.length));
-  });
-  return `${lines.join('\n')}\n`;
-}
-
-export function commandName(job: Job): string {
-  const script = job.scriptPath ?? job.script;
-  if (script) return script.split('/').pop() ?? script;
-  const argv = job.command ?? [];
-  const word = argv[0] === '/bin/bash' && argv[1] === '-c' ? (argv[2] ?? '').trim().split(/\s+/)[0] : argv[0];
-  return (word ?? '').split('/').pop() ?? '';
+/** The terminal's width, 0 when output goes to a file or a pipe (nothing is cut there). */
+export function terminalWidth(): number {
+  return process.stdout.isTTY ? process.stdout.columns || 80 : 0;
 }
 
 export function jobDetails(job: Job): string {
@@ -69,7 +25,7 @@ export function jobDetails(job: Job): string {
   const what = job.command ? job.command.map(quoteArg).join(' ') : job.scriptPath ? `script ${job.scriptPath} (as submitted; copy ${job.script})` : `script ${job.script}`;
   const rows: [string, string | number | null][] = [
     ['Job', `${job.id}${job.name ? ` (${job.name})` : ''}`],
-    ['State', `${STATE_COLOR[job.state](job.state)} (${STATE_CODES[job.state]})${job.reason ? ` — ${job.reason}` : ''}`],
+    ['State', `${stateColor(job.state)(job.state)} (${STATE_CODES[job.state]})${job.reason ? ` — ${job.reason}` : ''}`],
     ['Command', what],
     ['Directory', job.cwd],
     ['User', job.user],
@@ -81,7 +37,7 @@ export function jobDetails(job: Job): string {
     ['Submitted', localTime(job.submittedAt)],
     ['Started', job.startedAt && localTime(job.startedAt)],
     ['Finished', job.finishedAt && localTime(job.finishedAt)],
-    ['Elapsed', job.startedAt ? formatElapsed(elapsedSec(job)) : null],
+    ['Elapsed', job.startedAt ? formatElapsed(elapsedSec(job, Date.now())) : null],
     ['Exit code', job.exitCode],
     ['Signal', job.signal],
     ['Ended by', job.endedBy],
@@ -130,7 +86,7 @@ export function dependencyTree(jobs: Job[]): string {
   }
   const lines: string[] = [];
   const walk = (j: Job, prefix: string, last: boolean, top: boolean): void => {
-    const label = `${j.id} ${j.name ?? commandName(j)} ${STATE_COLOR[j.state](STATE_CODES[j.state])}${j.dependsOn.length > 1 ? ` (waits for ${j.dependsMode} of ${j.dependsOn.join(',')})` : ''}`;
+    const label = `${j.id} ${j.name ?? commandName(j)} ${stateColor(j.state)(STATE_CODES[j.state])}${j.dependsOn.length > 1 ? ` (waits for ${j.dependsMode} of ${j.dependsOn.join(',')})` : ''}`;
     lines.push(top ? label : `${prefix}${last ? '└─ ' : '├─ '}${label}`);
     const kids = children.get(j.id) ?? [];
     kids.forEach((k, i) => walk(k, top ? '' : `${prefix}${last ? '   ' : '│  '}`, i === kids.length - 1, false));

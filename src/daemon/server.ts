@@ -12,6 +12,7 @@ import { why } from './handlers/why.js';
 import { listQuotas, removeQuota, setQuota } from './handlers/quotas.js';
 import { cancelReservation, createReservation, listReservations } from './handlers/reservations.js';
 import { usage } from './handlers/usage.js';
+import { stats } from './handlers/stats.js';
 import { dryRun } from './handlers/dry-run.js';
 import { controlJob } from './handlers/control.js';
 import { clean } from './handlers/clean.js';
@@ -117,6 +118,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
     if (url.pathname === ROUTES.daemon) return [200, o.info()];
     if (url.pathname === ROUTES.info) return info(ctx);
     if (url.pathname === ROUTES.usage) return usage(ctx);
+    if (url.pathname === ROUTES.stats) return stats(ctx, caller, url.searchParams, o.identity.mode === 'shared');
     if (url.pathname === ROUTES.quotas) return listQuotas(ctx);
     if (url.pathname === ROUTES.reservations) return listReservations(ctx);
     if (url.pathname === ROUTES.notify) return listNotify(ctx, caller, url.searchParams);

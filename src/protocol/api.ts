@@ -40,6 +40,7 @@ export const ROUTES = {
   jobLog: (id: number) => `${API_PREFIX}/jobs/${id}/log`, // GET ?offset=&tail=&follow=1  →  the log's bytes (owner only in shared mode)
   jobRelated: (id: number) => `${API_PREFIX}/jobs/${id}/related`, // GET  →  RelatedResponse
   samples: `${API_PREFIX}/samples`, // GET ?since=ms  →  SamplesResponse (the last 24 hours, a sample a minute)
+  stats: `${API_PREFIX}/stats`, // GET ?since=ms&user=&all=1&project=  →  StatsResponse (src/protocol/stats.ts)
 } as const;
 
 export const JOB_ACTIONS = ['cancel', 'hold', 'release', 'update', 'redo', 'why', 'signal', 'send', 'limit', 'requeue'] as const;

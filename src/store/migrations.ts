@@ -259,6 +259,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE jobs ADD COLUMN node TEXT;         -- the node it runs on; NULL while it waits
     `,
   },
+  {
+    version: 14,
+    description: '`gflow stats`: ended jobs by end time, covering what the figures read',
+    sql: `
+      CREATE INDEX jobs_ended ON jobs(user, project, state, finished_at, submitted_at, started_at, gpus, cpus) WHERE finished_at IS NOT NULL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
