@@ -49,13 +49,18 @@ describe('gflow mcp serve', () => {
     try {
       const { tools } = await a.client.listTools();
       const byName = new Map(tools.map((t) => [t.name, t]));
-      for (const name of ['list_jobs', 'get_job', 'read_job_log', 'why_job_waits', 'gpu_info', 'queue_pressure', 'preview_job']) {
+      for (const name of ['list_jobs', 'get_job', 'read_job_log', 'why_job_waits', 'gpu_info', 'queue_pressure', 'job_stats', 'preview_job']) {
         assert.equal(byName.get(name)?.annotations?.readOnlyHint, true, name);
       }
       for (const name of ['submit_job', 'cancel_jobs', 'hold_jobs', 'release_jobs', 'update_jobs', 'redo_job']) {
         assert.equal(byName.get(name)?.annotations?.readOnlyHint, false, name);
       }
       assert.equal(byName.get('cancel_jobs')?.annotations?.destructiveHint, true);
+      // Statistics, as gflow stats gives them.
+      const stats = await a.call('job_stats', { since: '7d' });
+      assert.equal(stats.error, false, stats.text);
+      assert.ok('total' in (JSON.parse(stats.text) as object));
+      assert.match((await a.call('job_stats', { since: 'someday' })).text, /usage/);
       assert.equal(byName.get('submit_job')?.annotations?.destructiveHint, false);
       // The submit tool's options are gflow submit's, with its descriptions.
       const props = byName.get('submit_job')!.inputSchema.properties as Record<string, { description?: string }>;

@@ -22,15 +22,20 @@ interface StatsFlags {
   csv?: boolean;
 }
 
-export async function statsCommand(flags: StatsFlags): Promise<void> {
+/** The stats request's path for these filters, checked as `gflow stats` checks them (the MCP server's stats tool uses it too). */
+export function statsPath(flags: Pick<StatsFlags, 'since' | 'user' | 'allUsers' | 'project'>): string {
   if (flags.user !== undefined && flags.allUsers) throw usage('give -u or --all-users, not both');
-  if (flags.json && flags.csv) throw usage('give --json or --csv, not both');
   const q = new URLSearchParams();
   if (flags.since !== undefined) q.set('since', String(parseSince(flags.since, new Date())));
   if (flags.user !== undefined) q.set('user', flags.user);
   if (flags.allUsers) q.set('all', '1');
   if (flags.project !== undefined) q.set('project', flags.project);
-  const s = await new Client().request<StatsResponse>('GET', `${ROUTES.stats}${q.size ? `?${q}` : ''}`);
+  return `${ROUTES.stats}${q.size ? `?${q}` : ''}`;
+}
+
+export async function statsCommand(flags: StatsFlags): Promise<void> {
+  if (flags.json && flags.csv) throw usage('give --json or --csv, not both');
+  const s = await new Client().request<StatsResponse>('GET', statsPath(flags));
   if (flags.json) process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
   else if (flags.csv) process.stdout.write(statsCsv(s));
   else process.stdout.write(statsText(s, process.stdout.isTTY ? process.stdout.columns || 80 : 0));

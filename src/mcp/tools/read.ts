@@ -4,6 +4,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { Client } from '../../cli/client.js';
 import { jobsQuery } from '../../cli/commands/queue.js';
+import { statsPath } from '../../cli/commands/stats.js';
+import type { StatsResponse } from '../../protocol/stats.js';
 import { resolveJobId } from '../../cli/job-ref.js';
 import { whyLines } from '../../cli/why-text.js';
 import { ROUTES, type InfoResponse, type JobResponse, type JobsResponse, type UsageResponse, type WhyResponse } from '../../protocol/api.js';
@@ -150,6 +152,19 @@ export function registerReadTools(server: McpServer): void {
     }),
   );
 
-  // stats: a `job_stats` tool (GET of the `gflow stats` route, being built) belongs here,
-  // read-only like the tools above.
+  server.registerTool(
+    'job_stats',
+    {
+      title: 'Job statistics',
+      description: 'What ended jobs did (`gflow stats`): jobs by end state, success rate, wait and run time (median, p90), GPU- and CPU-hours, per user and per project, the longest jobs, jobs ended per hour.',
+      inputSchema: {
+        since: z.string().optional().describe('only jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, ISO 8601 (default: all)'),
+        user: z.string().optional().describe("one user's jobs"),
+        allUsers: z.boolean().optional().describe("every user's jobs (on a shared machine the default is your own)"),
+        project: z.string().optional().describe("one project's jobs"),
+      },
+      annotations: { title: 'Job statistics', ...READ_ONLY },
+    },
+    guarded(async (input: { since?: string; user?: string; allUsers?: boolean; project?: string }) => text(json(await new Client().request<StatsResponse>('GET', statsPath(input))))),
+  );
 }
