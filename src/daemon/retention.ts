@@ -17,7 +17,7 @@ export interface CleanOptions {
 }
 
 /** Ids per step: a step's records go in one short transaction, then the loop yields to requests. */
-const STEP = 1000;
+const STEP = 400;
 /** Jobs whose files are removed in one go (their owners' log directories are read once per go). */
 const FILES_BATCH = 50_000;
 

@@ -11,6 +11,7 @@ export interface EventSink {
 }
 
 const BATCH = 1000;
+const BATCH_MS = 15;
 
 export class EventHub {
   private readonly sinks = new Set<EventSink>();
@@ -29,14 +30,18 @@ export class EventHub {
     store.events.onAppend = () => this.poke();
   }
 
-  /** Something was appended: deliver once the current transaction has committed. */
+  /**
+   * Something was appended: deliver once the current transaction has committed, gathering what
+   * comes within a few ms into one batch (a drain commits hundreds of changes a second, and each
+   * batch is one write per client).
+   */
   poke(): void {
     if (this.scheduled || this.sinks.size === 0 || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
       this.flush();
-    });
+    }, BATCH_MS);
   }
 
   /** Adds a sink that has already been sent everything up to `upTo`. */

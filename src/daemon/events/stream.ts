@@ -43,6 +43,14 @@ function wholeNumber(name: string, text: string): number {
 // The hub hands the same event objects to every stream: each is encoded once, not once per client.
 const frames = new WeakMap<GflowEvent, string>();
 
+const batches = new WeakMap<readonly GflowEvent[], string>();
+
+function batchText(events: readonly GflowEvent[]): string {
+  let text = batches.get(events);
+  if (text === undefined) batches.set(events, (text = events.map(frame).join('')));
+  return text;
+}
+
 function frame(e: GflowEvent): string {
   let text = frames.get(e);
   if (text === undefined) frames.set(e, (text = `id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`));
@@ -54,6 +62,7 @@ export async function streamEvents(store: JobStore, hub: EventHub, q: EventsQuer
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', [LAST_EVENT_HEADER]: String(store.events.lastId()), [PROTOCOL_HEADER]: String(PROTOCOL_VERSION) });
   res.write('retry: 1000\n\n');
   const filter = { job: q.job, types: q.types };
+  const unfiltered = q.job === undefined && !q.types;
   const wanted = (e: GflowEvent): boolean => (q.job === undefined || e.job === q.job) && (!q.types || q.types.includes(e.type));
   let last: number;
   if (q.after === undefined) {
@@ -86,7 +95,8 @@ export async function streamEvents(store: JobStore, hub: EventHub, q: EventsQuer
   const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
   const remove = hub.add({
     deliver(events) {
-      const text = events.filter((e) => e.id > last && wanted(e)).map(frame).join('');
+      // Unfiltered and not behind: the batch's text, made once for every such client.
+      const text = unfiltered && events.length > 0 && events[0]!.id > last ? batchText(events) : events.filter((e) => e.id > last && wanted(e)).map(frame).join('');
       if (events.length > 0) last = Math.max(last, events[events.length - 1]!.id);
       if (text) res.write(text);
       if (res.writableLength > MAX_BUFFERED) res.destroy();

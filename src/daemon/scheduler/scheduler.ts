@@ -178,14 +178,14 @@ export class Scheduler {
     const policy = policyView(store, running, now, this.policy, deps.ready.some((r) => r.memMb !== null));
     const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy);
     // Store why jobs wait, where that changed.
-    const reasons = new Map([...deps.waiting, ...decision.waiting]);
+    const reasonOf = (id: number): WaitReason | undefined => deps.waiting.get(id) ?? decision.waiting.get(id);
     const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
     const changed = new Map<number, string | null>();
     // Many jobs share one reason object (a full machine): each is put in words once.
     const texts = new Map<WaitReason, string>();
     for (const q of queued) {
       if (skip.has(q.id)) continue;
-      const r = reasons.get(q.id);
+      const r = reasonOf(q.id);
       let text: string | null = null;
       if (r) {
         text = texts.get(r) ?? shortReason(r);
