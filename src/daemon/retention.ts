@@ -19,7 +19,7 @@ export interface CleanOptions {
 /** Ids per step: a step's records go in one short transaction, then the loop yields to requests. */
 const STEP = 400;
 /** Jobs whose files are removed in one go (their owners' log directories are read once per go). */
-const FILES_BATCH = 50_000;
+const FILES_BATCH = 10_000;
 
 export async function cleanEnded(d: { store: JobStore; executor: Executor; log: Logger }, o: CleanOptions): Promise<{ removed: number[]; kept: number[] }> {
   const states = o.states.filter((s) => ENDED_STATES.includes(s));
