@@ -3,7 +3,10 @@ export function toMarkdown(r) {
   const lines = ['# gflow benchmarks', '', `${r.machine.cpus} CPUs · node ${r.machine.node} · ${r.machine.date}`, ''];
   lines.push('| figure | min | median | max | target | met | load 1/5/15 |', '|---|---|---|---|---|---|---|');
   const la = (p) => (p?.loadavg ?? []).join(' / ');
-  const row = (name, s, target, met, part) => lines.push(`| ${name} | ${s?.min ?? ''} | ${s?.median ?? s ?? ''} | ${s?.max ?? ''} | ${target} | ${met === undefined ? '' : met ? 'yes' : '**no**'} | ${la(part)} |`);
+  const row = (name, s, target, met, part) => {
+    if (s?.n === 0) s = '—'; // nothing measured
+    lines.push(`| ${name} | ${s?.min ?? ''} | ${s?.median ?? s ?? ''} | ${s?.max ?? ''} | ${target} | ${met === undefined ? '' : met ? 'yes' : '**no**'} | ${la(part)} |`);
+  };
   if (r.cli) {
     const base = r.cli['node -e 0'];
     row('`node -e 0` (ms)', base, '—', undefined, r.cli);
