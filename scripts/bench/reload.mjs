@@ -63,7 +63,9 @@ function leaseGaps(logFile) {
   const gaps = [];
   let released;
   for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
-    const t = Date.parse(line.slice(0, 24));
+    // Log lines start with the local time to the second (src/config/local-time.ts).
+    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/.exec(line);
+    const t = m ? new Date(`${m[1]}T${m[2]}`).getTime() : NaN;
     if (line.includes('released the scheduling lease')) released = t;
     else if (line.includes('holding the scheduling lease') && released !== undefined) {
       gaps.push(t - released);
