@@ -96,6 +96,10 @@ export function gflowdProgram(): Command {
     .option('--json', 'print {running, pid, port, version, session, uptimeSec, stateDir, other}')
     .action(guard(async (o: { port?: number; json?: boolean }) => (await import('./gflowd/status.js')).statusCommand(o)));
   program
+    .command('rotate-token')
+    .description('replace the API token (personal mode) when it may have leaked; a running daemon takes the new one at once')
+    .action(guard(async () => (await import('./gflowd/rotate-token.js')).rotateToken()));
+  program
     .command('restore')
     .description("put a backup of the database back (daemon stopped); without FILE: list the backups (daily, and before every schema upgrade)")
     .argument('[file]', 'a backup file, or latest')

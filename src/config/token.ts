@@ -6,7 +6,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
 
-export function ensureToken(file: string): string {
+/**
+ * The token, created when missing. One that others could read (group or other permission bits)
+ * may have leaked: it is replaced, and `onRotated` says so.
+ */
+export function ensureToken(file: string, onRotated: (why: string) => void = () => {}): string {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   fs.chmodSync(path.dirname(file), 0o700);
   let existing: string | undefined;
@@ -18,6 +22,16 @@ export function ensureToken(file: string): string {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new GflowError('start_failed', `cannot read the API token ${file}: ${(err as Error).message}`, 'make it a file you own and can read, or remove it to get a new one');
   }
   if (existing !== undefined && existing.length >= 32) {
+    const mode = fs.statSync(file).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      try {
+        const token = writeNewToken(file);
+        onRotated(`the API token ${file} was readable by others (mode ${mode.toString(8)}): replaced with a new one`);
+        return token;
+      } catch (err) {
+        throw new GflowError('start_failed', `cannot replace the API token ${file}, which others could read (mode ${mode.toString(8)}): ${(err as Error).message}`, 'make it a file you own (chown), or remove it to get a new one');
+      }
+    }
     try {
       fs.chmodSync(file, 0o600);
     } catch (err) {
@@ -25,13 +39,24 @@ export function ensureToken(file: string): string {
     }
     return existing;
   }
+  return writeNewToken(file);
+}
+
+/** A new random token, written atomically and privately (never through a planted link). */
+export function writeNewToken(file: string): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const token = crypto.randomBytes(32).toString('hex');
   const tmp = `${file}.${process.pid}.tmp`;
   // O_EXCL + O_NOFOLLOW: never write the secret through a planted symlink.
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);
-  fs.writeSync(fd, `${token}\n`);
-  fs.closeSync(fd);
-  fs.renameSync(tmp, file);
+  try {
+    fs.writeSync(fd, `${token}\n`);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw err;
+  }
   return token;
 }
 

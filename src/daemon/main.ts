@@ -104,7 +104,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // A personal daemon's requests carry its owner's token; a shared one knows callers by UID.
   let token: string | null = null;
   try {
-    if (paths.mode === 'personal') token = ensureToken(paths.tokenFile);
+    if (paths.mode === 'personal') token = ensureToken(paths.tokenFile, (why) => log.warn(why));
   } catch (err) {
     return fail(new GflowError('start_failed', `cannot create the API token ${paths.tokenFile}: ${(err as Error).message}`, 'check that the config directory is writable and the token is a file'));
   }

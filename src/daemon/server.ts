@@ -9,6 +9,7 @@ import { IdempotencyStore } from '../store/idempotency.js';
 import type { Answer, Ctx } from './handlers/context.js';
 import { allowGpus, ignoreGpuProcess, info } from './handlers/info.js';
 import { why } from './handlers/why.js';
+import { rotateToken } from './handlers/token.js';
 import { listQuotas, removeQuota, setQuota } from './handlers/quotas.js';
 import { cancelReservation, createReservation, listReservations } from './handlers/reservations.js';
 import { usage } from './handlers/usage.js';
@@ -133,6 +134,7 @@ async function handle(o: ServerOptions, idem: IdempotencyStore, req: http.Incomi
   const body = await readJson(req);
   // Read-only, whatever its method: nothing to make durable, nothing to replay.
   if (url.pathname === ROUTES.dryRun) return dryRun(ctx, caller, body);
+  if (url.pathname === ROUTES.tokenRotate) return rotateToken(o.identity, ctx.paths.tokenFile, ctx.log);
   // What the API acknowledges is on disk before the answer goes out.
   return ctx.store.durable(() => act(ctx, caller, idem, req, url, method, body));
 }

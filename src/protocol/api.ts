@@ -26,6 +26,7 @@ export const ROUTES = {
   reservationCancel: (id: number) => `${API_PREFIX}/reservations/${id}/cancel`, // POST (root)
   clean: `${API_PREFIX}/clean`, // POST CleanRequest  →  CleanResponse
   dryRun: `${API_PREFIX}/jobs/dry-run`, // POST SubmitRequest | BatchRequest  →  DryRunResponse; writes nothing
+  tokenRotate: `${API_PREFIX}/token/rotate`, // POST  →  { rotated: true } (personal mode; the new token is in the owner's token file only)
   jobActions: `${API_PREFIX}/jobs/actions`, // POST JobActionsRequest  →  JobActionsResponse (one transaction)
   events: `${API_PREFIX}/events`, // GET ?after=&job=&types=&follow=0  →  text/event-stream (src/protocol/events.ts)
   notify: `${API_PREFIX}/notify`, // GET  →  NotifyListResponse (src/protocol/notify.ts)

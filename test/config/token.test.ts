@@ -29,13 +29,24 @@ describe('API token', () => {
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
   });
 
-  it('reports a token it cannot make private instead of replacing it', (t) => {
+  it('replaces a token others could read (it may have leaked), and says so', () => {
+    const file = path.join(dir, 'd', 'token');
+    const token = ensureToken(file);
+    fs.chmodSync(file, 0o644);
+    const said: string[] = [];
+    const fresh = ensureToken(file, (why) => said.push(why));
+    assert.notEqual(fresh, token);
+    assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+    assert.match(said.join(''), /readable by others \(mode 644\): replaced/);
+  });
+
+  it('reports a token it cannot replace instead of going on with it', (t) => {
     const file = path.join(dir, 'b', 'token');
     const token = ensureToken(file);
     fs.chmodSync(file, 0o644);
     if (!immutable(file, true)) return t.skip('chattr +i is not available here');
     try {
-      assert.throws(() => ensureToken(file), /cannot make the API token .* private \(mode 600\)/);
+      assert.throws(() => ensureToken(file), /cannot replace the API token .*which others could read \(mode 644\)/);
     } finally {
       immutable(file, false);
     }
