@@ -2,6 +2,7 @@
 // Boot: paths → log → database → token → scheduler (adopts running jobs) → HTTP.
 // SIGTERM / SIGINT / SIGHUP: finish in-flight requests, stop, exit 0. Jobs keep running in
 // their own tmux sessions and are adopted by the next daemon.
+import fs from 'node:fs';
 import os from 'node:os';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
@@ -35,6 +36,18 @@ import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
 import { isAlive } from '../executor/proc.js';
 import { Web } from '../web/web.js';
+
+/**
+ * Fault injection for tests: a daemon started with GFLOW_TEST_DIE_AFTER_LEAD=<file> exits as soon
+ * as it takes the scheduling lease, once (it removes the file): what a crash right after a
+ * reload's hand-over does.
+ */
+function dieIfAsked(): void {
+  const file = process.env.GFLOW_TEST_DIE_AFTER_LEAD;
+  if (!file || !fs.existsSync(file)) return;
+  fs.rmSync(file, { force: true });
+  process.exit(1);
+}
 
 export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   process.title = 'gflowd';
@@ -124,7 +137,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // Notifications are written with every change from now on; the leader sends them.
   const leads = (): boolean => scheduler.isLeader;
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
-  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (daemonEvents.leaseTaken(), notify.sender.onLead()) });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()) });
   const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.

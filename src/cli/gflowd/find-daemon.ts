@@ -71,13 +71,18 @@ export function otherDaemonError(other: OtherDaemon, stateDir: string, where = `
  * (another state directory, another port) are left alone.
  */
 export async function findDaemonByName(stateDir: string): Promise<number | undefined> {
+  return (await daemonsOf(stateDir))[0];
+}
+
+/** Every gflowd daemon process of this user and state directory. */
+export async function daemonsOf(stateDir: string): Promise<number[]> {
   const { default: find } = await import('find-process');
   const uid = process.getuid?.();
   const found = await find('name', 'gflowd', true);
   return found
     .filter((p) => (uid === undefined || p.uid === undefined || p.uid === uid) && p.pid !== process.pid && isGflowd(p.pid))
     .map((p) => p.pid)
-    .find((pid) => isOurs(pid, stateDir));
+    .filter((pid) => isOurs(pid, stateDir));
 }
 
 export function stateDirOf(pid: number): string | undefined {

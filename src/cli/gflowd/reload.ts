@@ -17,7 +17,8 @@ import { RELOAD_OF_ENV } from '../../protocol/events.js';
 import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
 import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
-import { findDaemonInSession, otherDaemonError, sessionDaemon } from './find-daemon.js';
+import { daemonsOf, findDaemonInSession, otherDaemonError, sessionDaemon } from './find-daemon.js';
+import { start } from './up.js';
 import { probe } from './health.js';
 import { acquireReloadLock } from './control-lock.js';
 import { waitUntil } from './wait-until.js';
@@ -136,9 +137,37 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
   }
   await renameSession(session, SERVER_SESSION);
   step('rename', `renamed ${session} to ${SERVER_SESSION}`);
+  // Success only with the new daemon alive, answering, and the only one of this state directory.
+  const problem = await servingProblem(port, newPid!, stateDir);
+  if (problem) {
+    const lines = (await capturePane(SERVER_SESSION)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-10);
+    if (lines.length) process.stderr.write(`${lines.map((l) => `  | ${l}`).join('\n')}\n`);
+    const pid = problem.startAnother ? await start(flags, (l) => process.stderr.write(`${l}\n`)) : undefined;
+    throw new GflowError('start_failed', `the reload did not end well: ${problem.what}${pid ? `; started a fresh daemon (pid ${pid})` : ''}`, 'its last lines are above; `gflowd status` shows what runs now');
+  }
   const summary = { oldPid, newPid: newPid!, session: SERVER_SESSION, totalMs: Math.round(performance.now() - t0), steps };
   process.stdout.write(o.json ? `${JSON.stringify(summary)}\n` : `Reloaded in ${(summary.totalMs / 1000).toFixed(2)} s: pid ${oldPid} → ${newPid}\n`);
   return summary;
+}
+
+/** What is wrong after a hand-over, if anything: the new daemon gone or silent, or another daemon of this state directory still running. */
+async function servingProblem(port: number, newPid: number, stateDir: string): Promise<{ what: string; startAnother: boolean } | undefined> {
+  // The hand-over is done when the new daemon schedules (it took the lease the old one left).
+  let answers = false;
+  await waitUntil(
+    async () => {
+      if (!isAlive(newPid)) return true;
+      const p = await probe(port, 1000);
+      answers = p.kind === 'gflowd' && p.health.pid === newPid;
+      return answers && p.kind === 'gflowd' && p.health.scheduling;
+    },
+    { intervalMs: 20, timeoutMs: 10_000 },
+  );
+  if (!isAlive(newPid)) return { what: `the new daemon ${newPid} exited after the hand-over`, startAnother: true };
+  if (!answers) return { what: `the new daemon ${newPid} does not answer on port ${port}`, startAnother: false };
+  const others = (await daemonsOf(stateDir)).filter((pid) => pid !== newPid);
+  if (others.length) return { what: `another daemon of this state directory still runs (pid ${others.join(', ')}) beside the new one ${newPid}`, startAnother: false };
+  return undefined;
 }
 
 // Removes a replacement that failed, after showing what it said.

@@ -41,7 +41,8 @@ export async function up(flags: Partial<Settings>, say: (line: string) => void =
   }
 }
 
-async function start(flags: Partial<Settings>, say: (line: string) => void): Promise<number> {
+/** `up` for a caller that holds the control lock already (a reload whose new daemon died). */
+export async function start(flags: Partial<Settings>, say: (line: string) => void): Promise<number> {
   const paths = resolvePaths();
   const { port } = resolveSettings(paths, flags);
   // The session name is fixed: a daemon of another state directory in it leaves no room here.
