@@ -2,22 +2,12 @@
 // raw HTTP level (no retries) and at the CLI level, and the time no daemon was scheduling
 // (from the daemons' log: lease released → lease taken).
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { Sandbox } from '../../dist/test/helpers/sandbox.js';
-import { summarize } from './stats.mjs';
+import { rawGet, summarize } from './stats.mjs';
 
 const RELOADS = Number(process.env.BENCH_RELOADS ?? 10);
 
-function rawGet(port, token) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/v1/jobs?limit=5', agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('error', () => resolve(false));
-  });
-}
 
 export async function benchReload() {
   const sb = await Sandbox.create();

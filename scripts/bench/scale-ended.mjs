@@ -5,20 +5,11 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { summarize } from './stats.mjs';
+import { timeCli } from './stats.mjs';
 
 const ENDED = Number(process.env.BENCH_ENDED_JOBS_BIG ?? 1_000_000);
 const OLD = Math.round(ENDED * 0.9);
 
-async function timeCli(sb, args, runs = 10) {
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await sb.ok('gflow', ...args);
-    t.push(performance.now() - s);
-  }
-  return summarize(t);
-}
 
 function probe(port, token) {
   return new Promise((resolve) => {

@@ -3,14 +3,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { summarize } from './stats.mjs';
+import { rssMb, summarize } from './stats.mjs';
 
 const QUEUED = Number(process.env.BENCH_QUEUED_JOBS ?? 100_000);
 
-export function rssMb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m[1]) / 1024);
-}
 
 async function submitLatency(sb, runs = 15) {
   const t = [];

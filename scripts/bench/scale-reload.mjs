@@ -1,23 +1,13 @@
 // `gflowd reload` with 10,000 queued and 50 running jobs, under request traffic: wall time and
 // requests that failed (raw HTTP, no retries).
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
-import { summarize } from './stats.mjs';
+import { rawGet, summarize } from './stats.mjs';
 
 const QUEUED = Number(process.env.BENCH_RELOAD_QUEUED ?? 10_000);
 const RUNNING = 50;
 const RELOADS = 5;
 
-function rawGet(port, token) {
-  return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/v1/jobs?states=running', agent: false, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('error', () => resolve(false));
-  });
-}
 
 export async function benchScaleReload(sb) {
   await sb.up('--cpus', String(RUNNING));
@@ -27,7 +17,7 @@ export async function benchScaleReload(sb) {
   let running = true;
   const raw = { ok: 0, failed: 0 };
   const loop = async () => {
-    while (running) (await rawGet(sb.port, token)) ? raw.ok++ : raw.failed++;
+    while (running) (await rawGet(sb.port, token, '/v1/jobs?states=running')) ? raw.ok++ : raw.failed++;
   };
   const loops = [loop(), loop(), loop(), loop()];
   const walls = [];

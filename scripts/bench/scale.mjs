@@ -4,29 +4,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { planStarts } from '../../dist/src/core/plan.js';
-import { summarize } from './stats.mjs';
+import { rssMb, summarize, timeCli } from './stats.mjs';
 
 const ENDED = Number(process.env.BENCH_ENDED_JOBS ?? 100_000);
 
-function rssMb(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m[1]) / 1024);
-}
 
 function cpuTicks(pid) {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').slice(fs.readFileSync(`/proc/${pid}/stat`, 'utf8').lastIndexOf(')') + 2).split(' ');
   return Number(f[11]) + Number(f[12]); // utime + stime
 }
 
-async function timeCli(sb, args, runs = 10) {
-  const t = [];
-  for (let i = 0; i < runs; i++) {
-    const s = performance.now();
-    await sb.ok('gflow', ...args);
-    t.push(performance.now() - s);
-  }
-  return summarize(t);
-}
 
 export async function benchScale(sb) {
   const pid = await sb.up();
