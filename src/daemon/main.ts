@@ -29,6 +29,7 @@ import { createApiServer } from './server.js';
 import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
+import { ABANDONED, watchAbandonedReload } from './reload-watch.js';
 import { RELOAD_OF_ENV } from '../protocol/events.js';
 import { guardStorage, startDailyBackup } from './storage-guard.js';
 import { Lease } from '../store/lease.js';
@@ -189,10 +190,15 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    // A reload's old daemon hands over to the new one; a replacement whose reload was abandoned
+    // hands its connections back to the daemon it was to replace. Neither owns the discovery file then.
+    const handingOver = signal === 'SIGUSR2' || signal === ABANDONED;
     log.event(
       signal === 'SIGUSR2'
         ? 'SIGUSR2: handing over to the new daemon: finishing this pass, releasing the lease, finishing in-flight requests'
-        : `${signal}: finishing in-flight requests and stopping (jobs keep running)`,
+        : signal === ABANDONED
+          ? 'the gflowd reload that started this daemon is gone before the hand-over: stopping, so that the daemon it was to replace stays the only one'
+          : `${signal}: finishing in-flight requests and stopping (jobs keep running)`,
     );
     // A hung shutdown must not leave a half-dead daemon behind.
     setTimeout(() => {
@@ -203,7 +209,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     await scheduler.close();
     notify.sender.close();
     daemonEvents.stopped(signal);
-    if (signal === 'SIGUSR2') await listener.handOver();
+    if (handingOver) await listener.handOver();
     // Open event streams end; their clients resume from the next daemon with Last-Event-ID.
     stopStatusLine();
     hub.close();
@@ -213,11 +219,12 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       server.closeIdleConnections();
     });
     store.db.close();
-    if (signal !== 'SIGUSR2') removeDiscovery(paths);
+    if (!handingOver) removeDiscovery(paths);
     log.event('stopped');
     log.close();
     process.exit(0);
   };
   // SIGUSR2 is the reload hand-over; it differs from a stop only in what it says.
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR2'] as const) process.on(sig, () => void shutdown(sig));
+  watchAbandonedReload(() => void shutdown(ABANDONED));
 }

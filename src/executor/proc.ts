@@ -96,3 +96,16 @@ export function readEnvironVar(pid: number, name: string): string | undefined {
   const prefix = `${name}=`;
   return readEnviron(pid).find((kv) => kv.startsWith(prefix))?.slice(prefix.length);
 }
+
+/** `pid starttime`: names a process so that a later one with the same pid is not taken for it. */
+export function processMark(pid: number = process.pid): string {
+  return `${pid} ${readStat(pid)?.startTime ?? ''}`;
+}
+
+/** The live process a mark names (a mark without a start time: any live process of that pid). */
+export function markedProcess(mark: string): number | undefined {
+  const [pid, start] = mark.trim().split(' ');
+  const n = Number(pid);
+  if (!Number.isInteger(n) || n <= 0 || !isAlive(n)) return undefined;
+  return !start || readStat(n)?.startTime === start ? n : undefined;
+}

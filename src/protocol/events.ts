@@ -54,6 +54,8 @@ export const LAST_EVENT_HEADER = 'x-gflow-last-event-id';
 
 /** Set by `gflowd reload` on the replacement it starts: the pid of the daemon it replaces (its events say so). */
 export const RELOAD_OF_ENV = 'GFLOW_RELOAD_OF';
+/** Set with it: `pid starttime` of the reload command; the replacement stops if that is gone before the hand-over. */
+export const RELOAD_BY_ENV = 'GFLOW_RELOAD_BY';
 
 export function isEventType(s: string): s is EventType {
   return (EVENT_TYPES as readonly string[]).includes(s);

@@ -6,29 +6,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isAlive, readStat } from '../../executor/proc.js';
+import { markedProcess, processMark } from '../../executor/proc.js';
 import { GflowError } from '../../protocol/errors.js';
-
-const me = (): string => `${process.pid} ${readStat(process.pid)?.startTime ?? ''}`;
 
 /** The live process a lock file names, or undefined if the file is gone or its holder is. */
 function holderOf(file: string): number | undefined {
-  let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    return markedProcess(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
-  const [pid, start] = text.trim().split(' ');
-  const n = Number(pid);
-  if (!Number.isInteger(n) || n <= 0 || !isAlive(n)) return undefined;
-  return start === undefined || start === '' || readStat(n)?.startTime === start ? n : undefined;
 }
 
 /** Creates `file` with our name in it, whole, or fails with EEXIST. */
 function createWhole(file: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, me(), { mode: 0o600, flag: 'w' });
+  fs.writeFileSync(tmp, processMark(), { mode: 0o600, flag: 'w' });
   try {
     fs.linkSync(tmp, file);
   } finally {

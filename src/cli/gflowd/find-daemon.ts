@@ -16,8 +16,11 @@ export function isGflowd(pid: number): boolean {
   if (!stat || !isAlive(pid)) return false;
   if (stat.comm === 'gflowd') return true;
   const argv = readCmdline(pid);
-  // Before it sets its title the daemon is `node …/bin/gflowd run …`.
-  return argv[0] === 'gflowd' || (argv.some((a) => /(^|\/)gflowd$/.test(a)) && argv.includes('run'));
+  // Before it sets its title the daemon is `node …/bin/gflowd run …` (the script right before
+  // `run`: a tmux server started by `new-session … gflowd run` has those words too, later on).
+  if (argv[0] === 'gflowd') return true;
+  const at = argv.findIndex((a) => /(^|\/)gflowd$/.test(a));
+  return at >= 0 && at <= 1 && argv[at + 1] === 'run';
 }
 
 /** The PID of the daemon in `session`, whoever it belongs to. */

@@ -10,10 +10,10 @@ import fs from 'node:fs';
 import { resolvePaths } from '../../config/paths.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
-import { isAlive } from '../../executor/proc.js';
+import { isAlive, processMark } from '../../executor/proc.js';
 import { GflowError, toGflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
-import { RELOAD_OF_ENV } from '../../protocol/events.js';
+import { RELOAD_BY_ENV, RELOAD_OF_ENV } from '../../protocol/events.js';
 import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
 import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
@@ -73,7 +73,7 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
   const port = o.port ?? oldPort;
   const session = `${SERVER_SESSION}_new_${Date.now()}`;
   fs.mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-  await newSession({ name: session, argv: daemonArgv(flags), env: { ...daemonEnv(port), [RELOAD_OF_ENV]: String(oldPid) }, remainOnExit: true, cwd: stateDir });
+  await newSession({ name: session, argv: daemonArgv(flags), env: { ...daemonEnv(port), [RELOAD_OF_ENV]: String(oldPid), [RELOAD_BY_ENV]: processMark() }, remainOnExit: true, cwd: stateDir });
   step('start-new', `started the new daemon in tmux session ${session}`);
 
   let newPid: number | undefined;

@@ -4,7 +4,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Sandbox } from '../../helpers/sandbox.js';
+import { spawn } from 'node:child_process';
+import pWaitFor from 'p-wait-for';
+import { isGflowd } from '../../../src/cli/gflowd/find-daemon.js';
+import { BIN, Sandbox } from '../../helpers/sandbox.js';
 
 describe('gflowd reload under faults', () => {
   let sb: Sandbox;
@@ -31,5 +34,32 @@ describe('gflowd reload under faults', () => {
     assert.equal((await sb.job(running)).state, 'running');
     await sb.ok('gflow', 'cancel', String(running));
     assert.equal((await sb.waitEnded(running)).state, 'cancelled');
+  });
+
+  it('a replacement whose reload is killed before the hand-over stops by itself', async () => {
+    const oldPid = await sb.daemonPid();
+    const reload = sb.track(spawn(process.execPath, [BIN.gflowd, 'reload'], { env: sb.env, cwd: sb.dir }));
+    // Killed as soon as it has started the replacement (step 2 of 6), before the hand-over.
+    await new Promise<void>((resolve) => {
+      let out = '';
+      reload.stdout!.on('data', (c: Buffer) => {
+        out += c.toString();
+        if (/\[2\/6\]/.test(out)) {
+          reload.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    const daemons = (): number[] => sb.processes().filter(isGflowd);
+    await pWaitFor(() => daemons().length === 1, { interval: 50, timeout: 20_000 }).catch((err: Error) => {
+      const log = fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8').split('\n').slice(-15).join('\n');
+      throw new Error(`${err.message}: daemons ${daemons().join(', ')} (old ${oldPid}); log:\n${log}`);
+    });
+    assert.deepEqual(daemons(), [oldPid]);
+    assert.equal(await sb.daemonPid(), oldPid);
+    assert.match(fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8'), /the gflowd reload that started this daemon is gone before the hand-over/);
+    // The next reload works.
+    const { newPid } = JSON.parse(await sb.ok('gflowd', 'reload', '--json')) as { newPid: number };
+    assert.equal(await sb.daemonPid(), newPid);
   });
 });
