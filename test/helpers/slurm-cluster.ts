@@ -27,9 +27,9 @@ let availability: string | undefined | null = null;
 export function slurmUnavailable(): string | undefined {
   if (availability !== null) return availability;
   if (process.getuid?.() !== 0) return (availability = 'the Slurm tests start slurmctld/slurmd as root; run them as root');
-  if (missing().length > 0) spawnSync('bash', [path.join(ROOT, 'scripts', 'system-deps.sh')], { stdio: 'ignore' });
+  if (missing().length > 0) spawnSync('bash', [path.join(ROOT, 'scripts', 'system-deps.sh'), '--test'], { stdio: 'ignore' });
   const left = missing();
-  availability = left.length ? `Slurm packages cannot be installed here (missing ${left.join(', ')}; scripts/system-deps.sh installs slurm-wlm and munge)` : undefined;
+  availability = left.length ? `Slurm packages cannot be installed here (missing ${left.join(', ')}; scripts/system-deps.sh --test installs slurm-wlm and munge)` : undefined;
   return availability;
 }
 
