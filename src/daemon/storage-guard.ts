@@ -26,9 +26,13 @@ function readdir(dir: string): string[] {
   }
 }
 
-/** `reloading`: the daemon replaces one that ran on this database just now; the check (a second per GB) is skipped. */
+/**
+ * `reloading`: the daemon replaces one that ran on this database just now; neither the check (a
+ * second per GB) nor the directory scan (a second per million files) is needed then.
+ */
 export function guardStorage(db: Db, paths: Paths, log: Logger, reloading: boolean): void {
-  if (!reloading) checkIntegrity(db, paths.db);
+  if (reloading) return;
+  checkIntegrity(db, paths.db);
   const onDisk = highestIdOnDisk(paths);
   const inDb = highestJobId(db);
   if (onDisk <= inDb) return;

@@ -10,7 +10,7 @@ import { backupDir } from './integrity.js';
 export type Db = Database.Database;
 
 // Marks a file as ours, so a foreign or corrupt file is never silently reset.
-const APPLICATION_ID = 0x67666c77; // 'gflw'
+export const GFLOW_APPLICATION_ID = 0x67666c77; // 'gflw'
 
 export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
   const existed = fs.existsSync(file) && fs.statSync(file).size > 0;
@@ -22,7 +22,7 @@ export function openDatabase(file: string, upTo: number = SCHEMA_VERSION): Db {
     db = new Database(file, { timeout: 5000 });
     appId = db.pragma('application_id', { simple: true }) as number;
     version = db.pragma('user_version', { simple: true }) as number;
-    if (existed && appId !== APPLICATION_ID && !(appId === 0 && version === 0 && isEmpty(db))) {
+    if (existed && appId !== GFLOW_APPLICATION_ID && !(appId === 0 && version === 0 && isEmpty(db))) {
       throw new GflowError('start_failed', `${file} is not a gflow database`, 'move it aside to start with an empty queue; gflow leaves it untouched');
     }
     db.pragma('journal_mode = WAL');
@@ -69,7 +69,7 @@ function migrate(db: Db, from: number, upTo: number, file: string): void {
   // A copy of what was there before, in case the new code turns out wrong (`gflowd restore`).
   if (from > 0) copyBeforeMigration(db, file, from);
   db.transaction(() => {
-    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`application_id = ${GFLOW_APPLICATION_ID}`);
     for (const m of pending) {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

@@ -31,6 +31,11 @@ describe('storage faults', () => {
     assert.equal(running.code, 1);
     assert.match(running.stderr, /is running on this database[\s\S]*gflowd down/);
     await sb.ok('gflowd', 'down');
+    const notBackup = path.join(sb.dir, 'notes.txt');
+    fs.writeFileSync(notBackup, 'not a database');
+    const refused = await sb.gflowd('restore', notBackup);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /is not a usable gflow backup.*\n.*nothing was changed/);
     assert.match(await sb.ok('gflowd', 'restore', 'latest'), /Restored .*schema9\.db; the database it replaced is kept as .*gflow\.db\.replaced-\d+/);
     await sb.up();
     // The backup predates the job; the job's files are still there, so its id is not given out again.

@@ -4,7 +4,9 @@ import fs from 'node:fs';
 import { resolvePaths } from '../../config/paths.js';
 import { localTime } from '../../config/local-time.js';
 import { GflowError } from '../../protocol/errors.js';
-import { listBackups } from '../../store/integrity.js';
+import Database from 'better-sqlite3';
+import { GFLOW_APPLICATION_ID } from '../../store/db.js';
+import { checkIntegrity, listBackups } from '../../store/integrity.js';
 import { findDaemonByName } from './find-daemon.js';
 
 export async function restore(which: string | undefined, say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
@@ -17,6 +19,7 @@ export async function restore(which: string | undefined, say: (line: string) => 
   }
   const file = which === 'latest' ? backups[0] : which;
   if (!file || !fs.existsSync(file)) throw new GflowError('not_found', which === 'latest' ? 'there is no backup' : `no such backup: ${which}`, 'run `gflowd restore` to list the backups');
+  assertBackup(file);
   const pid = await findDaemonByName(paths.stateDir);
   if (pid !== undefined) throw new GflowError('conflict', `gflowd (pid ${pid}) is running on this database`, 'stop it first with `gflowd down` (jobs keep running), then restore, then `gflowd up`');
   const aside = `${paths.db}.replaced-${Date.now()}`;
@@ -26,4 +29,18 @@ export async function restore(which: string | undefined, say: (line: string) => 
   fs.copyFileSync(file, paths.db);
   fs.chmodSync(paths.db, 0o600);
   say(`Restored ${file}; the database it replaced is kept as ${aside}. Start the daemon with \`gflowd up\`.`);
+}
+
+/** Only a gflow database (one that opens, passes its check, and is gflow's) may take the place of the queue. */
+function assertBackup(file: string): void {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    if (db.pragma('application_id', { simple: true }) !== GFLOW_APPLICATION_ID) throw new Error('not a gflow database');
+    checkIntegrity(db, file);
+  } catch (err) {
+    throw new GflowError('bad_request', `${file} is not a usable gflow backup: ${(err as Error).message}`, 'run `gflowd restore` to list the backups; nothing was changed');
+  } finally {
+    db?.close();
+  }
 }
