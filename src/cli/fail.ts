@@ -1,11 +1,13 @@
 // The one place where the CLI formats an error: one line (plus a hint). `reportAndExit` ends
 // the command with it; `eachJob` is the one rule for commands that act on several jobs.
-// Exit codes: 0 ok, 1 failure, 2 usage error.
+// Exit codes: 0 ok, 1 failure, 2 usage error (including a request the daemon refused as invalid).
 import path from 'node:path';
 import { GflowError, toGflowError, type ErrorCode } from '../protocol/errors.js';
+import { fieldMessage } from './field-flags.js';
 
+/** 2 for what the user typed (the CLI's checks, and the daemon's checks of a request), else 1. */
 export function exitCodeOf(err: GflowError): number {
-  return err.code === 'usage' ? 2 : 1;
+  return err.code === 'usage' || err.code === 'bad_request' ? 2 : 1;
 }
 
 /** Prints `<program>: <message>` and its hint on stderr; returns the error as a GflowError. */
@@ -13,7 +15,7 @@ export function printError(err: unknown): GflowError {
   const e = toGflowError(err);
   const hint = e.hint ? `\n  hint: ${e.hint}` : '';
   const program = path.basename(process.argv[1] ?? 'gflow');
-  process.stderr.write(`${program}: ${e.message}${hint}\n`);
+  process.stderr.write(`${program}: ${e.field ? fieldMessage(e.field) : e.message}${hint}\n`);
   if (process.env.GFLOW_DEBUG && e.cause instanceof Error) process.stderr.write(`${e.cause.stack}\n`);
   return e;
 }

@@ -22,6 +22,7 @@ import { submit, submitBatch } from './handlers/submit.js';
 import { rawAnswer, readJson, sendError, sendJson } from './http.js';
 import { identify, isOwner, peerName, refusesConnection, socketUid, type Identity } from './identify.js';
 import { cutForLog, RefusalLog } from './refusals.js';
+import { PeerLimits } from './peer-limits.js';
 import type { Caller } from '../identity/caller.js';
 import { parseId, parseListQuery } from './validate.js';
 import type { EventHub } from './events/hub.js';
@@ -64,11 +65,14 @@ export function createApiServer(o: ServerOptions): http.Server {
     refusals.close();
     stopPruning();
   });
-  // A personal daemon refuses other users' connections before they cost anything.
+  // A personal daemon refuses other users' connections before they cost anything; no peer
+  // may hold more than its share of connections (src/daemon/peer-limits.ts).
+  const limits = new PeerLimits(o.identity.ownerUid);
   server.on('connection', (socket) => {
-    const refused = refusesConnection(socket, o.identity);
+    const refused = refusesConnection(socket, o.identity) ?? limits.admit(socket);
     if (!refused) return;
-    socket.end(rawAnswer(403, 'Forbidden', refused.toBody()));
+    if (refused.code === 'too_many_connections') refusals.note(peerName(socket), refused.message);
+    socket.end(rawAnswer(refused.httpStatus, refused.code === 'forbidden' ? 'Forbidden' : 'Too Many Requests', refused.toBody()));
     socket.destroySoon();
   });
   // Slow or stuck clients are cut off instead of holding the daemon's resources.

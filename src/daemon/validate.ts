@@ -10,16 +10,22 @@ const MAX_TEXT = 64 * 1024;
 const MAX_ARGS = 10_000;
 
 function bad(field: string, want: string): GflowError {
-  return new GflowError('bad_request', `invalid field '${field}': expected ${want}`);
+  return new GflowError('bad_request', `invalid field '${field}': expected ${want}`, undefined, { field: { name: field, expected: want } });
 }
+
+// Limits said in a person's units, not the wire's (seconds, MB, ms since the epoch), so that
+// the CLI can repeat them next to its own flag.
+const seconds = (v: unknown, field: string): number => int(v, field, 1, 365 * 86400, 'a duration from 1 second to 365 days');
+const megabytes = (v: unknown, field: string, maxMb: number, maxText: string): number => int(v, field, 1, maxMb, `a size from 1M to ${maxText}`);
+const epochMs = (v: unknown, field: string): number => int(v, field, 0, 8.64e15, 'a date and time');
 
 function str(v: unknown, field: string, max = MAX_TEXT): string {
   if (typeof v !== 'string' || v.length > max || v.includes('\0')) throw bad(field, `a string of at most ${max} characters without NUL`);
   return v;
 }
 
-function int(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(field, `a whole number from ${min} to ${max}`);
+function int(v: unknown, field: string, min: number, max: number, want = `a whole number from ${min} to ${max}`): number {
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(field, want);
   return v;
 }
 
@@ -54,11 +60,11 @@ export function validateSubmit(body: unknown): SubmitRequest {
   }
   if (b.priority !== undefined) out.priority = int(b.priority, 'priority', -1_000_000, 1_000_000);
   if (b.cpus !== undefined) out.cpus = int(b.cpus, 'cpus', 1, 4096);
-  if (b.timeLimitSec !== undefined && b.timeLimitSec !== null) out.timeLimitSec = int(b.timeLimitSec, 'timeLimitSec', 1, 365 * 86400);
+  if (b.timeLimitSec !== undefined && b.timeLimitSec !== null) out.timeLimitSec = seconds(b.timeLimitSec, 'timeLimitSec');
   if (b.hold !== undefined) out.hold = bool(b.hold, 'hold');
   if (b.gpus !== undefined) out.gpus = int(b.gpus, 'gpus', 0, 64);
   if (b.shared !== undefined) out.shared = bool(b.shared, 'shared');
-  if (b.gpuMemoryMb !== undefined) out.gpuMemoryMb = int(b.gpuMemoryMb, 'gpuMemoryMb', 1, 10_000_000);
+  if (b.gpuMemoryMb !== undefined) out.gpuMemoryMb = megabytes(b.gpuMemoryMb, 'gpuMemoryMb', 10_000_000, '10T');
   if (out.shared && out.gpuMemoryMb === undefined) throw new GflowError('bad_request', 'a shared GPU job needs gpuMemoryMb', 'add --gpu-memory, e.g. --gpu-memory 20G');
   if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
   if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
@@ -68,9 +74,9 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.maxConcurrent !== undefined) out.maxConcurrent = int(b.maxConcurrent, 'maxConcurrent', 1, 100_000);
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
   if (b.retryOnTimeout !== undefined) out.retryOnTimeout = bool(b.retryOnTimeout, 'retryOnTimeout');
-  if (b.beginAt !== undefined) out.beginAt = int(b.beginAt, 'beginAt', 0, 8.64e15);
+  if (b.beginAt !== undefined) out.beginAt = epochMs(b.beginAt, 'beginAt');
   if (b.project !== undefined && b.project !== null) out.project = name(b.project, 'project');
-  if (b.memMb !== undefined) out.memMb = int(b.memMb, 'memMb', 1, 1024 ** 3);
+  if (b.memMb !== undefined) out.memMb = megabytes(b.memMb, 'memMb', 1024 ** 3, '1P');
   if (b.outputPath !== undefined) out.outputPath = str(b.outputPath, 'outputPath', 4096);
   if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
   if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
@@ -79,7 +85,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.warnSignal !== undefined) {
     out.warnSignal = str(b.warnSignal, 'warnSignal', 20);
     if (!/^SIG[A-Z0-9]+$/.test(out.warnSignal)) throw bad('warnSignal', 'a signal name like SIGUSR1');
-    out.warnBeforeSec = int(b.warnBeforeSec, 'warnBeforeSec', 1, 365 * 86400);
+    out.warnBeforeSec = seconds(b.warnBeforeSec, 'warnBeforeSec');
   }
   if (b.mailUser !== undefined) {
     out.mailUser = str(b.mailUser, 'mailUser', 254);
@@ -101,13 +107,26 @@ export function name(v: unknown, field: string): string {
 }
 
 
-/** A submitter's environment: an object of strings, within bounds. */
+// What Linux hands a program (execve): each NAME=value at most 128 KiB (MAX_ARG_STRLEN), all
+// of them within ARG_MAX (2 MiB with the usual 8 MiB stack). A bigger environment could never
+// reach the job, so it is refused at submit; anything smaller is taken whole.
+const MAX_ENV_ENTRY = 128 * 1024;
+const MAX_ENV_TOTAL = 2 * 1024 * 1024;
+
+/** A submitter's environment: an object of strings that a program can be given. */
 export function environment(v: unknown): Record<string, string> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw bad('env', 'an object of strings');
-  const env = v as Record<string, unknown>;
-  if (Object.keys(env).length > 5000) throw bad('env', 'at most 5000 variables');
   const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(env)) out[str(k, 'env name', 1024)] = str(val, `env.${k}`, MAX_TEXT);
+  let total = 0;
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+    if (k === '' || k.includes('=') || k.includes('\0')) throw bad('env', 'variable names without = or NUL');
+    if (typeof val !== 'string' || val.includes('\0')) throw bad(`env.${k}`, 'a string without NUL');
+    const bytes = Buffer.byteLength(k) + Buffer.byteLength(val) + 2;
+    if (bytes > MAX_ENV_ENTRY) throw new GflowError('bad_request', `the environment variable ${k.slice(0, 60)} is ${Math.ceil(bytes / 1024)} KB; Linux passes at most 128 KB per variable to a program`, 'unset it before submitting, or choose what the job gets with --export');
+    total += bytes + 8; // and its pointer
+    out[k] = val;
+  }
+  if (total > MAX_ENV_TOTAL) throw new GflowError('bad_request', `the environment is ${(total / 1024 / 1024).toFixed(1)} MB; Linux passes at most 2 MB of environment to a program`, 'choose what the job gets with --export (e.g. --export PATH,HOME,CUDA_HOME)');
   return out;
 }
 
@@ -170,12 +189,12 @@ export function validateUpdate(body: unknown): UpdateRequest {
   if (b.name !== undefined) out.name = str(b.name, 'name', 200);
   if (b.priority !== undefined) out.priority = int(b.priority, 'priority', -1_000_000, 1_000_000);
   if (b.cpus !== undefined) out.cpus = int(b.cpus, 'cpus', 1, 4096);
-  if (b.timeLimitSec !== undefined) out.timeLimitSec = b.timeLimitSec === null ? null : int(b.timeLimitSec, 'timeLimitSec', 1, 365 * 86400);
+  if (b.timeLimitSec !== undefined) out.timeLimitSec = b.timeLimitSec === null ? null : seconds(b.timeLimitSec, 'timeLimitSec');
   if (b.gpus !== undefined) out.gpus = int(b.gpus, 'gpus', 0, 64);
   if (b.dependsOn !== undefined) out.dependsOn = ids(b.dependsOn, 'dependsOn');
   if (b.dependsMode !== undefined) out.dependsMode = mode(b.dependsMode);
   if (b.dependsKinds !== undefined) out.dependsKinds = kinds(b.dependsKinds, out.dependsOn);
-  if (b.beginAt !== undefined) out.beginAt = b.beginAt === null ? null : int(b.beginAt, 'beginAt', 0, 8.64e15);
+  if (b.beginAt !== undefined) out.beginAt = b.beginAt === null ? null : epochMs(b.beginAt, 'beginAt');
   if (b.maxRetries !== undefined) out.maxRetries = int(b.maxRetries, 'maxRetries', 0, 100);
   if (Object.keys(out).length === 0) throw new GflowError('bad_request', 'nothing to update', 'give at least one field to change');
   return out;

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'too_many_connections'
   | 'usage'
   | 'daemon_not_running'
   | 'daemon_unhealthy'
@@ -21,6 +22,14 @@ export interface ErrorBody {
   code: ErrorCode;
   message: string;
   hint?: string;
+  /** a request field that was refused, and what was expected of it: a client can say it in its own words */
+  field?: FieldProblem;
+}
+
+export interface FieldProblem {
+  /** as sent: `timeLimitSec`, `command[2]`, `env.PATH`, `tasks[3].name` */
+  name: string;
+  expected: string;
 }
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -32,6 +41,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  too_many_connections: 429,
   daemon_not_running: 503,
   daemon_unhealthy: 503,
   port_in_use: 500,
@@ -43,12 +53,14 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
 export class GflowError extends Error {
   readonly code: ErrorCode;
   readonly hint: string | undefined;
+  readonly field: FieldProblem | undefined;
 
-  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, hint?: string, options?: { cause?: unknown; field?: FieldProblem }) {
     super(message, options);
     this.name = 'GflowError';
     this.code = code;
     this.hint = hint;
+    this.field = options?.field;
   }
 
   get httpStatus(): number {
@@ -56,13 +68,13 @@ export class GflowError extends Error {
   }
 
   toBody(): ErrorBody {
-    return this.hint === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, hint: this.hint };
+    return { code: this.code, message: this.message, ...(this.hint === undefined ? {} : { hint: this.hint }), ...(this.field ? { field: this.field } : {}) };
   }
 
   static fromBody(body: ErrorBody): GflowError {
-    return new GflowError(body.code, body.message, body.hint);
+    const f = body.field;
+    const field = f && typeof f.name === 'string' && typeof f.expected === 'string' ? { name: f.name, expected: f.expected } : undefined;
+    return new GflowError(body.code, body.message, body.hint, { field });
   }
 }
 

@@ -2,8 +2,12 @@
 // decoded here and nowhere else; inserts, select lists and patches are built from this table.
 import type { JobKey, JobRecord } from '../core/job.js';
 
-/** plain: as is; bool: 0/1; json: JSON text or NULL; ids: a JSON array, NULL when empty. */
-type Codec = 'plain' | 'bool' | 'json' | 'ids' | 'list';
+/**
+ * plain: as is; bool: 0/1; json: JSON text or NULL; ids: a JSON array, NULL when empty;
+ * env: a JSON object, or `env:<hash>`, a reference to one stored once in `job_envs`
+ * (src/store/job-envs.ts), which the select list resolves.
+ */
+type Codec = 'plain' | 'bool' | 'json' | 'ids' | 'list' | 'env';
 
 export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, codec: Codec] } = {
   id: ['id', 'plain'],
@@ -15,7 +19,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   script: ['script', 'plain'],
   scriptPath: ['script_path', 'plain'],
   cwd: ['cwd', 'plain'],
-  env: ['env', 'json'],
+  env: ['env', 'env'],
   priority: ['priority', 'plain'],
   cpus: ['cpus', 'plain'],
   timeLimitSec: ['time_limit_sec', 'plain'],
@@ -81,15 +85,29 @@ export type PlanJob = Pick<JobRecord, (typeof PLAN_KEYS)[number]>;
 
 export type SqlValue = string | number | null;
 
-export function selectList(keys: readonly JobKey[]): string {
+/** Columns in an INSERT. */
+export function columnList(keys: readonly JobKey[]): string {
   return keys.map((k) => JOB_COLUMNS[k][0]).join(', ');
 }
+
+/** What a SELECT from `jobs` lists: the columns, with a shared environment read in. */
+export function selectList(keys: readonly JobKey[]): string {
+  return keys
+    .map((k) => {
+      const [column, codec] = JOB_COLUMNS[k];
+      return codec === 'env' ? `coalesce((SELECT body FROM job_envs WHERE hash = substr(jobs.${column}, ${ENV_REF.length + 1})), jobs.${column}) AS ${column}` : column;
+    })
+    .join(', ');
+}
+
+/** How the env column refers to a shared environment. */
+export const ENV_REF = 'env:';
 
 export function encode(key: JobKey, value: unknown): SqlValue {
   const codec = JOB_COLUMNS[key][1];
   if (value === null || value === undefined) return null;
   if (codec === 'bool') return value ? 1 : 0;
-  if (codec === 'json') return JSON.stringify(value);
+  if (codec === 'json' || codec === 'env') return JSON.stringify(value);
   if (codec === 'ids' || codec === 'list') return (value as unknown[]).length ? JSON.stringify(value) : null;
   return value as SqlValue;
 }
@@ -104,6 +122,9 @@ function decoderFor(key: JobKey): Decoder {
       return (row, out) => void (out[key] = row[column] === 1);
     case 'json':
       return (row, out) => void (out[key] = row[column] === null ? null : JSON.parse(row[column] as string));
+    case 'env':
+      // A reference left without its environment (not expected: triggers count the references) reads as none.
+      return (row, out) => void (out[key] = (row[column] as string).startsWith(ENV_REF) ? {} : JSON.parse(row[column] as string));
     case 'ids':
     case 'list':
       return (row, out) => void (out[key] = row[column] === null ? [] : JSON.parse(row[column] as string));

@@ -13,8 +13,9 @@ import { EventLog, eventOfMove } from './events.js';
 import { JobGroups } from './job-groups.js';
 import { JobHistory } from './job-history.js';
 import { JobLineage } from './job-lineage.js';
+import { JobEnvs } from './job-envs.js';
 import { ALL, inChunks, Statements, type Raw } from './statements.js';
-import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, decode, encode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
+import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, decode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
 
@@ -26,7 +27,7 @@ const insertSqls = new Map<string, string>();
 function insertSql(keys: readonly JobKey[]): string {
   const id = keys.join();
   let sql = insertSqls.get(id);
-  if (!sql) insertSqls.set(id, (sql = `INSERT INTO jobs (${selectList(keys)}) VALUES (${keys.map(() => '?').join(', ')})`));
+  if (!sql) insertSqls.set(id, (sql = `INSERT INTO jobs (${columnList(keys)}) VALUES (${keys.map(() => '?').join(', ')})`));
   return sql;
 }
 
@@ -40,6 +41,8 @@ export class JobStore {
   readonly lineage: JobLineage;
   /** the event stream: every change below appends its event in the same transaction */
   readonly events: EventLog;
+  /** environments stored once (src/store/job-envs.ts) */
+  readonly envs: JobEnvs;
 
   constructor(
     readonly db: Db,
@@ -50,6 +53,7 @@ export class JobStore {
     this.groups = new JobGroups(this.sql, this.events);
     this.history = new JobHistory(this.sql);
     this.lineage = new JobLineage(this.sql, this.events, (id, fields) => this.write(id, fields));
+    this.envs = new JobEnvs(this.sql);
   }
 
   private stmt(sql: string): Database.Statement {
@@ -94,7 +98,7 @@ export class JobStore {
     const values: Omit<JobRecord, 'id' | keyof typeof NOT_RUN_YET> = { ...spec, state: hold ? 'hold' : 'queued', reason: hold ? 'held by user' : null, submittedAt: now };
     const keys = Object.keys(values) as (keyof typeof values)[];
     return this.atomically(() => {
-      const info = this.stmt(insertSql(keys)).run(...keys.map((k) => encode(k, values[k])));
+      const info = this.stmt(insertSql(keys)).run(...this.envs.encode(keys, values));
       // What was written, without reading it back (an array of thousands is one transaction).
       const row: JobRecord = { ...values, ...NOT_RUN_YET, attempts: [], id: Number(info.lastInsertRowid) };
       this.events.appendJob('job.submitted', row, now);
@@ -201,7 +205,7 @@ export class JobStore {
     const keys = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined) as (keyof typeof fields)[];
     if (keys.length === 0) return 0;
     const sets = keys.map((k) => `${JOB_COLUMNS[k][0]} = ?`).join(', ');
-    return this.stmt(`UPDATE jobs SET ${sets} WHERE id = ?`).run(...keys.map((k) => encode(k, fields[k])), id).changes;
+    return this.stmt(`UPDATE jobs SET ${sets} WHERE id = ?`).run(...this.envs.encode(keys, fields), id).changes;
   }
 
   /** Changes fields of a queued or held job (`gflow update`). */

@@ -266,6 +266,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX jobs_ended ON jobs(user, project, state, finished_at, submitted_at, started_at, gpus, cpus) WHERE finished_at IS NOT NULL;
     `,
   },
+  {
+    version: 15,
+    description: 'environments stored once (jobs.env may hold env:<hash>), with their references counted',
+    // A daemon of schema 14 reads env as JSON: the new daemon writes references only once it
+    // leads, when the old one of a reload has handed over (src/store/jobs.ts).
+    sql: `
+      CREATE TABLE job_envs (
+        hash TEXT PRIMARY KEY,
+        body TEXT NOT NULL,              -- JSON object
+        refs INTEGER NOT NULL DEFAULT 0  -- job rows whose env is 'env:' || hash
+      ) WITHOUT ROWID;
+      CREATE TRIGGER job_envs_insert AFTER INSERT ON jobs WHEN substr(new.env, 1, 4) = 'env:' BEGIN
+        UPDATE job_envs SET refs = refs + 1 WHERE hash = substr(new.env, 5);
+      END;
+      CREATE TRIGGER job_envs_update AFTER UPDATE OF env ON jobs WHEN old.env IS NOT new.env BEGIN
+        UPDATE job_envs SET refs = refs + 1 WHERE substr(new.env, 1, 4) = 'env:' AND hash = substr(new.env, 5);
+        UPDATE job_envs SET refs = refs - 1 WHERE substr(old.env, 1, 4) = 'env:' AND hash = substr(old.env, 5);
+        DELETE FROM job_envs WHERE substr(old.env, 1, 4) = 'env:' AND hash = substr(old.env, 5) AND refs <= 0;
+      END;
+      CREATE TRIGGER job_envs_delete AFTER DELETE ON jobs WHEN substr(old.env, 1, 4) = 'env:' BEGIN
+        UPDATE job_envs SET refs = refs - 1 WHERE hash = substr(old.env, 5);
+        DELETE FROM job_envs WHERE hash = substr(old.env, 5) AND refs <= 0;
+      END;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

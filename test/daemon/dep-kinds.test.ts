@@ -53,7 +53,7 @@ describe('dependency kinds', () => {
   it('refuses aftercorr on a single job and an unknown kind', async () => {
     const one = await sb.submit('--', 'true');
     const r = await sb.gflow('submit', '-d', `aftercorr:${one}`, '--array', '1-2', '--', 'true');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /not part of an array or sweep/);
     const k = await sb.gflow('submit', '-d', `afterwards:${one}`, '--', 'true');
     assert.equal(k.code, 2);

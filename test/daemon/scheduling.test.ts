@@ -125,7 +125,7 @@ describe('dependencies, arrays, sweeps, retries', () => {
 
   it('refuses unknown dependencies at submit', async () => {
     const r = await sb.gflow('submit', '-d', '99999', '--', 'true');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.match(r.stderr, /dependency 99999 does not exist/);
   });
 
@@ -171,7 +171,7 @@ describe('dependencies, arrays, sweeps, retries', () => {
   it('commits a batch all or nothing', async () => {
     const before = (JSON.parse(await sb.ok('gflow', 'queue', '-a', '--json')) as Job[]).length;
     const r = await sb.gflow('submit', '--array', '1-3', '-d', '424242', '--', 'true');
-    assert.equal(r.code, 1);
+    assert.equal(r.code, 2);
     assert.equal((JSON.parse(await sb.ok('gflow', 'queue', '-a', '--json')) as Job[]).length, before);
   });
 

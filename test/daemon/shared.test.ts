@@ -8,6 +8,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pty from 'node-pty';
 import pWaitFor from 'p-wait-for';
+import { spawn } from 'node:child_process';
+import { MAX_CONNECTIONS_PER_PEER } from '../../src/daemon/peer-limits.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
@@ -133,6 +135,35 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
       await until(ids[i]!, (x) => x.state === 'finished');
       assert.equal(await gflow(u, 'log', String(ids[i])), `${u.uid}\n`);
     }
+  });
+
+  it("caps one user's open connections, and the others' requests go on", async () => {
+    // gflowa opens twice the cap of idle connections and holds them; the ones past the cap
+    // are answered 429 at once, while root and gflowb keep working.
+    const opener = `
+      const net = require('node:net');
+      const socks = []; let refused = 0;
+      for (let i = 0; i < ${2 * MAX_CONNECTIONS_PER_PEER}; i++) {
+        const s = net.connect(${sb.port}, '127.0.0.1');
+        s.on('data', (d) => { if (/^HTTP\\/1.1 429 /.test(d.toString())) refused++; if (refused === ${MAX_CONNECTIONS_PER_PEER}) console.log('capped'); });
+        s.on('error', () => {});
+        socks.push(s);
+      }
+      process.stdin.on('data', () => process.exit(0));`;
+    const child = sb.track(spawn(process.execPath, ['-e', opener], { uid: a.uid, gid: a.gid, env: sb.userEnv(a), cwd: a.home }));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d: Buffer) => /capped/.test(d.toString()) && resolve());
+      child.on('exit', (code) => reject(new Error(`the opener exited ${code}`)));
+    });
+    assert.match(await sb.ok('gflow', 'queue'), /JOBID|No jobs/);
+    assert.match(await gflow(b, 'queue'), /JOBID|No jobs/);
+    // gflowa's own next request is refused, with what to do.
+    const r = await sb.as(a, ['queue']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /already holds \d+ connections to gflowd[^]*hint: close some/);
+    child.stdin!.write('done');
+    await new Promise((resolve) => child.once('exit', resolve));
+    await pWaitFor(async () => (await sb.as(a, ['queue'])).code === 0, { interval: 50, timeout: 10_000 });
   });
 
   it('gives a free GPU to the user who used less, among jobs of equal priority (fair share)', async () => {

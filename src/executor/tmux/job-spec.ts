@@ -16,11 +16,17 @@ export interface SpecInput {
 
 export function renderSpec(s: SpecInput): string {
   const lines = ['# gflow job spec (generated)'];
+  // Variables bash cannot export by name (exported functions, BASH_FUNC_f%%; names such as
+  // a.b) reach the job through env(1), which sets them as the job's program starts.
+  const others: string[] = [];
   for (const [k, v] of Object.entries(s.env)) {
-    if (NAME.test(k) && !KEEP_FROM_PANE.has(k)) lines.push(`export ${k}=${shellQuote(v)}`);
+    if (KEEP_FROM_PANE.has(k)) continue;
+    if (NAME.test(k)) lines.push(`export ${k}=${shellQuote(v)}`);
+    else if (!k.startsWith('-')) others.push(`${k}=${v}`);
   }
   lines.push(`cd -- ${shellQuote(s.cwd)} || return 1`);
-  lines.push(`set -- ${s.argv.map(shellQuote).join(' ')}`);
+  const argv = others.length ? ['/usr/bin/env', ...others, ...s.argv] : s.argv;
+  lines.push(`set -- ${argv.map(shellQuote).join(' ')}`);
   return `${lines.join('\n')}\n`;
 }
 
