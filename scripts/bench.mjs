@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { Sandbox } from '../dist/test/helpers/sandbox.js';
+import { benchArray20k } from './bench/array20k.mjs';
 import { benchBigLog } from './bench/big-log.mjs';
 import { benchCli } from './bench/cli.mjs';
 import { benchBigSubmit, benchDrain, benchLatency, benchManySubmit } from './bench/jobs.mjs';
@@ -34,6 +35,7 @@ const parts = {
   eventClients: [null, benchScaleEvents],
   reload10k: [null, benchScaleReload],
   bigLog: [[], benchBigLog],
+  array20k: [['--cpus', '2'], benchArray20k],
   // gflow on a one-node Slurm cluster beside plain sbatch (starts its own cluster and daemon)
   slurm: [null, benchSlurm],
 };

@@ -1,13 +1,13 @@
 // Reload under load: wall time of `gflowd reload` (10 in a row), requests that failed at the
 // raw HTTP level (no retries) and at the CLI level, and the time no daemon was scheduling
-// (from the daemons' log: lease released → lease taken).
+// (from the event log: the old daemon stopped → the new one took the lease).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sandbox } from '../../dist/test/helpers/sandbox.js';
+import Database from 'better-sqlite3';
 import { rawGet, summarize } from './stats.mjs';
 
 const RELOADS = Number(process.env.BENCH_RELOADS ?? 10);
-
 
 export async function benchReload() {
   const sb = await Sandbox.create();
@@ -41,26 +41,29 @@ export async function benchReload() {
       reloadWallMs: summarize(walls),
       rawRequests: raw,
       cliCommands: cli,
-      noSchedulerMs: summarize(leaseGaps(path.join(sb.stateDir, 'gflowd.log'))),
+      noSchedulerMs: summarize(leaseGaps(path.join(sb.stateDir, 'gflow.db'))),
     };
   } finally {
     await sb.cleanup();
   }
 }
 
-// Pairs each "released the scheduling lease" with the next "holding the scheduling lease".
-function leaseGaps(logFile) {
-  const gaps = [];
-  let released;
-  for (const line of fs.readFileSync(logFile, 'utf8').split('\n')) {
-    // Log lines start with the local time to the second (src/config/local-time.ts).
-    const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})/.exec(line);
-    const t = m ? new Date(`${m[1]}T${m[2]}`).getTime() : NaN;
-    if (line.includes('released the scheduling lease')) released = t;
-    else if (line.includes('holding the scheduling lease') && released !== undefined) {
-      gaps.push(t - released);
-      released = undefined;
+// From the event log (ms timestamps): each hand-over's `daemon.stopped` to the next
+// `daemon.lease_taken`, when the new daemon schedules.
+function leaseGaps(dbFile) {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    const gaps = [];
+    let stoppedAt;
+    for (const e of db.prepare("SELECT at, type, data FROM events WHERE type IN ('daemon.stopped', 'daemon.lease_taken') ORDER BY id").all()) {
+      if (e.type === 'daemon.stopped' && JSON.parse(e.data).handingOver) stoppedAt = e.at;
+      else if (e.type === 'daemon.lease_taken' && stoppedAt !== undefined) {
+        gaps.push(e.at - stoppedAt);
+        stoppedAt = undefined;
+      }
     }
+    return gaps;
+  } finally {
+    db.close();
   }
-  return gaps;
 }

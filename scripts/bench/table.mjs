@@ -89,5 +89,13 @@ export function toMarkdown(r) {
     row(`\`gflow log --last 10\`, ${Math.round(b.logBytes / 1024 ** 3)} GB log (ms, n=${b.lastTenMs.n})`, b.lastTenMs, '≤ 1000', b.lastTenMs.median <= 1000, b);
     row('… its peak RSS (MB)', b.maxRssMb, '≤ 100', b.maxRssMb.max <= 100, b);
   }
+  if (r.array20k) {
+    const a = r.array20k;
+    const alone = r.drain2?.jobsPerSec?.median;
+    row(`submit a ${a.tasks}-task array (ms)`, a.submitMs, '—', undefined, a);
+    row(`… its drain, 2 slots, ${a.tasks} queued (jobs/s${alone ? `; ×${Math.round((a.drainJobsPerSec / alone) * 100) / 100} an empty queue's` : ''})`, a.drainJobsPerSec, '≥ 0.9 × drain of 500', alone ? a.drainJobsPerSec >= 0.9 * alone : undefined, a);
+    row('… cancelling the rest in one request (ms)', a.cancelMs, '—', undefined, a);
+    row(`… daemon RSS before / queued / peak / after (MB)`, `${a.rssMb.before} / ${a.rssMb.queued} / ${a.rssMb.peak} / ${a.rssMb.after}`, 'after ≤ before + 20', a.rssMb.after <= a.rssMb.before + 20, a);
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -40,6 +40,20 @@ describe('actions on many jobs', () => {
     assert.equal(events.filter((e) => e.type === 'job.cancelled' && mine.has(e.job!)).length, 2000);
   });
 
+  it("cancels what is left of an array, skipping the tasks that ended, in one line and exit 0", async () => {
+    const jobs = JSON.parse(await sb.ok('gflow', 'submit', '--json', '--array', '1-6', '--', 'bash', '-c', '[ "$GFLOW_ARRAY_TASK_ID" -le 2 ] || sleep 300')) as Job[];
+    for (const j of jobs.slice(0, 2)) assert.equal((await sb.waitEnded(j.id)).state, 'finished');
+    const r = await sb.gflow('cancel', '@');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.match(r.stdout, new RegExp(`Skipped 2 jobs it does not apply to \\(cannot cancel job ${jobs[0]!.id}: it is finished, …\\)`));
+    for (const j of jobs.slice(2)) assert.equal((await sb.waitEnded(j.id)).state, 'cancelled');
+    // One job asked for by its id still gets its error.
+    const one = await sb.gflow('cancel', String(jobs[0]!.id));
+    assert.equal(one.code, 1);
+    assert.match(one.stderr, /it is finished/);
+  });
+
   it('refuses a bad request whole and changes nothing', async () => {
     const id = await sb.submit('--hold', '--', 'true');
     const r = await fetch(`http://127.0.0.1:${sb.port}/v1/jobs/actions`, { method: 'POST', body: JSON.stringify({ action: 'explode', ids: [id] }) });
