@@ -21,6 +21,20 @@ const outside = {
   },
 };
 
+// commander requires child_process at load for subcommands run as separate programs, which
+// gflow has none of; compiling that built-in is ~10 ms of every start. Commander gets it on
+// first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: 'lazy-child-process', namespace: 'lazy' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+      loader: 'js',
+    }));
+  },
+};
+
 await esbuild.build({
   entryPoints: ['dist/src/cli/gflow.js'],
   outfile: 'dist/src/gflow-cli.cjs',
@@ -30,7 +44,7 @@ await esbuild.build({
   target: 'node20',
   // The MCP server's SDK (and its zod) are big and only `gflow mcp serve` needs them: required from node_modules when it runs.
   external: ['find-process', '@modelcontextprotocol/sdk', 'zod'],
-  plugins: [outside],
+  plugins: [outside, lazyChildProcess],
   // The bundle sits two levels below the package, as dist/src/version.js does, so
   // import.meta.url-relative paths (packagePath) keep pointing at the package.
   define: { 'import.meta.url': '__gflowModuleUrl' },

@@ -1,9 +1,7 @@
-// Jobs printed through the column table (src/cli/columns.ts) in each output of `gflow queue`:
-// a table for people (local times, Slurm durations, colour on a terminal), CSV for
-// spreadsheets and shell tools, JSON and YAML for programs (seconds, ISO 8601 times with zone).
+// Jobs printed through the column table (src/cli/columns.ts) as a table for people (local
+// times, Slurm durations, colour on a terminal); CSV, JSON and YAML are in columns-export.ts,
+// loaded only when asked for (the YAML writer alone is a quarter of the CLI's code).
 import chalk from 'chalk';
-import { stringify as csv } from 'csv-stringify/sync';
-import { stringify as yaml } from 'yaml';
 import type { Job, JobState } from '../protocol/job.js';
 import type { ColumnSpec } from './columns-format.js';
 
@@ -53,19 +51,4 @@ export function columnTable(specs: readonly ColumnSpec[], jobs: readonly Job[], 
       .trimEnd();
   const state = (j: Job) => (i: number, s: string): string => (['ST', 'STATE'].includes(specs[i]!.column.header) ? stateColor(j.state)(s) : s);
   return `${[chalk.bold(line(specs.map((s) => s.column.header))), ...cells.map((r, k) => line(r, state(jobs[k]!)))].join('\n')}\n`;
-}
-
-/** Rows of the columns' data: objects keyed as in Slurm's JSON. */
-export function columnRecords(specs: readonly ColumnSpec[], jobs: readonly Job[], now = Date.now()): Record<string, unknown>[] {
-  return jobs.map((j) => Object.fromEntries(specs.map((s) => [s.column.key, s.column.data(j, now)])));
-}
-
-export function columnCsv(specs: readonly ColumnSpec[], jobs: readonly Job[], now = Date.now()): string {
-  return csv([specs.map((s) => s.column.header), ...jobs.map((j) => specs.map((s) => s.column.data(j, now)))]);
-}
-
-/** JSON or YAML of whole jobs (no --format) or of the chosen columns. */
-export function structured(output: 'json' | 'yaml', specs: readonly ColumnSpec[] | undefined, jobs: readonly Job[]): string {
-  const data = specs ? columnRecords(specs, jobs) : jobs;
-  return output === 'json' ? `${JSON.stringify(data, null, 2)}\n` : yaml(data);
 }

@@ -3,11 +3,10 @@ import { parseIdList } from '../../core/id-list.js';
 import { parseSince } from '../../core/since.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, parseJobState, type Job } from '../../protocol/job.js';
-import { ChangeWatch } from '../change-watch.js';
 import { Client } from '../client.js';
 import { defaultColumns } from '../columns.js';
 import { parseFormat, parseSort, type ColumnSpec } from '../columns-format.js';
-import { columnCsv, columnTable, OUTPUTS, structured, type Output } from '../columns-output.js';
+import { columnTable, OUTPUTS, type Output } from '../columns-output.js';
 import { usage } from '../fail.js';
 import { currentUser } from '../job-ref.js';
 import { dependencyTree, terminalWidth } from '../render.js';
@@ -60,7 +59,7 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
   const q = jobsQuery({ ...flags, all: flags.all || view.since !== undefined, limit: filtered ? undefined : flags.limit });
   const client = new Client();
   const path = `${ROUTES.jobs}${q.size ? `?${q}` : ''}`;
-  const changes = flags.watch ? new ChangeWatch(client) : null;
+  const changes = flags.watch ? new (await import('../change-watch.js')).ChangeWatch(client) : null;
   do {
     let { jobs } = await client.request<JobsResponse>('GET', path);
     if (filtered) {
@@ -68,7 +67,7 @@ export async function queueCommand(flags: QueueFlags): Promise<void> {
       if (flags.limit !== undefined) jobs = jobs.slice(-flags.limit);
     }
     if (view.sort) jobs = [...jobs].sort(view.sort);
-    const text = render(view, jobs);
+    const text = await render(view, jobs);
     process.stdout.write(changes ? `\x1b[H\x1b[2J${new Date().toLocaleTimeString()}  gflow queue (Ctrl-C to stop)\n\n${text}` : text);
     await changes?.next();
   } while (changes);
@@ -124,10 +123,10 @@ function keep(j: Job, view: View, project: string | undefined): boolean {
   return true;
 }
 
-function render(view: View, jobs: Job[]): string {
-  if (view.output === 'json' || view.output === 'yaml') return structured(view.output, view.specs, jobs);
+async function render(view: View, jobs: Job[]): Promise<string> {
+  if (view.output === 'json' || view.output === 'yaml') return (await import('../columns-export.js')).structured(view.output, view.specs, jobs);
   const specs = view.specs ?? defaultColumns(jobs).map((column) => ({ column, right: false }));
-  if (view.output === 'csv') return columnCsv(specs, jobs);
+  if (view.output === 'csv') return (await import('../columns-export.js')).columnCsv(specs, jobs);
   if (view.tree) return dependencyTree(jobs);
   return columnTable(specs, jobs, terminalWidth());
 }
