@@ -1,6 +1,7 @@
 // `gflow clean` and the `retention` setting: ended jobs' records and files go.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -10,19 +11,21 @@ describe('gflow clean', () => {
 
   it('removes ended jobs by state and age, keeps those active jobs depend on, and can only say so', async () => {
     const ok = await sb.submit('--', 'true');
-    const bad = await sb.submit('--', 'bash', '-c', 'exit 1');
+    const bad = await sb.submit('--requeue', '--max-retries', '1', '--', 'bash', '-c', 'exit 1');
     const needed = await sb.submit('--', 'true');
     for (const id of [ok, bad, needed]) await sb.waitEnded(id);
     const waiting = await sb.submit('--hold', '-d', `afterany:${needed}`, '--', 'true');
     const badLog = (await sb.job(bad)).logPath;
-    assert.ok(fs.existsSync(badLog));
+    // Every file the job left: its log, its first run's log, its status file and its directory.
+    const badFiles = [badLog, badLog.replace(/\.log$/, '.1.log'), path.join(sb.stateDir, 'status', String(bad)), path.join(sb.stateDir, 'jobs', String(bad))];
+    for (const f of badFiles) assert.ok(fs.existsSync(f), f);
 
     assert.match(await sb.ok('gflow', 'clean', '--dry-run'), new RegExp(`^Would remove 2 job\\(s\\) and their files: ${ok}, ${bad}\\nKept 1 that waiting or running jobs depend on: ${needed}\\n$`));
     assert.equal((await sb.gflow('show', String(bad))).code, 0, 'a dry run removes nothing');
     assert.equal(await sb.ok('gflow', 'clean', '--state', 'F', '--older-than', '30d'), 'No ended jobs to remove\n');
     assert.equal(await sb.ok('gflow', 'clean', '--state', 'F'), `Removed 1 job(s) and their files: ${bad}\n`);
     assert.equal((await sb.gflow('show', String(bad))).code, 1);
-    assert.ok(!fs.existsSync(badLog), 'its log is gone');
+    for (const f of badFiles) assert.ok(!fs.existsSync(f), `${f} is gone`);
     assert.equal((await sb.job(ok)).state, 'finished', 'other states stay');
     await sb.ok('gflow', 'cancel', String(waiting));
   });

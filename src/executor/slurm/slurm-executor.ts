@@ -18,6 +18,7 @@ import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
 import type { SlurmClusterInfo } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
+import { jobDir, jobFiles, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { ensureDir, writeFresh } from '../safe-file.js';
 import { renderSpec, scriptArgv } from '../tmux/job-spec.js';
@@ -262,14 +263,7 @@ export class SlurmExecutor implements Executor {
   }
 
   async purge(jobs: readonly PurgedJob[]): Promise<void> {
-    // The logs directory is read once per batch: a job's logs are `<id>.log` and `<id>.<run>.log`.
-    const ids = new Set(jobs.map((j) => j.id));
-    const dir = this.paths.logsDir;
-    for (const f of fs.existsSync(dir) ? fs.readdirSync(dir) : []) if (ids.has(Number(/^(\d+)(?:\.\d+)?\.log$/.exec(f)?.[1]))) fs.rmSync(path.join(dir, f), { force: true });
-    for (const j of jobs) {
-      fs.rmSync(statusFile(this.paths.statusDir, j.id), { force: true });
-      fs.rmSync(path.join(this.paths.jobsDir, String(j.id)), { recursive: true, force: true });
-    }
+    await removeAll(jobs.flatMap((j) => [...jobFiles(j, this.paths), jobDir(j, this.paths)]));
   }
 
   // The job's tmux server on the node ends with its Slurm job: nothing to remove here.

@@ -14,6 +14,7 @@ import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
 import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import { jobDir, jobFiles, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readEnvironVar } from '../proc.js';
@@ -161,19 +162,11 @@ export class TmuxExecutor implements Executor {
     for (const [uid, group] of byOwner) {
       const { as, dirs } = this.owner(uid);
       for (const j of group) if (j.session && !j.sessionClosed) await this.dispose(j);
-      // Each directory is read once per batch, and only files that exist are removed. A job's
-      // logs are `<id>.log` and `<id>.<run>.log`; its status file is `<id>`; its spec `jobs/<id>/`.
-      const ids = new Set(group.map((j) => j.id));
-      const mine = (dir: string, pattern: RegExp): string[] => readdirOrEmpty(dir).filter((f) => ids.has(Number(pattern.exec(f)?.[1]))).map((f) => path.join(dir, f));
-      const owned = [...mine(dirs.logsDir, /^(\d+)(?:\.\d+)?\.log$/), ...mine(dirs.statusDir, /^(\d+)$/)];
+      const files = group.flatMap((j) => jobFiles(j, dirs));
       // The owner's files are in directories the owner controls: removed as the owner.
-      for (let i = 0; i < owned.length; i += 1000) {
-        const chunk = owned.slice(i, i + 1000);
-        if (as) await runAs(as, ['/bin/rm', '-f', '--', ...chunk]);
-        else for (const f of chunk) fs.rmSync(f, { force: true });
-        await new Promise((r) => setImmediate(r));
-      }
-      for (const dir of mine(dirs.jobsDir, /^(\d+)$/)) fs.rmSync(dir, { recursive: true, force: true });
+      if (as) for (let i = 0; i < files.length; i += 1000) await runAs(as, ['/bin/rm', '-f', '--', ...files.slice(i, i + 1000)]);
+      else await removeAll(files);
+      await removeAll(group.map((j) => jobDir(j, dirs)));
     }
   }
 
@@ -233,13 +226,5 @@ export class TmuxExecutor implements Executor {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
     closeControlClient();
-  }
-}
-
-function readdirOrEmpty(dir: string): string[] {
-  try {
-    return fs.readdirSync(dir);
-  } catch {
-    return [];
   }
 }
