@@ -1,6 +1,7 @@
 // Scale, history side: 1,000,000 ended jobs. `gflow queue` (active jobs) against an empty
 // database; `gflow clean` of 900,000 of them (wall time), while a probe asks the API every 10 ms
-// and records the longest answer (how long the clean held requests up).
+// and records the longest answer (how long the clean held requests up). One old job in ten has
+// its log and status file on disk.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -37,6 +38,13 @@ export async function benchScaleEnded(sb) {
     }
   })();
   db.close();
+  // Files as ended jobs leave them (a log and a status file), for one old job in ten: the clean
+  // removes real files, and lists of directories this full are what used to hold requests up.
+  for (const dir of ['logs', 'status']) fs.mkdirSync(path.join(sb.stateDir, dir), { recursive: true });
+  for (let id = 1; id <= OLD; id += 10) {
+    fs.writeFileSync(path.join(sb.stateDir, 'logs', `${id}.log`), 'done\n');
+    fs.writeFileSync(path.join(sb.stateDir, 'status', String(id)), '0\n');
+  }
   const fillMs = performance.now() - fillStart;
   await sb.up('--cpus', '2');
   const full = await timeCli(sb, ['queue']);
@@ -54,6 +62,8 @@ export async function benchScaleEnded(sb) {
   const cleanMs = performance.now() - t;
   cleaning = false;
   await probing;
+  const left = fs.readdirSync(path.join(sb.stateDir, 'logs')).length;
+  if (left > ENDED - OLD) throw new Error(`clean left ${left} logs`);
   return {
     endedJobs: ENDED,
     fillMs: Math.round(fillMs),

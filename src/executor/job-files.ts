@@ -24,9 +24,21 @@ export function jobDir(job: PurgedJob, dirs: JobDirs): string {
   return path.join(dirs.jobsDir, String(job.id));
 }
 
-/** Removes paths on libuv's threads, a chunk at a time, so requests are answered in between. */
-export async function removeAll(paths: readonly string[], chunk = 256): Promise<void> {
-  for (let i = 0; i < paths.length; i += chunk) {
-    await Promise.all(paths.slice(i, i + chunk).map((p) => fs.promises.rm(p, { recursive: true, force: true }).catch(() => undefined)));
+/** Time the daemon's thread spends removing files before it answers waiting requests. */
+const SLICE_MS = 10;
+
+/**
+ * Removes what exists of these paths, in slices of SLICE_MS with requests answered in between.
+ * Synchronous calls: a stat that finds nothing costs a microsecond or two, where a promise per
+ * path would cost the daemon's thread ten times more than the work.
+ */
+export async function removeAll(paths: readonly string[]): Promise<void> {
+  let i = 0;
+  while (i < paths.length) {
+    const until = performance.now() + SLICE_MS;
+    for (; i < paths.length && performance.now() < until; i++) {
+      if (fs.existsSync(paths[i]!)) fs.rmSync(paths[i]!, { recursive: true, force: true });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

@@ -11,9 +11,10 @@ export function statusFile(statusDir: string, id: number): string {
   return path.join(statusDir, String(id));
 }
 
+/** The status, once the whole line is there (the wrapper writes it with its newline in one write). */
 export function parseStatus(text: string): ExitStatus | undefined {
-  if (/^gpu-busy\s*$/.test(text)) return { exitCode: 75, signal: null, notStarted: 'gpu-busy' };
-  const m = /^(\d+)\s*$/.exec(text);
+  if (text === 'gpu-busy\n') return { exitCode: 75, signal: null, notStarted: 'gpu-busy' };
+  const m = /^(\d+)\n$/.exec(text);
   if (!m) return undefined;
   const code = Number(m[1]);
   const signo = code > 128 && code < 128 + 65 ? code - 128 : 0;

@@ -20,8 +20,11 @@ const SCRIPT = `#!/bin/bash
 # gflow job wrapper. Usage: wrapper <spec file> <status file>
 # Start clean: the job gets the submitter's environment (from the spec), not the tmux
 # server's; only what describes this terminal stays.
-for _v in $(compgen -e); do
-  case $_v in TMUX | TMUX_PANE | TERM) ;; *) unset "$_v" 2>/dev/null ;; esac
+# \${!X*} lists the variables starting with X without a subshell (\$(compgen -e) costs a fork per
+# job); unsetting the shell's own unexported ones as well changes nothing the job gets.
+for _v in \${!A*} \${!B*} \${!C*} \${!D*} \${!E*} \${!F*} \${!G*} \${!H*} \${!I*} \${!J*} \${!K*} \${!L*} \${!M*} \${!N*} \${!O*} \${!P*} \${!Q*} \${!R*} \${!S*} \${!T*} \${!U*} \${!V*} \${!W*} \${!X*} \${!Y*} \${!Z*} \
+  \${!a*} \${!b*} \${!c*} \${!d*} \${!e*} \${!f*} \${!g*} \${!h*} \${!i*} \${!j*} \${!k*} \${!l*} \${!m*} \${!n*} \${!o*} \${!p*} \${!q*} \${!r*} \${!s*} \${!t*} \${!u*} \${!v*} \${!w*} \${!x*} \${!y*} \${!z*} \${!_*}; do
+  case $_v in TMUX | TMUX_PANE | TERM | _v) ;; *) unset "$_v" 2>/dev/null ;; esac
 done
 spec=$1
 status=$2
@@ -30,9 +33,12 @@ set -o noclobber
 # The end mark tells the daemon the log is complete (see below); mv by its path, because the
 # job's environment decides PATH.
 # finish_job CODE [STATUS]: STATUS (default CODE) is what the daemon reads.
+# The status goes into a new file in one write(), so a reader finds nothing, or all of it with
+# its newline (noclobber: O_EXCL, a planted symlink is not followed); a file already there is
+# replaced through a temporary file and mv.
 finish_job() {
   printf '${END_MARK_SH}'
-  printf '%s\\n' "\${2:-$1}" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"
+  { printf '%s\\n' "\${2:-$1}" > "$status"; } 2>/dev/null || { printf '%s\\n' "\${2:-$1}" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"; }
   exit "$1"
 }
 if ! . "$spec"; then
