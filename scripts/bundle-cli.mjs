@@ -42,8 +42,10 @@ await esbuild.build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  // The MCP server's SDK (and its zod) are big and only `gflow mcp serve` needs them: required from node_modules when it runs.
-  external: ['find-process', '@modelcontextprotocol/sdk', 'zod'],
+  // The MCP server's SDK (and its zod) are big and only `gflow mcp serve` needs them, the YAML and
+  // CSV writers only `queue -o yaml|csv`: required from node_modules when those run (their modules
+  // are imported lazily, src/cli/columns-export.ts), not read at every start.
+  external: ['find-process', '@modelcontextprotocol/sdk', 'zod', 'yaml', 'csv-stringify'],
   plugins: [outside, lazyChildProcess],
   // The bundle sits two levels below the package, as dist/src/version.js does, so
   // import.meta.url-relative paths (packagePath) keep pointing at the package.
