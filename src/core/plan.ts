@@ -104,7 +104,11 @@ export function resolveDependencies<C extends Candidate & { dependsKinds?: reado
 // Order: priority descending, then the owner's fair-share usage ascending, then submission
 // order (id). Greedy: a job that does not fit is skipped and smaller jobs behind it may start
 // (as in gflow).
-export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
+//
+// `onWaiting`, when given, is told each waiting job's reason instead of `waiting` collecting
+// them (the scheduler's pass compares them with the stored ones as they come: no map of the
+// whole queue).
+export function planStarts<C extends Candidate>(queued: readonly C[], cap: Capacity, onWaiting?: (job: C, reason: WaitReason) => void): Plan {
   const load = (cap.load ?? new Load()).clone();
   const pass: Pass = {
     gpus: cap.gpus.map((g) => ({ ...g })),
@@ -118,10 +122,13 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
   };
   const start: Start[] = [];
   const waiting = new Map<number, WaitReason>();
-  for (const job of fairSorted(queued, cap.usage ?? new Map())) {
+  const wait = onWaiting ?? ((job: C, r: WaitReason) => void waiting.set(job.id, r));
+  // When no job can start (a full machine: each needs more CPUs than are free), nothing is
+  // handed out, so each job's reason is the same whatever the order: the queue is not sorted.
+  for (const job of full(queued, pass.freeCpus) ? queued : fairSorted(queued, cap.usage ?? new Map())) {
     const verdict = admit(job, pass, cap);
     if ('kind' in verdict) {
-      waiting.set(job.id, verdict);
+      wait(job, verdict);
       continue;
     }
     for (const g of verdict.picked) {
@@ -139,6 +146,13 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
     start.push({ id: job.id, gpuIds: verdict.picked.map((g) => g.index) });
   }
   return { start, waiting };
+}
+
+// Every admitted job takes its CPUs out of the free ones (see `admit`): none can be admitted
+// when each needs more than are free.
+function full(queued: readonly Candidate[], freeCpus: number): boolean {
+  for (const j of queued) if (j.cpus <= freeCpus) return false;
+  return true;
 }
 
 /** What one pass has handed out so far. */

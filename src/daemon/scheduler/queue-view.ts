@@ -37,6 +37,11 @@ export class QueueView {
     return out;
   }
 
+  /** A queued job as of the last `current()`. */
+  get(id: number): PlanJob | undefined {
+    return this.jobs.get(id);
+  }
+
   /** Forgets everything: the next `current()` reads the whole queue (a new leader starts so). */
   reset(): void {
     this.seen = null;

@@ -8,7 +8,7 @@
 // catches anything an event missed. The database is the only state; the parts below hold
 // timers and work in flight, never facts about jobs.
 import type { Executor } from '../../executor/executor.js';
-import type { JobStore } from '../../store/jobs.js';
+import type { JobStore, PlanJob } from '../../store/jobs.js';
 import { Lease } from '../../store/lease.js';
 import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from './clock.js';
@@ -176,26 +176,26 @@ export class Scheduler {
     const now = this.clock.now();
     const running = store.slimByState('running');
     const policy = policyView(store, running, now, this.policy, deps.ready.some((r) => r.memMb !== null));
-    const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy);
-    // Store why jobs wait, where that changed.
-    const reasonOf = (id: number): WaitReason | undefined => deps.waiting.get(id) ?? decision.waiting.get(id);
-    const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
+    // Store why jobs wait, where that changed: each waiting job's reason is compared with the
+    // stored one as the planner gives it. Many jobs share one reason object (a full machine):
+    // each is put in words once.
     const changed = new Map<number, string | null>();
-    // Many jobs share one reason object (a full machine): each is put in words once.
     const texts = new Map<WaitReason, string>();
-    for (const q of queued) {
-      if (skip.has(q.id)) continue;
-      const r = reasonOf(q.id);
-      let text: string | null = null;
-      if (r) {
-        text = texts.get(r) ?? shortReason(r);
-        texts.set(r, text);
+    let lastReason: WaitReason | undefined;
+    let lastText = '';
+    const note = (q: PlanJob, r: WaitReason): void => {
+      if (r !== lastReason) {
+        lastReason = r;
+        lastText = texts.get(r) ?? shortReason(r);
+        texts.set(r, lastText);
       }
-      if (text !== q.reason) changed.set(q.id, text);
-    }
+      if (lastText !== q.reason) changed.set(q.id, lastText);
+    };
+    for (const [id, r] of deps.waiting) note(this.queue.get(id)!, r);
+    const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy, note);
     if (changed.size) {
       store.setWaitReasons(changed);
-      for (const q of queued) if (changed.has(q.id)) q.reason = changed.get(q.id)!;
+      for (const [id, text] of changed) this.queue.get(id)!.reason = text;
     }
     // A begin time coming, or a reservation's window starting or ending, wakes the next pass.
     this.timers.armBegin(nextBegin(deps.ready, now, policy.reservations));
