@@ -10,14 +10,40 @@ import type { Clock } from './clock.js';
 const MAX_EVENTS = 5000;
 const FULL_READ_EVERY_MS = 5 * 60_000;
 
+/** The queue split for a pass: jobs that only wait for room, and jobs with something to check first. */
+export interface QueueSplit {
+  /** no dependency, not a singleton: ready as far as dependencies go, never looked up (most jobs) */
+  plain: PlanJob[];
+  /** with dependencies, or singletons: their readiness is looked up each pass */
+  gated: PlanJob[];
+}
+
+/** Two lists in id order as one (the planner's order keeps submission order within a class). */
+export function mergeById<T extends { id: number }>(a: readonly T[], b: readonly T[]): T[] {
+  if (b.length === 0) return [...a];
+  if (a.length === 0) return [...b];
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.id < b[j]!.id ? a[i++]! : b[j++]!);
+  while (i < a.length) out.push(a[i++]!);
+  while (j < b.length) out.push(b[j++]!);
+  return out;
+}
+
+const isGated = (j: PlanJob): boolean => j.dependsOn.length > 0 || (j.singleton && j.name !== null);
+
 export class QueueView {
-  private readonly jobs = new Map<number, PlanJob>();
+  private readonly plain = new Map<number, PlanJob>();
+  private readonly gated = new Map<number, PlanJob>();
   /** the last event applied; null: not read yet */
   private seen: number | null = null;
   private readAt = 0;
   /** a job came back with a lower id than others (a requeue): sort before handing out */
   private unordered = false;
   private maxId = 0;
+  /** one copy of each user name and reason text, however many jobs carry it */
+  private readonly strings = new Map<string, string>();
 
   constructor(
     private readonly store: JobStore,
@@ -25,21 +51,28 @@ export class QueueView {
   ) {}
 
   /** The queued jobs in id order, as of now. */
-  current(): PlanJob[] {
+  current(): QueueSplit {
     if (this.seen === null || this.clock.now() - this.readAt > FULL_READ_EVERY_MS || !this.catchUp()) this.readAll();
-    const out = [...this.jobs.values()];
     if (this.unordered) {
-      out.sort((a, b) => a.id - b.id);
-      this.jobs.clear();
-      for (const j of out) this.jobs.set(j.id, j);
+      for (const m of [this.plain, this.gated]) {
+        const sorted = [...m.values()].sort((a, b) => a.id - b.id);
+        m.clear();
+        for (const j of sorted) m.set(j.id, j);
+      }
       this.unordered = false;
     }
-    return out;
+    return { plain: [...this.plain.values()], gated: [...this.gated.values()] };
   }
 
   /** A queued job as of the last `current()`. */
   get(id: number): PlanJob | undefined {
-    return this.jobs.get(id);
+    return this.plain.get(id) ?? this.gated.get(id);
+  }
+
+  /** Sets the stored reason of a job the view holds. */
+  setReason(id: number, reason: string | null): void {
+    const j = this.get(id);
+    if (j) j.reason = reason === null ? null : this.intern(reason);
   }
 
   /** Forgets everything: the next `current()` reads the whole queue (a new leader starts so). */
@@ -47,14 +80,39 @@ export class QueueView {
     this.seen = null;
   }
 
+  private intern(s: string): string {
+    let one = this.strings.get(s);
+    if (one === undefined) {
+      if (this.strings.size > 10_000) this.strings.clear(); // reasons naming job ids vary
+      this.strings.set(s, (one = s));
+    }
+    return one;
+  }
+
+  private put(j: PlanJob): void {
+    j.user = this.intern(j.user);
+    if (j.reason !== null) j.reason = this.intern(j.reason);
+    (isGated(j) ? this.gated : this.plain).set(j.id, j);
+  }
+
+  private drop(id: number): void {
+    this.plain.delete(id);
+    this.gated.delete(id);
+  }
+
   private readAll(): void {
     // One snapshot: the queue and the event it reflects.
     this.store.db.transaction(() => {
       this.seen = this.store.events.lastId();
-      this.jobs.clear();
-      for (const j of this.store.planningView()) this.jobs.set(j.id, j);
+      this.plain.clear();
+      this.gated.clear();
+      this.strings.clear();
+      this.maxId = 0;
+      for (const j of this.store.planningView()) {
+        this.put(j);
+        this.maxId = j.id;
+      }
     })();
-    this.maxId = Math.max(0, ...[...this.jobs.keys()].slice(-1));
     this.readAt = this.clock.now();
     this.unordered = false;
   }
@@ -70,12 +128,14 @@ export class QueueView {
     for (const id of touched) {
       const j = fresh.get(id);
       if (!j) {
-        this.jobs.delete(id);
+        this.drop(id);
         continue;
       }
-      if (!this.jobs.has(id) && id < this.maxId) this.unordered = true;
+      // A job already held keeps its place, unless an update moved it to the other map.
+      const [into, other] = isGated(j) ? [this.gated, this.plain] : [this.plain, this.gated];
+      if ((other.delete(id) || !into.has(id)) && id < this.maxId) this.unordered = true;
       this.maxId = Math.max(this.maxId, id);
-      this.jobs.set(id, j);
+      this.put(j);
     }
     return true;
   }

@@ -16,7 +16,7 @@ import { Launcher } from './launcher.js';
 import { Leadership } from './leadership.js';
 import { dependencyVerdicts, nextBegin, plan, policyView, type GpuView } from './planning.js';
 import { Reaper } from './reaper.js';
-import { QueueView } from './queue-view.js';
+import { mergeById, QueueView } from './queue-view.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
 import { shortReason, type WaitReason } from '../../protocol/wait-reason.js';
@@ -163,11 +163,13 @@ export class Scheduler {
   private async planStarts(): Promise<{ id: number; gpuIds: number[] }[]> {
     const { store } = this.o;
     let t = performance.now();
-    const queued = this.queue.current();
-    const deps = dependencyVerdicts(store, queued);
+    // Only jobs with dependencies (or singletons) are looked up; the others are ready as they are.
+    const { plain, gated } = this.queue.current();
+    const deps = dependencyVerdicts(store, gated);
+    const ready = deps.ready.length ? mergeById(plain, deps.ready) : plain;
     if (deps.doomed.length) this.cancelDoomed(deps.doomed);
     // The inventory is refreshed right before GPUs are handed out.
-    if (deps.ready.some((r) => r.gpus > 0)) {
+    if (ready.some((r) => r.gpus > 0)) {
       const before = performance.now() - t;
       await this.o.gpus.refresh();
       t = performance.now() - before;
@@ -175,7 +177,7 @@ export class Scheduler {
     if (this.closed || !this.leadership.confirm()) return [];
     const now = this.clock.now();
     const running = store.slimByState('running');
-    const policy = policyView(store, running, now, this.policy, deps.ready.some((r) => r.memMb !== null));
+    const policy = policyView(store, running, now, this.policy, ready.some((r) => r.memMb !== null));
     // Store why jobs wait, where that changed: each waiting job's reason is compared with the
     // stored one as the planner gives it. Many jobs share one reason object (a full machine):
     // each is put in words once.
@@ -192,13 +194,13 @@ export class Scheduler {
       if (lastText !== q.reason) changed.set(q.id, lastText);
     };
     for (const [id, r] of deps.waiting) note(this.queue.get(id)!, r);
-    const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy, note);
+    const decision = plan(ready, running, this.o.cpus, this.o.gpus, now, policy, note);
     if (changed.size) {
       store.setWaitReasons(changed);
-      for (const [id, text] of changed) this.queue.get(id)!.reason = text;
+      for (const [id, text] of changed) this.queue.setReason(id, text);
     }
     // A begin time coming, or a reservation's window starting or ending, wakes the next pass.
-    this.timers.armBegin(nextBegin(deps.ready, now, policy.reservations));
+    this.timers.armBegin(nextBegin(ready, now, policy.reservations));
     this.lastPassMs = Math.round((performance.now() - t) * 100) / 100;
     return decision.start;
   }
