@@ -31,6 +31,9 @@ export function mergeById<T extends { id: number }>(a: readonly T[], b: readonly
   return out;
 }
 
+/** The dependencies of the many jobs that have none: one frozen list. */
+const NONE = Object.freeze([]) as unknown as number[];
+
 const isGated = (j: PlanJob): boolean => j.dependsOn.length > 0 || (j.singleton && j.name !== null);
 
 export class QueueView {
@@ -42,7 +45,7 @@ export class QueueView {
   /** a job came back with a lower id than others (a requeue): sort before handing out */
   private unordered = false;
   private maxId = 0;
-  /** one copy of each user name and reason text, however many jobs carry it */
+  /** one copy of each user, project, group and reason text, however many jobs carry it */
   private readonly strings = new Map<string, string>();
 
   constructor(
@@ -91,7 +94,11 @@ export class QueueView {
 
   private put(j: PlanJob): void {
     j.user = this.intern(j.user);
+    j.dependsMode = this.intern(j.dependsMode) as PlanJob['dependsMode'];
+    if (j.project !== null) j.project = this.intern(j.project);
+    if (j.groupId !== null) j.groupId = this.intern(j.groupId);
     if (j.reason !== null) j.reason = this.intern(j.reason);
+    if (j.dependsOn.length === 0) j.dependsOn = NONE;
     (isGated(j) ? this.gated : this.plain).set(j.id, j);
   }
 
