@@ -126,7 +126,7 @@ export class QueueView {
 
   /** Applies the events since the last pass; false when there were too many to be worth it. */
   private catchUp(): boolean {
-    const events = this.store.events.since({ after: this.seen!, limit: MAX_EVENTS });
+    const events = this.store.events.jobsSince(this.seen!, MAX_EVENTS);
     if (events.length === MAX_EVENTS) return false;
     if (events.length === 0) return true;
     this.seen = events[events.length - 1]!.id;
