@@ -148,6 +148,19 @@ export function planStarts<C extends Candidate>(queued: readonly C[], cap: Capac
   return { start, waiting };
 }
 
+/**
+ * When no CPU is free, no job that needs one can start, and each waiting job's reason depends
+ * only on the job, the clock (begin times) and what this key holds: the checks `admit` makes
+ * before "enough free CPUs". A caller may keep the reasons it was given under an equal key for
+ * jobs that did not change and have no begin time. Undefined when a CPU is free. Whatever
+ * `admit` reads before the CPU check must be in the key.
+ */
+export function fullMachineKey(cap: Capacity): string | undefined {
+  if (cap.freeCpus > 0) return undefined;
+  const gpus = cap.gpus.map((g) => [g.index, g.usable, g.memoryTotalMb]);
+  return JSON.stringify([cap.freeCpus, cap.totalCpus, gpus, [...cap.groupRunning].sort(), cap.quotas ?? null, cap.load ?? null]);
+}
+
 // Every admitted job takes its CPUs out of the free ones (see `admit`): none can be admitted
 // when each needs more than are free.
 function full(queued: readonly Candidate[], freeCpus: number): boolean {
@@ -170,7 +183,7 @@ interface Pass {
 
 // Why a job cannot start now, or the GPUs it gets. Permanent reasons (more than the machine
 // has) come before passing ones, and a quota before resources: a user at their limit waits for
-// their own jobs, whatever is free.
+// their own jobs, whatever is free. What is read before the CPU check is in fullMachineKey.
 function admit(job: Candidate, p: Pass, cap: Capacity): WaitReason | { picked: GpuSlot[] } {
   if (job.beginAt !== null && job.beginAt > cap.now) return { kind: 'beginTime', at: job.beginAt };
   if (job.groupId && job.maxConcurrent !== null && (p.groups.get(job.groupId) ?? 0) >= job.maxConcurrent) return { kind: 'groupLimit', limit: job.maxConcurrent };

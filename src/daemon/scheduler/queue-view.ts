@@ -19,9 +19,9 @@ export interface QueueSplit {
 }
 
 /** Two lists in id order as one (the planner's order keeps submission order within a class). */
-export function mergeById<T extends { id: number }>(a: readonly T[], b: readonly T[]): T[] {
-  if (b.length === 0) return [...a];
-  if (a.length === 0) return [...b];
+export function mergeById<T extends { id: number }>(a: readonly T[], b: readonly T[]): readonly T[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
   const out: T[] = [];
   let i = 0;
   let j = 0;
@@ -47,14 +47,20 @@ export class QueueView {
   private maxId = 0;
   /** one copy of each user, project, group and reason text, however many jobs carry it */
   private readonly strings = new Map<string, string>();
+  /** plain jobs added, changed or gone since `takeChanged`; null: all of them (a full read) */
+  private changed: Set<number> | null = null;
+  /** plain jobs with a begin time: their reason changes with the clock */
+  private readonly timed = new Map<number, PlanJob>();
+  /** how many plain jobs ask for GPUs, for memory, or for no CPU at all */
+  private readonly counts = { gpus: 0, mem: 0, noCpu: 0 };
 
   constructor(
     private readonly store: JobStore,
     private readonly clock: Clock,
   ) {}
 
-  /** The queued jobs in id order, as of now. */
-  current(): QueueSplit {
+  /** Brings the view up to date. */
+  refresh(): void {
     if (this.seen === null || this.clock.now() - this.readAt > FULL_READ_EVERY_MS || !this.catchUp()) this.readAll();
     if (this.unordered) {
       for (const m of [this.plain, this.gated]) {
@@ -64,10 +70,51 @@ export class QueueView {
       }
       this.unordered = false;
     }
-    return { plain: [...this.plain.values()], gated: [...this.gated.values()] };
   }
 
-  /** A queued job as of the last `current()`. */
+  /** The queued jobs in id order, as of now. */
+  current(): QueueSplit {
+    this.refresh();
+    return { plain: this.plainJobs(), gated: this.gatedJobs() };
+  }
+
+  /** As of the last refresh, in id order. */
+  plainJobs(): PlanJob[] {
+    return [...this.plain.values()];
+  }
+
+  gatedJobs(): PlanJob[] {
+    return [...this.gated.values()];
+  }
+
+  /** Whether some plain job asks for GPUs, for memory, or for no CPU. */
+  get asks(): { gpus: boolean; mem: boolean; noCpu: boolean } {
+    return { gpus: this.counts.gpus > 0, mem: this.counts.mem > 0, noCpu: this.counts.noCpu > 0 };
+  }
+
+  /** Plain jobs with a begin time. */
+  timedJobs(): PlanJob[] {
+    return [...this.timed.values()];
+  }
+
+  /**
+   * The plain jobs added or changed since the last call, with those whose begin time makes their
+   * reason change with the clock, in id order; null after a full read (every job is new).
+   */
+  takeChanged(): PlanJob[] | null {
+    const ids = this.changed;
+    this.changed = new Set();
+    if (ids === null) return null;
+    for (const id of this.timed.keys()) ids.add(id);
+    const out: PlanJob[] = [];
+    for (const id of ids) {
+      const j = this.plain.get(id);
+      if (j) out.push(j);
+    }
+    return out.sort((a, b) => a.id - b.id);
+  }
+
+  /** A queued job as of the last refresh. */
   get(id: number): PlanJob | undefined {
     return this.plain.get(id) ?? this.gated.get(id);
   }
@@ -78,7 +125,7 @@ export class QueueView {
     if (j) j.reason = reason === null ? null : this.intern(reason);
   }
 
-  /** Forgets everything: the next `current()` reads the whole queue (a new leader starts so). */
+  /** Forgets everything: the next refresh reads the whole queue (a new leader starts so). */
   reset(): void {
     this.seen = null;
   }
@@ -99,12 +146,32 @@ export class QueueView {
     if (j.groupId !== null) j.groupId = this.intern(j.groupId);
     if (j.reason !== null) j.reason = this.intern(j.reason);
     if (j.dependsOn.length === 0) j.dependsOn = NONE;
-    (isGated(j) ? this.gated : this.plain).set(j.id, j);
+    this.drop(j.id, false);
+    if (isGated(j)) this.gated.set(j.id, j);
+    else {
+      this.plain.set(j.id, j);
+      this.count(j, 1);
+    }
   }
 
-  private drop(id: number): void {
-    this.plain.delete(id);
-    this.gated.delete(id);
+  /** Takes a job out; `whole`: out of both maps (else an update replaces it in place). */
+  private drop(id: number, whole = true): void {
+    this.changed?.add(id);
+    const old = this.plain.get(id);
+    if (old) this.count(old, -1);
+    if (whole) {
+      this.plain.delete(id);
+      this.gated.delete(id);
+    }
+  }
+
+  private count(j: PlanJob, by: 1 | -1): void {
+    if (j.gpus > 0) this.counts.gpus += by;
+    if (j.memMb !== null) this.counts.mem += by;
+    if (j.cpus < 1) this.counts.noCpu += by;
+    if (j.beginAt === null) return;
+    if (by > 0) this.timed.set(j.id, j);
+    else this.timed.delete(j.id);
   }
 
   private readAll(): void {
@@ -114,6 +181,9 @@ export class QueueView {
       this.plain.clear();
       this.gated.clear();
       this.strings.clear();
+      this.timed.clear();
+      Object.assign(this.counts, { gpus: 0, mem: 0, noCpu: 0 });
+      this.changed = null;
       this.maxId = 0;
       for (const j of this.store.planningView()) {
         this.put(j);
@@ -140,7 +210,8 @@ export class QueueView {
       }
       // A job already held keeps its place, unless an update moved it to the other map.
       const [into, other] = isGated(j) ? [this.gated, this.plain] : [this.plain, this.gated];
-      if ((other.delete(id) || !into.has(id)) && id < this.maxId) this.unordered = true;
+      if (other.has(id)) this.drop(id);
+      if (!into.has(id) && id < this.maxId) this.unordered = true;
       this.maxId = Math.max(this.maxId, id);
       this.put(j);
     }

@@ -68,6 +68,27 @@ describe('queue view', () => {
     assert.equal(view.get(b), undefined);
   });
 
+  it('tells which plain jobs changed since it was last asked, with those that have a begin time', () => {
+    const a = store.insert(spec(), 1).id;
+    const b = store.insert(spec({ beginAt: 5_000_000, gpus: 1 }), 1).id;
+    view.refresh();
+    assert.equal(view.takeChanged(), null, 'after a full read every job is new');
+    assert.deepEqual(view.asks, { gpus: true, mem: false, noCpu: false });
+    const c = store.insert(spec({ memMb: 100 }), 2).id;
+    store.update(a, { priority: 3 });
+    store.insert(spec({ dependsOn: [a] }), 2);
+    view.refresh();
+    assert.deepEqual(view.takeChanged()!.map((j) => j.id), [a, b, c]);
+    assert.deepEqual(view.asks, { gpus: true, mem: true, noCpu: false });
+    view.refresh();
+    assert.deepEqual(view.takeChanged()!.map((j) => j.id), [b]);
+    store.transition(b, 'cancelled');
+    view.refresh();
+    assert.deepEqual(view.takeChanged(), []);
+    assert.deepEqual(view.asks, { gpus: false, mem: true, noCpu: false });
+    assert.deepEqual(view.timedJobs(), []);
+  });
+
   it('keeps the reasons the scheduler stored', () => {
     const a = store.insert(spec(), 1).id;
     view.current();
