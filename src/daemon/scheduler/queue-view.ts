@@ -3,6 +3,10 @@
 // the whole queue (100,000 queued jobs would cost seconds a pass). Every change to a job that
 // planning reads appends an event (src/store), whichever daemon makes it. As a safety net the
 // whole queue is read again now and then, and when many events came at once.
+//
+// Jobs with dependencies or a singleton name are kept apart (only their readiness is looked
+// up each pass), the view tells which jobs changed since the last pass (a full machine plans
+// only those, see wait-reasons.ts), and it holds slim records with shared strings.
 import type { JobStore, PlanJob } from '../../store/jobs.js';
 import type { Clock } from './clock.js';
 
