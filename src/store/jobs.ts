@@ -166,8 +166,10 @@ export class JobStore {
     return this.all(`SELECT ${ALL} FROM jobs WHERE state = ? ORDER BY id`, state);
   }
 
-  /** Queued jobs (all, or of these ids), with just what planning needs. */
-  planningView(ids?: readonly number[]): PlanJob[] {
+  /** Queued jobs (all, of these ids, or with ids in `from < id <= to`), with just what planning needs. */
+  planningView(ids?: readonly number[], range?: { from: number; to: number }): PlanJob[] {
+    // By rowid (`+state` keeps the state index out): a window of ids costs its own rows only.
+    if (range) return (this.stmt(`SELECT ${PLAN} FROM jobs WHERE id > ? AND id <= ? AND +state = 'queued' ORDER BY id`).all(range.from, range.to) as Raw[]).map((r) => compact(decode(r, PLAN_KEYS)));
     if (ids) return inChunks(ids, (chunk, marks) => (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`).all(...chunk) as Raw[]).map((r) => compact(decode(r, PLAN_KEYS))));
     // Row by row: the whole queue (100,000s) is never held twice, raw and decoded.
     const out: PlanJob[] = [];

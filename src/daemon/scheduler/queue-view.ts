@@ -2,7 +2,8 @@
 // log: a pass reads only the rows of jobs whose events came since the last pass, instead of
 // the whole queue (100,000 queued jobs would cost seconds a pass). Every change to a job that
 // planning reads appends an event (src/store), whichever daemon makes it. As a safety net the
-// whole queue is read again now and then, and when many events came at once.
+// whole queue is read again now and then (in the background, in chunks), and when many events
+// came at once.
 //
 // Jobs with dependencies or a singleton name are kept apart (only their readiness is looked
 // up each pass), the view tells which jobs changed since the last pass (a full machine plans
@@ -13,6 +14,8 @@ import type { Clock } from './clock.js';
 /** More events than this since the last pass: reading the whole queue is cheaper. */
 const MAX_EVENTS = 5000;
 const FULL_READ_EVERY_MS = 5 * 60_000;
+/** ids the safety net's re-read looks at per turn of the event loop */
+const REREAD_CHUNK = 5000;
 
 /** The queue split for a pass: jobs that only wait for room, and jobs with something to check first. */
 export interface QueueSplit {
@@ -55,6 +58,10 @@ export class QueueView {
   private changed: Set<number> | null = null;
   /** plain jobs with a begin time: their reason changes with the clock */
   private readonly timed = new Map<number, PlanJob>();
+  /** bumped by each full read: a re-read begun before one is dropped */
+  private epoch = 0;
+  private rereading: Promise<void> | null = null;
+  private closed = false;
   /** how many plain jobs ask for GPUs, for memory, or for no CPU at all */
   private readonly counts = { gpus: 0, mem: 0, noCpu: 0 };
 
@@ -65,7 +72,10 @@ export class QueueView {
 
   /** Brings the view up to date. */
   refresh(): void {
-    if (this.seen === null || this.clock.now() - this.readAt > FULL_READ_EVERY_MS || !this.catchUp()) this.readAll();
+    if (this.seen === null || !this.catchUp()) this.readAll();
+    else if (!this.rereading && this.clock.now() - this.readAt > FULL_READ_EVERY_MS) {
+      this.rereading = this.reread().finally(() => (this.rereading = null));
+    }
     if (this.unordered) {
       for (const m of [this.plain, this.gated]) {
         const sorted = [...m.values()].sort((a, b) => a.id - b.id);
@@ -134,6 +144,17 @@ export class QueueView {
     this.seen = null;
   }
 
+  /** Resolves when no re-read is in progress (tests). */
+  async settle(): Promise<void> {
+    await this.rereading;
+  }
+
+  /** Stops a re-read in progress (the scheduler closes; the database may close next). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.rereading;
+  }
+
   private intern(s: string): string {
     let one = this.strings.get(s);
     if (one === undefined) {
@@ -180,22 +201,46 @@ export class QueueView {
 
   private readAll(): void {
     // One snapshot: the queue and the event it reflects.
-    this.store.db.transaction(() => {
-      this.seen = this.store.events.lastId();
-      this.plain.clear();
-      this.gated.clear();
-      this.strings.clear();
-      this.timed.clear();
-      Object.assign(this.counts, { gpus: 0, mem: 0, noCpu: 0 });
-      this.changed = null;
-      this.maxId = 0;
-      for (const j of this.store.planningView()) {
-        this.put(j);
-        this.maxId = j.id;
-      }
-    })();
+    this.store.db.transaction(() => this.load(this.store.planningView(), this.store.events.lastId()))();
+  }
+
+  /** Replaces the view with these jobs (in id order), as of event `seen`. */
+  private load(jobs: readonly PlanJob[], seen: number): void {
+    this.epoch++;
+    this.seen = seen;
+    this.plain.clear();
+    this.gated.clear();
+    this.strings.clear();
+    this.timed.clear();
+    Object.assign(this.counts, { gpus: 0, mem: 0, noCpu: 0 });
+    this.changed = null;
+    this.maxId = 0;
+    for (const j of jobs) {
+      this.put(j);
+      this.maxId = j.id;
+    }
     this.readAt = this.clock.now();
     this.unordered = false;
+  }
+
+  /**
+   * The safety net's re-read of the whole queue, a chunk per turn of the event loop (100,000
+   * jobs read at once would hold the daemon up for a second): rows read after `since` may be
+   * newer than it, and the events after it bring every job changed meanwhile up to date once
+   * the re-read is swapped in. A full read meanwhile makes it moot.
+   */
+  private async reread(): Promise<void> {
+    const epoch = this.epoch;
+    const since = this.store.events.lastId();
+    const end = this.store.nextId(); // jobs submitted later come with events
+    const jobs: PlanJob[] = [];
+    for (let from = 0; from < end; from += REREAD_CHUNK) {
+      await new Promise((r) => setImmediate(r));
+      if (this.closed || this.epoch !== epoch) return;
+      jobs.push(...this.store.planningView(undefined, { from, to: from + REREAD_CHUNK }));
+    }
+    this.load(jobs, since);
+    if (!this.catchUp()) this.readAll();
   }
 
   /** Applies the events since the last pass; false when there were too many to be worth it. */

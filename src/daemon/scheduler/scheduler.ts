@@ -262,6 +262,7 @@ export class Scheduler {
     this.timers.clearAll();
     this.o.gpus.stop();
     await this.passRunning;
+    await this.queue.close();
     await this.launcher.settle();
     await this.reaper.settle();
     this.leadership.close();

@@ -11,7 +11,8 @@ import { openDatabase, type Db } from '../../../src/store/db.js';
 import { JobStore } from '../../../src/store/jobs.js';
 
 const spec = (over: Partial<NewJob> = {}): NewJob => ({ ...NEW_JOB_DEFAULTS, user: 'u', command: ['true'], cwd: '/', env: {}, token: 'tok', ...over });
-const clock = { now: () => 1_000_000, setTimeout: () => 0, clearTimeout: () => {} };
+let time = 1_000_000;
+const clock = { now: () => time, setTimeout: () => 0, clearTimeout: () => {} };
 const ids = (s: QueueSplit): { plain: number[]; gated: number[] } => ({ plain: s.plain.map((j) => j.id), gated: s.gated.map((j) => j.id) });
 
 describe('queue view', () => {
@@ -87,6 +88,23 @@ describe('queue view', () => {
     assert.deepEqual(view.takeChanged(), []);
     assert.deepEqual(view.asks, { gpus: false, mem: true, noCpu: false });
     assert.deepEqual(view.timedJobs(), []);
+  });
+
+  it('reads the whole queue again now and then, in the background, with what changed meanwhile', async () => {
+    const a = store.insert(spec(), 1).id;
+    const b = store.insert(spec(), 1).id;
+    view.refresh();
+    db.prepare('UPDATE jobs SET priority = 9 WHERE id = ?').run(a); // a change no event told of
+    time += 5 * 60_000 + 1;
+    view.refresh(); // starts the re-read; the view meanwhile is the one it had
+    assert.equal(view.get(a)!.priority, 0);
+    const c = store.insert(spec(), 2).id;
+    store.transition(b, 'running');
+    await view.settle();
+    view.refresh();
+    assert.deepEqual(view.plainJobs().map((j) => j.id), [a, c]);
+    assert.equal(view.get(a)!.priority, 9);
+    assert.equal(view.takeChanged(), null, 'every job is planned again after it');
   });
 
   it('keeps the reasons the scheduler stored', () => {
