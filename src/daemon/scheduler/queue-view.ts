@@ -15,7 +15,7 @@ import type { Clock } from './clock.js';
 const MAX_EVENTS = 5000;
 const FULL_READ_EVERY_MS = 5 * 60_000;
 /** ids the safety net's re-read looks at per turn of the event loop */
-const REREAD_CHUNK = 5000;
+const REREAD_CHUNK = 2000;
 
 /** The queue split for a pass: jobs that only wait for room, and jobs with something to check first. */
 export interface QueueSplit {
