@@ -37,6 +37,11 @@ export class Load {
     return this.counts.get(`${scope}:${name}`)?.gpus ?? 0;
   }
 
+  /** The counts, in a stable order (a key of what planning depends on). */
+  toJSON(): [string, { running: number; gpus: number }][] {
+    return [...this.counts].sort(([a], [b]) => (a < b ? -1 : 1));
+  }
+
   private bump(key: string, gpus: number): void {
     const c = this.counts.get(key) ?? { running: 0, gpus: 0 };
     c.running++;

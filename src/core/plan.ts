@@ -104,7 +104,11 @@ export function resolveDependencies<C extends Candidate & { dependsKinds?: reado
 // Order: priority descending, then the owner's fair-share usage ascending, then submission
 // order (id). Greedy: a job that does not fit is skipped and smaller jobs behind it may start
 // (as in gflow).
-export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
+//
+// `onWaiting`, when given, is told each waiting job's reason instead of `waiting` collecting
+// them (the scheduler's pass compares them with the stored ones as they come: no map of the
+// whole queue).
+export function planStarts<C extends Candidate>(queued: readonly C[], cap: Capacity, onWaiting?: (job: C, reason: WaitReason) => void): Plan {
   const load = (cap.load ?? new Load()).clone();
   const pass: Pass = {
     gpus: cap.gpus.map((g) => ({ ...g })),
@@ -118,10 +122,13 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
   };
   const start: Start[] = [];
   const waiting = new Map<number, WaitReason>();
-  for (const job of fairSorted(queued, cap.usage ?? new Map())) {
+  const wait = onWaiting ?? ((job: C, r: WaitReason) => void waiting.set(job.id, r));
+  // When no job can start (a full machine: each needs more CPUs than are free), nothing is
+  // handed out, so each job's reason is the same whatever the order: the queue is not sorted.
+  for (const job of full(queued, pass.freeCpus) ? queued : fairSorted(queued, cap.usage ?? new Map())) {
     const verdict = admit(job, pass, cap);
     if ('kind' in verdict) {
-      waiting.set(job.id, verdict);
+      wait(job, verdict);
       continue;
     }
     for (const g of verdict.picked) {
@@ -141,6 +148,26 @@ export function planStarts(queued: readonly Candidate[], cap: Capacity): Plan {
   return { start, waiting };
 }
 
+/**
+ * When no CPU is free, no job that needs one can start, and each waiting job's reason depends
+ * only on the job, the clock (begin times) and what this key holds: the checks `admit` makes
+ * before "enough free CPUs". A caller may keep the reasons it was given under an equal key for
+ * jobs that did not change and have no begin time. Undefined when a CPU is free. Whatever
+ * `admit` reads before the CPU check must be in the key.
+ */
+export function fullMachineKey(cap: Capacity): string | undefined {
+  if (cap.freeCpus > 0) return undefined;
+  const gpus = cap.gpus.map((g) => [g.index, g.usable, g.memoryTotalMb]);
+  return JSON.stringify([cap.freeCpus, cap.totalCpus, gpus, [...cap.groupRunning].sort(), cap.quotas ?? null, cap.load ?? null]);
+}
+
+// Every admitted job takes its CPUs out of the free ones (see `admit`): none can be admitted
+// when each needs more than are free.
+function full(queued: readonly Candidate[], freeCpus: number): boolean {
+  for (const j of queued) if (j.cpus <= freeCpus) return false;
+  return true;
+}
+
 /** What one pass has handed out so far. */
 interface Pass {
   gpus: GpuSlot[];
@@ -156,7 +183,7 @@ interface Pass {
 
 // Why a job cannot start now, or the GPUs it gets. Permanent reasons (more than the machine
 // has) come before passing ones, and a quota before resources: a user at their limit waits for
-// their own jobs, whatever is free.
+// their own jobs, whatever is free. What is read before the CPU check is in fullMachineKey.
 function admit(job: Candidate, p: Pass, cap: Capacity): WaitReason | { picked: GpuSlot[] } {
   if (job.beginAt !== null && job.beginAt > cap.now) return { kind: 'beginTime', at: job.beginAt };
   if (job.groupId && job.maxConcurrent !== null && (p.groups.get(job.groupId) ?? 0) >= job.maxConcurrent) return { kind: 'groupLimit', limit: job.maxConcurrent };

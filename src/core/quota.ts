@@ -29,6 +29,11 @@ export class Quotas {
     return this.byKey.size === 0;
   }
 
+  /** The limits, in a stable order (a key of what planning depends on). */
+  toJSON(): Quota[] {
+    return [...this.byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, q]) => q);
+  }
+
   /** The limits that apply to a user (their own, else the default) or to a project. */
   limitsFor(scope: Scope, name: string): Quota | undefined {
     return this.byKey.get(`${scope}:${name}`) ?? (scope === 'user' ? this.byKey.get('default:') : undefined);

@@ -70,6 +70,11 @@ export class EventLog {
     return this.select(`WHERE id > ?${where} ORDER BY id LIMIT ?`, f.after, ...args, f.limit);
   }
 
+  /** The events after `after` (at most `limit`), as just their ids and the jobs they are about. */
+  jobsSince(after: number, limit: number): { id: number; job: number | null }[] {
+    return this.sql.get('SELECT id, job_id AS job FROM events WHERE id > ? ORDER BY id LIMIT ?').all(after, limit) as { id: number; job: number | null }[];
+  }
+
   /** The id of the newest event (0 when there is none). */
   lastId(): number {
     return (this.sql.get("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0) AS n").get() as { n: number }).n;

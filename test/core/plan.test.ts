@@ -59,4 +59,22 @@ describe('planStarts', () => {
     assert.equal(plan.start.length, 64);
     assert.equal(plan.waiting.size, 10_000 - 64);
   });
+
+  it('tells each waiting job\'s reason to onWaiting instead of collecting them', () => {
+    const told = new Map<number, WaitReason>();
+    const plan = planStarts([job(1, { cpus: 3 }), job(2), job(3, { cpus: 64 })], cap({ freeCpus: 2, totalCpus: 4 }), (j, r) => told.set(j.id, r));
+    assert.deepEqual(plan.start.map((s) => s.id), [2]);
+    assert.equal(plan.waiting.size, 0);
+    assert.deepEqual([...told.keys()].sort(), [1, 3]);
+    assert.equal(text(told.get(1)), 'Resources');
+  });
+
+  it('gives a full machine\'s queue the reasons it gives in the planner\'s order', () => {
+    const usage = new Map([['bob', 5]]);
+    const many = [job(4, { user: 'bob', beginAt: 5000 }), job(2, { groupId: 'g', maxConcurrent: 1 }), job(3, { cpus: 64 }), job(1, { priority: 3 }), job(5, { gpus: 2 })];
+    const full = planStarts(many, cap({ freeCpus: 0, totalCpus: 8, gpus: [gpu(0)], groupRunning: new Map([['g', 1]]), usage }));
+    assert.deepEqual(full.start, []);
+    const reasons = Object.fromEntries([...full.waiting].map(([id, r]) => [id, text(r)]));
+    assert.deepEqual(reasons, { 1: 'Resources', 2: 'GroupLimit 1', 3: text({ kind: 'tooManyCpus', need: 64, total: 8 }), 4: text({ kind: 'beginTime', at: 5000 }), 5: text({ kind: 'tooManyGpus', need: 2, usable: 1 }) });
+  });
 });

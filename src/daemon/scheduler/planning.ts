@@ -7,6 +7,7 @@ import { planStarts, resolveDependencies, type Capacity, type DependencyVerdicts
 import { Quotas } from '../../core/quota.js';
 import { nextBoundary, type Reservation } from '../../core/reservation.js';
 import type { MemoryInfo } from '../../protocol/api.js';
+import type { WaitReason } from '../../protocol/wait-reason.js';
 import { singletonBlocker } from '../../core/deps.js';
 import type { JobStore, PlanJob, SlimJob } from '../../store/jobs.js';
 import { policyStores } from '../../store/policy.js';
@@ -36,7 +37,7 @@ export interface PolicyView {
 
 export function dependencyVerdicts(store: JobStore, queued: PlanJob[]): DependencyVerdicts<PlanJob> {
   const ids = new Set<number>();
-  for (const q of queued) for (const d of q.dependsOn) ids.add(d);
+  for (const q of queued) if (q.dependsOn.length) for (const d of q.dependsOn) ids.add(d);
   const v = resolveDependencies(queued, store.statesOf([...ids]));
   // Singletons whose dependencies are met still wait for the others of their name.
   const singles = v.ready.filter((j) => j.singleton && j.name !== null);
@@ -88,9 +89,9 @@ export function capacity(running: readonly SlimJob[], totalCpus: number, gpus: G
   };
 }
 
-/** The decision for jobs whose dependencies are met. */
-export function plan(ready: PlanJob[], running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number, policy?: PolicyView): Plan {
-  return planStarts(ready, capacity(running, totalCpus, gpus, now, policy));
+/** The decision for jobs whose dependencies are met (`onWaiting`: see planStarts). */
+export function plan(ready: PlanJob[], running: readonly SlimJob[], totalCpus: number, gpus: GpuView, now: number, policy?: PolicyView, onWaiting?: (job: PlanJob, reason: WaitReason) => void): Plan {
+  return planStarts(ready, capacity(running, totalCpus, gpus, now, policy), onWaiting);
 }
 
 /** When the scheduler must look again though nothing happens: a begin time, or a reservation's start or end. */

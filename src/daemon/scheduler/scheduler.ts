@@ -14,12 +14,13 @@ import type { Logger } from '../logger.js';
 import { systemClock, type Clock } from './clock.js';
 import { Launcher } from './launcher.js';
 import { Leadership } from './leadership.js';
-import { dependencyVerdicts, nextBegin, plan, policyView, type GpuView } from './planning.js';
+import { capacity, dependencyVerdicts, nextBegin, policyView, type GpuView } from './planning.js';
+import { planStarts } from '../../core/plan.js';
+import { WaitReasons } from './wait-reasons.js';
 import { Reaper } from './reaper.js';
-import { QueueView } from './queue-view.js';
+import { mergeById, QueueView } from './queue-view.js';
 import { Stopper } from './stopper.js';
 import { Timers } from './timers.js';
-import { shortReason, type WaitReason } from '../../protocol/wait-reason.js';
 import { policyStores } from '../../store/policy.js';
 import { policySettings, type PolicySettings } from '../policy-settings.js';
 import { doomReason } from '../../core/deps.js';
@@ -57,6 +58,7 @@ export class Scheduler {
   private readonly launcher: Launcher;
   private readonly stopper: Stopper;
   private readonly queue: QueueView;
+  private readonly reasons: WaitReasons;
   private readonly policy: PolicySettings;
 
   constructor(private readonly o: SchedulerOptions) {
@@ -83,6 +85,7 @@ export class Scheduler {
     this.launcher = new Launcher({ store, executor, log, clock, timers: this.timers, reaper: this.reaper, leads, gpuLocks: (ids) => o.gpus.lockFiles(ids), onLaunched: (id) => this.onLaunched(id) });
     this.stopper = new Stopper({ store, executor, log, reaper: this.reaper, graceMs: o.killGraceMs });
     this.queue = new QueueView(store, clock);
+    this.reasons = new WaitReasons(store, this.queue);
   }
 
   get isLeader(): boolean {
@@ -163,11 +166,13 @@ export class Scheduler {
   private async planStarts(): Promise<{ id: number; gpuIds: number[] }[]> {
     const { store } = this.o;
     let t = performance.now();
-    const queued = this.queue.current();
-    const deps = dependencyVerdicts(store, queued);
+    this.queue.refresh();
+    // Only jobs with dependencies (or singletons) are looked up; the others are ready as they are.
+    const deps = dependencyVerdicts(store, this.queue.gatedJobs());
     if (deps.doomed.length) this.cancelDoomed(deps.doomed);
+    const asks = this.queue.asks;
     // The inventory is refreshed right before GPUs are handed out.
-    if (deps.ready.some((r) => r.gpus > 0)) {
+    if (asks.gpus || deps.ready.some((r) => r.gpus > 0)) {
       const before = performance.now() - t;
       await this.o.gpus.refresh();
       t = performance.now() - before;
@@ -175,30 +180,15 @@ export class Scheduler {
     if (this.closed || !this.leadership.confirm()) return [];
     const now = this.clock.now();
     const running = store.slimByState('running');
-    const policy = policyView(store, running, now, this.policy, deps.ready.some((r) => r.memMb !== null));
-    const decision = plan(deps.ready, running, this.o.cpus, this.o.gpus, now, policy);
-    // Store why jobs wait, where that changed.
-    const reasonOf = (id: number): WaitReason | undefined => deps.waiting.get(id) ?? decision.waiting.get(id);
-    const skip = new Set([...decision.start.map((s) => s.id), ...deps.doomed.map((d) => d.id)]);
-    const changed = new Map<number, string | null>();
-    // Many jobs share one reason object (a full machine): each is put in words once.
-    const texts = new Map<WaitReason, string>();
-    for (const q of queued) {
-      if (skip.has(q.id)) continue;
-      const r = reasonOf(q.id);
-      let text: string | null = null;
-      if (r) {
-        text = texts.get(r) ?? shortReason(r);
-        texts.set(r, text);
-      }
-      if (text !== q.reason) changed.set(q.id, text);
-    }
-    if (changed.size) {
-      store.setWaitReasons(changed);
-      for (const q of queued) if (changed.has(q.id)) q.reason = changed.get(q.id)!;
-    }
+    const policy = policyView(store, running, now, this.policy, asks.mem || deps.ready.some((r) => r.memMb !== null));
+    const cap = capacity(running, this.o.cpus, this.o.gpus, now, policy);
+    // Store why jobs wait, where that changed (see WaitReasons).
+    const ready = mergeById(this.reasons.begin(cap), deps.ready);
+    for (const [id, r] of deps.waiting) this.reasons.note(this.queue.get(id)!, r);
+    const decision = planStarts(ready, cap, this.reasons.note);
+    this.reasons.end(decision.start.length > 0);
     // A begin time coming, or a reservation's window starting or ending, wakes the next pass.
-    this.timers.armBegin(nextBegin(deps.ready, now, policy.reservations));
+    this.timers.armBegin(nextBegin([...this.queue.timedJobs(), ...deps.ready], now, policy.reservations));
     this.lastPassMs = Math.round((performance.now() - t) * 100) / 100;
     return decision.start;
   }
@@ -272,6 +262,7 @@ export class Scheduler {
     this.timers.clearAll();
     this.o.gpus.stop();
     await this.passRunning;
+    await this.queue.close();
     await this.launcher.settle();
     await this.reaper.settle();
     this.leadership.close();

@@ -219,6 +219,32 @@ describe('scheduler (fake executor)', () => {
     assert.deepEqual(store.lineage.cancelledBecauseOf(a).map((j) => j.id), [b]);
   });
 
+  it('on a full machine, gives new reasons to the jobs that change, and to all when what they wait for changes', async () => {
+    await make({ cpus: 1 });
+    const busy = store.insert(spec(), 1).id;
+    scheduler.requestPass();
+    await until(() => store.require(busy).pid !== null, 'the machine is full');
+    const waiting = [1, 2, 3].map(() => store.insert(spec({ user: 'ann' }), 2).id);
+    const later = store.insert(spec({ beginAt: clock.now() + 1000 }), 2).id;
+    scheduler.requestPass();
+    await until(() => waiting.every((id) => store.require(id).reason === 'Resources'), 'they wait for a CPU');
+    assert.match(store.require(later).reason!, /^BeginTime/);
+    // The machine stays as full: the changed job alone gets a new reason, yet all are right.
+    store.update(waiting[1]!, { cpus: 8 });
+    scheduler.requestPass();
+    await until(() => /needs 8 CPUs/.test(store.require(waiting[1]!).reason ?? ''), 'the updated job says why');
+    assert.deepEqual([waiting[0]!, waiting[2]!].map((id) => store.require(id).reason), ['Resources', 'Resources']);
+    // A begin time passes with nothing else changing.
+    clock.advance(1000);
+    await until(() => store.require(later).reason === 'Resources', 'the begin time passed');
+    // A quota is what every one of ann's jobs waits for now.
+    policyStores(db).quotas.set('user', 'ann', { maxRunning: 0 });
+    scheduler.requestPass();
+    await until(() => /quota/i.test(store.require(waiting[0]!).reason ?? ''), "ann's jobs wait for her quota");
+    assert.match(store.require(waiting[2]!).reason!, /quota/i);
+    assert.equal(store.require(later).reason, 'Resources', "another user's job still waits for a CPU");
+  });
+
   it("wakes when a reservation's window ends, and starts the job it kept from a GPU then", async () => {
     await make({ gpus: 1 });
     policyStores(db).reservations.insert({ user: 'other', gpus: null, gpuIds: [0], startAt: clock.now() - 1, endAt: clock.now() + 5000 }, clock.now());
