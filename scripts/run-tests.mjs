@@ -13,5 +13,10 @@ const files = fs
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
   .sort()
   .map((f) => path.join(root, f));
+// Names that match no file must not fall through to `node --test` with none: that runs everything.
+if (only.length > 0 && files.length === 0) {
+  process.stderr.write(`run-tests: no test file under dist/test matches ${only.join(', ')} (paths are like cli/clean.test.js)\n`);
+  process.exit(2);
+}
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
