@@ -19,6 +19,7 @@ const FLAG_OF: Readonly<Record<string, string>> = {
   project: '--project',
   memMb: '--mem',
   outputPath: '--output',
+  maxLogBytes: '--max-log',
   errorPath: '--error',
   condaEnv: '--conda-env',
   warnSignal: '--signal',

@@ -38,6 +38,7 @@ export interface SubmitFlags {
   begin?: string;
   project?: string;
   mem?: string;
+  maxLog?: string;
   memory?: string;
   json?: boolean;
   dryRun?: boolean;
@@ -67,6 +68,7 @@ export function addSubmitOptions(cmd: Command): Command {
     .option('--nice <n>', 'lower the priority by N (Slurm\'s --nice)', intOption('nice', 0))
     .option('--chdir <dir>', 'run the job in this directory (default: the current one)')
     .option('--export <vars>', 'the environment the job gets: ALL (default), NONE, VAR,VAR2=value or ALL,VAR=value')
+    .option('--max-log <size>', "keep at most this much of the job's output in its log, e.g. 500M (the log says where it was cut; default: the maxLog setting)")
     .option('-o, --output <file>', 'also write the job\'s stdout (and stderr, without --error) to this file: %j id, %x name, %a array task, %A array id, %u user')
     .option('--error <file>', 'also write the job\'s stderr to this file (patterns as -o; -e is --conda-env, as in gflow)')
     .option('-e, --conda-env <name>', 'run the job with this conda environment activated (as gflow\'s -e)')

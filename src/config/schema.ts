@@ -50,15 +50,17 @@ export interface Settings {
   account: string;
   /** executor slurm: sbatch --qos (empty: the default) */
   qos: string;
+  /** the most of its output a job's log keeps, unless the job says (--max-log): off or a size */
+  maxLog: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec', 'executor', 'partition', 'account', 'qos'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec', 'executor', 'partition', 'account', 'qos', 'maxLog'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 export function defaultSettings(): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS, executor: 'tmux', partition: '', account: '', qos: '' };
+  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS, executor: 'tmux', partition: '', account: '', qos: '', maxLog: 'off' };
 }
 
 // Notifications: a local mail server by default; retries for about 40 minutes in all.
@@ -89,6 +91,7 @@ export const SETTINGS_SCHEMA = {
   partition: { type: 'string', pattern: '^[A-Za-z0-9_.,-]{0,128}$' },
   account: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
   qos: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
+  maxLog: { type: 'string', pattern: '^(off|\\d+(\\.\\d+)?[KMGT]?)$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -116,6 +119,7 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   partition: 'GFLOW_PARTITION',
   account: 'GFLOW_ACCOUNT',
   qos: 'GFLOW_QOS',
+  maxLog: 'GFLOW_MAX_LOG',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -145,6 +149,7 @@ export function describeSetting(key: SettingKey): string {
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
+  if (key === 'maxLog') return 'off, or a size like 500M, 2G';
   if (key === 'eventsMaxAge') return 'an age like 7d, 12h, 2w';
   if (key === 'smtpHost') return 'a host name or address, e.g. smtp.example.com';
   if (key === 'smtpFrom') return 'an address, e.g. gflow@example.com or "gflow <gflow@example.com>", or empty';

@@ -78,6 +78,8 @@ export interface JobRecord {
   beginAt: number | null;
   /** -o/--output: a file pattern (%j %x %a %A %u) that also gets stdout (and stderr, without errorPath) */
   outputPath: string | null;
+  /** --max-log: bytes of output the job's log keeps (null: the daemon's maxLog setting) */
+  maxLogBytes: number | null;
   /** --error: a file pattern that also gets stderr */
   errorPath: string | null;
   /** --conda-env: activated by the wrapper before the job runs */
@@ -169,6 +171,7 @@ export const NEW_JOB_DEFAULTS = {
   redoneFrom: null,
   beginAt: null,
   outputPath: null,
+  maxLogBytes: null,
   errorPath: null,
   condaEnv: null,
   autoClose: false,

@@ -11,6 +11,7 @@ import type { GpuSlot } from '../core/plan.js';
 import type { GpuView } from './scheduler/planning.js';
 import type { JobRecord } from '../core/job.js';
 import { GflowError } from '../protocol/errors.js';
+import { parseByteSize } from '../core/size.js';
 
 export interface ExecutorChoice {
   executor: Executor;
@@ -31,10 +32,11 @@ const slurmGpus: GpuView = {
 };
 
 export function chooseExecutor(settings: Settings, paths: Paths, warn: (message: string) => void): ExecutorChoice {
+  const maxLog = settings.maxLog === 'off' ? null : parseByteSize(settings.maxLog);
   if (settings.executor === 'slurm') {
-    return { executor: new SlurmExecutor(paths, { partition: settings.partition, account: settings.account, qos: settings.qos }, warn), cpus: Number.MAX_SAFE_INTEGER, gpus: slurmGpus };
+    return { executor: new SlurmExecutor(paths, { partition: settings.partition, account: settings.account, qos: settings.qos }, warn, maxLog), cpus: Number.MAX_SAFE_INTEGER, gpus: slurmGpus };
   }
-  return { executor: new TmuxExecutor(paths, warn), cpus: settings.cpus };
+  return { executor: new TmuxExecutor(paths, warn, maxLog), cpus: settings.cpus };
 }
 
 /**

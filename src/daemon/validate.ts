@@ -78,6 +78,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   if (b.project !== undefined && b.project !== null) out.project = name(b.project, 'project');
   if (b.memMb !== undefined) out.memMb = megabytes(b.memMb, 'memMb', 1024 ** 3, '1P');
   if (b.outputPath !== undefined) out.outputPath = str(b.outputPath, 'outputPath', 4096);
+  if (b.maxLogBytes !== undefined) out.maxLogBytes = int(b.maxLogBytes, 'maxLogBytes', 1024, 2 ** 50, 'a size from 1K to 1P');
   if (b.errorPath !== undefined) out.errorPath = str(b.errorPath, 'errorPath', 4096);
   if (b.condaEnv !== undefined) out.condaEnv = str(b.condaEnv, 'condaEnv', 4096);
   if (b.autoClose !== undefined) out.autoClose = bool(b.autoClose, 'autoClose');

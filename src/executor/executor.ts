@@ -14,7 +14,7 @@ export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClose
 export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;
 
 export interface LaunchSpec {
-  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd' | 'memMb' | 'name' | 'cpus' | 'gpus' | 'gpuShared' | 'gpuMemoryMb' | 'timeLimitSec' | 'priority'>;
+  job: Pick<JobRecord, 'id' | 'uid' | 'command' | 'script' | 'cwd' | 'memMb' | 'name' | 'cpus' | 'gpus' | 'gpuShared' | 'gpuMemoryMb' | 'timeLimitSec' | 'priority' | 'maxLogBytes'>;
   /** where it runs, as recorded before the launch (placeFor) */
   session: string;
   /** the job's whole environment (src/core/job-env.ts) */

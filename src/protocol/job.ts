@@ -109,6 +109,8 @@ export interface SubmitRequest {
   project?: string;
   /** --mem: host memory the job needs, in MiB */
   memMb?: number;
+  /** --max-log: bytes of output the job's log keeps */
+  maxLogBytes?: number;
   /** file patterns that also get the job's stdout / stderr (src/core/output-path.ts) */
   outputPath?: string;
   errorPath?: string;

@@ -62,6 +62,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   redoneFrom: ['redone_from', 'plain'],
   beginAt: ['begin_at', 'plain'],
   outputPath: ['output_path', 'plain'],
+  maxLogBytes: ['max_log_bytes', 'plain'],
   errorPath: ['error_path', 'plain'],
   condaEnv: ['conda_env', 'plain'],
   autoClose: ['auto_close', 'bool'],

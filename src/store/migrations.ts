@@ -291,6 +291,11 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    version: 16,
+    description: '--max-log: how much of its output a job\'s log keeps',
+    sql: `ALTER TABLE jobs ADD COLUMN max_log_bytes INTEGER;`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

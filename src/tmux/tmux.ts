@@ -105,8 +105,8 @@ export interface NewSessionOptions {
   env?: Record<string, string>;
   /** keep the pane after its process exits, so its output and exit status stay readable */
   remainOnExit?: boolean;
-  /** append everything the pane prints to this file, from the first byte */
-  logFile?: string;
+  /** a sh command that gets everything the pane prints, from the first byte (pipe-pane) */
+  logCommand?: string;
   /** whose tmux server the session goes to (default: this process's) */
   as?: RunAs;
   width?: number;
@@ -130,7 +130,7 @@ export function newSessionArgs(o: Omit<NewSessionOptions, 'as'>): string[] {
   // Options and logging go in the same tmux invocation: the server runs the whole command
   // list before it reads the pane, so no output and no early exit can slip past them.
   if (o.remainOnExit) args.push(';', 'set-option', '-p', '-t', target(o.name), 'remain-on-exit', 'on');
-  if (o.logFile) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', escapeFormat(`exec cat >> ${shellQuote(o.logFile)}`));
+  if (o.logCommand) args.push(';', 'pipe-pane', '-t', target(o.name), '-o', escapeFormat(o.logCommand));
   return args;
 }
 

@@ -96,6 +96,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (f.nice) out.priority = (out.priority ?? 0) - f.nice;
   if (f.gres !== undefined) out.gpus = parseGres(f.gres);
   if (f.output !== undefined) out.outputPath = checkPattern(f.output);
+  if (f.maxLog !== undefined) out.maxLogBytes = (await import('../../core/size.js')).parseByteSize(f.maxLog);
   if (f.error !== undefined) out.errorPath = checkPattern(f.error);
   if (f.condaEnv !== undefined) out.condaEnv = checkCondaEnv(f.condaEnv);
   if (f.autoClose) out.autoClose = true;

@@ -45,6 +45,7 @@ export function newJob(caller: Caller, req: SubmitRequest, groupId: string | nul
     project: req.project ?? null,
     memMb: req.memMb ?? null,
     outputPath: req.outputPath ?? null,
+    maxLogBytes: req.maxLogBytes ?? null,
     errorPath: req.errorPath ?? null,
     condaEnv: req.condaEnv ?? null,
     autoClose: req.autoClose ?? false,

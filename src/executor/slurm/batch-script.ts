@@ -5,6 +5,7 @@
 // status to the status file atomically, as it does locally: exit codes are right without
 // slurmdbd. `gflow attach` reaches the session with `srun --overlap --pty tmux -L <socket> attach`.
 import { newSessionArgs, shellQuote } from '../../tmux/tmux.js';
+import { logPipeCommand } from '../tmux/log-pipe.js';
 
 export interface BatchInput {
   session: string;
@@ -12,12 +13,14 @@ export interface BatchInput {
   spec: string;
   statusFile: string;
   logFile: string;
+  /** bytes of output the log keeps (null: all) */
+  maxLogBytes: number | null;
   /** where tmux keeps its socket on the node, when the daemon has one set */
   tmuxTmpdir?: string;
 }
 
 export function renderBatchScript(b: BatchInput): string {
-  const create = newSessionArgs({ name: b.session, argv: ['/bin/bash', b.wrapper, b.spec, b.statusFile], remainOnExit: true, logFile: b.logFile });
+  const create = newSessionArgs({ name: b.session, argv: ['/bin/bash', b.wrapper, b.spec, b.statusFile], remainOnExit: true, logCommand: logPipeCommand(b.logFile, b.maxLogBytes) });
   const q = (args: string[]): string => args.map(shellQuote).join(' ');
   return `#!/bin/bash
 # gflow batch script (generated): the job's wrapper in a tmux session on this node.

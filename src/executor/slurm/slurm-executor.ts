@@ -63,6 +63,8 @@ export class SlurmExecutor implements Executor {
     private readonly paths: Paths,
     private readonly defaults: SlurmDefaults,
     private readonly warn: (message: string) => void,
+    /** the maxLog setting (see TmuxExecutor) */
+    private readonly maxLogBytes: number | null = null,
   ) {
     if (paths.mode !== 'personal') throw new GflowError('usage', 'the Slurm executor runs in a personal daemon (each user hands their own jobs to Slurm)', 'start it as the user: gflowd up --personal --executor slurm');
     this.daemonId = daemonIdOf(paths.stateDir);
@@ -108,6 +110,7 @@ export class SlurmExecutor implements Executor {
       spec: specFile,
       statusFile: statusFile(this.paths.statusDir, job.id),
       logFile,
+      maxLogBytes: job.maxLogBytes ?? this.maxLogBytes,
       tmuxTmpdir: process.env.TMUX_TMPDIR,
     }).replace('\nstatus=', `\nexport -p | grep -E '${NODE_VARS.source}' > ${JSON.stringify(nodeEnv)}\nstatus=`);
     const batchFile = path.join(jobDir, 'batch.sh');

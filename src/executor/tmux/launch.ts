@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { newSession, type RunAs } from '../../tmux/tmux.js';
 import { writeSpec, scriptArgv } from './job-spec.js';
+import { logPipeCommand } from './log-pipe.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 
 export interface LaunchInput {
@@ -13,6 +14,8 @@ export interface LaunchInput {
   cwd: string;
   /** the job's whole environment (src/core/job-env.ts) */
   env: Record<string, string>;
+  /** bytes of output its log keeps (null: all) */
+  maxLogBytes: number | null;
 }
 
 export interface LaunchFiles {
@@ -37,7 +40,7 @@ export async function launchJob(job: LaunchInput, files: LaunchFiles, as?: RunAs
     argv: ['/bin/bash', files.wrapper, spec, files.statusFile],
     // No -c: the spec changes directory (tmux would read `#{…}` in a path as a format).
     remainOnExit: true,
-    logFile: files.logFile,
+    logCommand: logPipeCommand(files.logFile, job.maxLogBytes),
     as,
   });
 }

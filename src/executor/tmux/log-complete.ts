@@ -1,11 +1,14 @@
-// A job's log is complete when it ends with the wrapper's end mark: tmux copies the pane's
-// output to the log a few milliseconds after the job printed it.
+// A job's log is complete when it ends with the wrapper's end mark (or, cut by --max-log, with
+// the line that says so): tmux copies the pane's output to the log a few milliseconds after
+// the job printed it.
 import fs from 'node:fs';
 import { readRegular } from '../safe-file.js';
 import { END_MARK } from './wrapper.js';
+import { LOG_CUT_TAIL } from './log-pipe.js';
 
 function endsWithMark(file: string): boolean {
-  return readRegular(file, 64, -64)?.toString('latin1').includes(END_MARK) ?? false;
+  const tail = readRegular(file, 64, -64)?.toString('latin1');
+  return tail !== undefined && (tail.includes(END_MARK) || tail.endsWith(LOG_CUT_TAIL));
 }
 
 /** Resolves once the log ends with the end mark, or after `timeoutMs` (a pane killed early never writes it). */

@@ -37,6 +37,8 @@ export class TmuxExecutor implements Executor {
   constructor(
     private readonly paths: Paths,
     private readonly warn: (message: string) => void,
+    /** the maxLog setting: what a job's log keeps unless the job says (--max-log) */
+    private readonly maxLogBytes: number | null = null,
   ) {
     this.cgroups = memoryCgroups(paths.stateDir);
   }
@@ -104,7 +106,7 @@ export class TmuxExecutor implements Executor {
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
     const pid = await launchJob(
-      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env },
+      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
       { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: path.join(dirs.logsDir, `${job.id}.log`), wrapper: this.wrapper },
       as,
     );

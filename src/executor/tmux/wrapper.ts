@@ -14,7 +14,7 @@ import path from 'node:path';
 
 // An OSC sequence no terminal acts on: invisible on screen, it ends the job's log.
 export const END_MARK = '\x1b]6973;gflow-end\x07';
-const END_MARK_SH = '\\033]6973;gflow-end\\007';
+const END_MARK_PRINTF = '\\033]6973;gflow-end\\007';
 
 const SCRIPT = `#!/bin/bash
 # gflow job wrapper. Usage: wrapper <spec file> <status file>
@@ -37,7 +37,7 @@ set -o noclobber
 # its newline (noclobber: O_EXCL, a planted symlink is not followed); a file already there is
 # replaced through a temporary file and mv.
 finish_job() {
-  printf '${END_MARK_SH}'
+  printf '${END_MARK_PRINTF}'
   { printf '%s\\n' "\${2:-$1}" > "$status"; } 2>/dev/null || { printf '%s\\n' "\${2:-$1}" > "$status.tmp.$$" && /bin/mv -f -- "$status.tmp.$$" "$status"; }
   exit "$1"
 }
