@@ -28,13 +28,14 @@ export async function benchScaleEnded(sb) {
   const empty = await timeCli(sb, ['queue']);
   await sb.ok('gflowd', 'down');
   const db = new Database(path.join(sb.stateDir, 'gflow.db'));
-  const insert = db.prepare("INSERT INTO jobs (name, user, command, cwd, env, state, submitted_at, started_at, finished_at, exit_code, ended_by, token, session_closed) VALUES (?, 'bench', '[\"true\"]', '/tmp', '{}', ?, ?, ?, ?, ?, 'natural', 'x', 1)");
+  // One job in ten ran in a session (and left files, below); the others are as if cancelled while queued.
+  const insert = db.prepare("INSERT INTO jobs (name, user, command, cwd, env, state, submitted_at, started_at, finished_at, exit_code, ended_by, token, session_closed, session) VALUES (?, 'bench', '[\"true\"]', '/tmp', '{}', ?, ?, ?, ?, ?, 'natural', 'x', 1, ?)");
   const now = Date.now();
   const fillStart = performance.now();
   db.transaction(() => {
     for (let i = 0; i < ENDED; i++) {
       const at = i < OLD ? now - 3 * 86_400_000 : now - 3_600_000;
-      insert.run(`job-${i}`, i % 10 === 0 ? 'failed' : 'finished', at - 60_000, at - 50_000 + (i % 1000) * 10, at, i % 10 === 0 ? 1 : 0);
+      insert.run(`job-${i}`, i % 10 === 0 ? 'failed' : 'finished', at - 60_000, at - 50_000 + (i % 1000) * 10, at, i % 10 === 0 ? 1 : 0, i % 10 === 0 ? `gjob-${i + 1}` : null);
     }
   })();
   db.close();

@@ -10,7 +10,7 @@ export function toMarkdown(r) {
   if (r.cli) {
     const base = r.cli['node -e 0'];
     row('`node -e 0` (ms)', base, '—', undefined, r.cli);
-    const targets = { 'gflow --version': 1.15, 'gflow submit -- true': 1.3, 'gflow queue': undefined };
+    const targets = { 'gflow --version': 1.15, 'gflow submit -- true': 1.25, 'gflow queue': 1.3 };
     for (const [name, t] of Object.entries(targets)) {
       const s = r.cli[name];
       row(`\`${name}\` (ms; ×${s.ratio} node)`, s, t ? `≤ ${t} × node` : '—', t ? s.ratio <= t : undefined, r.cli);

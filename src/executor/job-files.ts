@@ -13,8 +13,9 @@ export interface JobDirs {
   jobsDir: string;
 }
 
-/** Files (not directories) the job may have left; some may not exist. */
+/** Files (not directories) the job may have left; some may not exist. A job that never ran has none. */
 export function jobFiles(job: PurgedJob, dirs: JobDirs): string[] {
+  if (job.session === null) return [];
   const files = [path.join(dirs.logsDir, `${job.id}.log`), statusFile(dirs.statusDir, job.id)];
   for (let run = 1; run <= job.attempts.length; run++) files.push(path.join(dirs.logsDir, `${job.id}.${run}.log`));
   return files;
@@ -28,17 +29,30 @@ export function jobDir(job: PurgedJob, dirs: JobDirs): string {
 const SLICE_MS = 10;
 
 /**
- * Removes what exists of these paths, in slices of SLICE_MS with requests answered in between.
- * Synchronous calls: a stat that finds nothing costs a microsecond or two, where a promise per
- * path would cost the daemon's thread ten times more than the work.
+ * Removes what exists of these files, or directories with what is in them, in slices of
+ * SLICE_MS with requests answered in between. Synchronous calls: a promise per path cost the
+ * daemon's thread more than the work. A file is unlinked straight away (one system call: the
+ * files of a job that ran are there); a directory, often absent, is looked for first (a failed
+ * call costs an exception).
  */
-export async function removeAll(paths: readonly string[]): Promise<void> {
+export async function removeAll(paths: readonly string[], kind: 'files' | 'dirs'): Promise<void> {
+  const remove = kind === 'files' ? unlinkIfThere : removeDirIfThere;
   let i = 0;
   while (i < paths.length) {
     const until = performance.now() + SLICE_MS;
-    for (; i < paths.length && performance.now() < until; i++) {
-      if (fs.existsSync(paths[i]!)) fs.rmSync(paths[i]!, { recursive: true, force: true });
-    }
+    for (; i < paths.length && performance.now() < until; i++) remove(paths[i]!);
     await new Promise((resolve) => setImmediate(resolve));
   }
+}
+
+function unlinkIfThere(file: string): void {
+  try {
+    fs.unlinkSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') fs.rmSync(file, { recursive: true, force: true });
+  }
+}
+
+function removeDirIfThere(dir: string): void {
+  if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
 }

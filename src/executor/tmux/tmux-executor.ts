@@ -167,8 +167,8 @@ export class TmuxExecutor implements Executor {
       const files = group.flatMap((j) => jobFiles(j, dirs));
       // The owner's files are in directories the owner controls: removed as the owner.
       if (as) for (let i = 0; i < files.length; i += 1000) await runAs(as, ['/bin/rm', '-f', '--', ...files.slice(i, i + 1000)]);
-      else await removeAll(files);
-      await removeAll(group.map((j) => jobDir(j, dirs)));
+      else await removeAll(files, 'files');
+      await removeAll(group.map((j) => jobDir(j, dirs)), 'dirs');
     }
   }
 
