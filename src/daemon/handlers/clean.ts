@@ -5,6 +5,7 @@ import { ENDED_STATES, parseJobState, type JobState } from '../../protocol/job.j
 import type { Caller } from '../../identity/caller.js';
 import { cleanEnded } from '../retention.js';
 import type { Answer, Ctx } from './context.js';
+import { afterBurst } from '../memory-return.js';
 
 export async function clean(ctx: Ctx, caller: Caller, body: unknown): Promise<Answer> {
   const b = (typeof body === 'object' && body !== null ? body : {}) as CleanRequest;
@@ -19,5 +20,6 @@ export async function clean(ctx: Ctx, caller: Caller, body: unknown): Promise<An
   if (b.dryRun !== undefined && typeof b.dryRun !== 'boolean') throw new GflowError('bad_request', "invalid field 'dryRun': expected true or false");
   const r = await cleanEnded(ctx, { olderThanMs: olderThanSec * 1000, states, uid: caller.admin ? null : caller.uid, dryRun: b.dryRun === true, now: Date.now() });
   const answer: CleanResponse = { ...r, dryRun: b.dryRun === true };
+  afterBurst(r.removed.length + r.kept.length);
   return [200, answer];
 }

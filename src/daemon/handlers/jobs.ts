@@ -11,6 +11,7 @@ import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
+import { afterBurst } from '../memory-return.js';
 
 export function cancel(ctx: Ctx, caller: Caller, id: number, _body?: unknown): Answer {
   const job = ctx.store.require(id);
@@ -76,6 +77,7 @@ export function jobActions(ctx: Ctx, caller: Caller, body: unknown): Answer {
       }
     }),
   );
+  afterBurst(results.length);
   return [200, { results }];
 }
 

@@ -8,6 +8,7 @@ import { resolveDeps, withCorresponding } from './submit-deps.js';
 import type { Caller } from '../../identity/caller.js';
 import { admitSubmission } from './admission.js';
 import type { Answer, Ctx } from './context.js';
+import { afterBurst } from '../memory-return.js';
 
 // The owner is who the kernel says called, whatever the request claims.
 export function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
@@ -94,6 +95,7 @@ export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   });
   ctx.log.event(`jobs ${rows[0]!.id}-${rows.at(-1)!.id} submitted by ${caller.user} as one group of ${rows.length}${base.maxConcurrent ? `, at most ${base.maxConcurrent} at once` : ''}`);
   ctx.scheduler.requestPass();
+  afterBurst(rows.length);
   return [201, { jobs: rows.map((r) => ctx.store.toJob(r)) }];
 }
 
