@@ -23,7 +23,7 @@ export function toMarkdown(r) {
   }
   for (const key of ['drain2', 'drain100']) {
     const d = r[key];
-    if (d) row(`drain ${d.jobs} \`true\` jobs, ${d.slots} slots (jobs/s, n=${d.jobsPerSec.n}; ${d.failed} failed)`, d.jobsPerSec, d.slots === 2 ? '≥ 100' : 'tmux-bound', d.slots === 2 ? d.jobsPerSec.median >= 100 : undefined, d);
+    if (d) row(`drain ${d.jobs} \`true\` jobs, ${d.slots} slots (jobs/s, n=${d.jobsPerSec.n}; ${d.failed} failed)`, d.jobsPerSec, d.slots === 2 ? '≥ 120' : 'tmux-bound', d.slots === 2 ? d.jobsPerSec.median >= 120 : undefined, d);
   }
   if (r.slurm?.latencyMs) {
     const { latencyMs: l, drain: d } = r.slurm;
