@@ -13,10 +13,14 @@ export interface JobDirs {
   jobsDir: string;
 }
 
-/** Files (not directories) the job may have left; some may not exist. A job that never ran has none. */
+/**
+ * Files (not directories) the job may have left; some may not exist. A job that never ran has
+ * none: no session, and no earlier run (a requeued job that was cancelled while it waited has
+ * its earlier runs' logs, and may have its log).
+ */
 export function jobFiles(job: PurgedJob, dirs: JobDirs): string[] {
-  if (job.session === null) return [];
-  const files = [path.join(dirs.logsDir, `${job.id}.log`), statusFile(dirs.statusDir, job.id)];
+  const ran = job.session !== null || job.attempts.length > 0;
+  const files = ran ? [path.join(dirs.logsDir, `${job.id}.log`), statusFile(dirs.statusDir, job.id)] : [];
   for (let run = 1; run <= job.attempts.length; run++) files.push(path.join(dirs.logsDir, `${job.id}.${run}.log`));
   return files;
 }
