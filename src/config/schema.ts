@@ -91,7 +91,7 @@ export const SETTINGS_SCHEMA = {
   partition: { type: 'string', pattern: '^[A-Za-z0-9_.,-]{0,128}$' },
   account: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
   qos: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
-  maxLog: { type: 'string', pattern: '^(off|\\d+(\\.\\d+)?[KMGT]?)$' },
+  maxLog: { type: 'string', pattern: '^(off|[1-9]\\d*(\\.\\d+)?[KMGT]?)$' },
 } as const;
 
 // Environment variables that override the config file.

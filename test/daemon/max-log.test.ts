@@ -37,6 +37,7 @@ describe('log size cap', () => {
   });
 
   it('takes the maxLog setting as every job\'s default', async () => {
+    for (const bad of ['0', 'lots', '4 K']) assert.equal((await sb.gflow('config', 'set', 'maxLog', bad)).code, 2, bad);
     await sb.ok('gflow', 'config', 'set', 'maxLog', '4K');
     await sb.ok('gflowd', 'restart');
     const id = await sb.submit('--', 'bash', '-c', 'seq 1 5000');
