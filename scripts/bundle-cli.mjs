@@ -53,3 +53,20 @@ await esbuild.build({
   banner: { js: "var __gflowModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   logLevel: 'warning',
 });
+
+// gflowd (its commands and the daemon) as one ES module, dist/src/gflowd-bundle.mjs: the ~230
+// modules of dist/ cost the ESM loader ~80 ms at every daemon start, which a reload waits for.
+// An ES module because the daemon imports ES-only packages lazily; native addons and the
+// lazily imported mail client stay in node_modules.
+await esbuild.build({
+  entryPoints: ['dist/src/cli/gflowd.js'],
+  outfile: 'dist/src/gflowd-bundle.mjs',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  external: ['better-sqlite3', 'node-pty', 'nodemailer', 'find-process', '@modelcontextprotocol/sdk', 'zod', 'yaml', 'csv-stringify'],
+  // CommonJS packages inside the bundle (commander) call require().
+  banner: { js: "import { createRequire as __gflowCreateRequire } from 'node:module'; const require = __gflowCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

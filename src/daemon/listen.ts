@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import type net from 'node:net';
 import { GflowError } from '../protocol/errors.js';
+import { packagePath } from '../version.js';
 
 interface ReusePortAddon {
   bindReusePort(host: string, port: number, backlog: number): number;
@@ -20,9 +21,7 @@ function nodeHasReusePort(): boolean {
 }
 
 function loadAddon(): ReusePortAddon {
-  const require = createRequire(import.meta.url);
-  // dist/src/daemon/listen.js → <package>/build/Release/reuseport.node
-  return require('../../../build/Release/reuseport.node') as ReusePortAddon;
+  return createRequire(import.meta.url)(packagePath('build/Release/reuseport.node')) as ReusePortAddon;
 }
 
 /** The bound listener; `handOver` is what a daemon does before it closes it during a reload. */

@@ -181,7 +181,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   web.start(() => scheduler.isLeader);
   writeDiscovery(paths, settings.port);
-  log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready`);
+  log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready (${Math.round(performance.now())} ms after the process started)`);
 
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {

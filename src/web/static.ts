@@ -5,12 +5,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ROUTES } from '../protocol/api.js';
 import { SECURITY_HEADERS } from './security.js';
+import { packagePath } from '../version.js';
 
-/** dist/src/web/static.js → dist/ui */
-export const UI_DIR = fileURLToPath(new URL('../../ui/', import.meta.url));
+export const UI_DIR = packagePath('dist/ui/');
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -1,8 +1,8 @@
 // How `gflowd up` starts the daemon in tmux: the command, and the environment it carries.
-import { fileURLToPath } from 'node:url';
 import { daemonMode } from '../../config/paths.js';
+import { packagePath } from '../../version.js';
 
-export const GFLOWD_BIN = fileURLToPath(new URL('../../../../bin/gflowd', import.meta.url));
+export const GFLOWD_BIN = packagePath('bin/gflowd');
 
 // A tmux server that already runs gives new sessions *its* environment, not the caller's:
 // pass what decides where the daemon keeps its state, which tmux it uses and how it runs.
