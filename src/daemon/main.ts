@@ -138,7 +138,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // Notifications are written with every change from now on; the leader sends them.
   const leads = (): boolean => scheduler.isLeader;
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
-  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()) });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
   const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.

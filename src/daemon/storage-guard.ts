@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../config/paths.js';
 import type { Db } from '../store/db.js';
-import { backupDatabase, checkIntegrity, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
+import { backupDatabase, checkIntegrityOf, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
 import type { Logger } from './logger.js';
 
 /** The highest job id that a status file or a job's spec directory is named after. */
@@ -32,7 +32,7 @@ function readdir(dir: string): string[] {
  */
 export function guardStorage(db: Db, paths: Paths, log: Logger, reloading: boolean): void {
   if (reloading) return;
-  checkIntegrity(db, paths.db);
+  checkIntegrityOf(paths.db);
   const onDisk = highestIdOnDisk(paths);
   const inDb = highestJobId(db);
   if (onDisk <= inDb) return;

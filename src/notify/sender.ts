@@ -31,9 +31,9 @@ export interface SenderOptions {
   pid?: number;
 }
 
-// What the other daemon of a reload writes is noticed by a cheap check of the database's
-// data_version; pending deliveries are looked at every SAFETY_POLL_MS in any case.
-const CHECK_MS = 250;
+// What the other daemon of a reload writes is noticed when its commit touches the WAL (the
+// scheduler's watch calls `foreignChange`); pending deliveries are looked at every
+// SAFETY_POLL_MS in any case.
 const SAFETY_POLL_MS = 5000;
 const PRUNE_EVERY_MS = 3600_000;
 const KEEP_DELIVERED_MS = 7 * 86_400_000;
@@ -52,7 +52,7 @@ export class NotifySender {
   constructor(private readonly o: SenderOptions) {
     this.pid = o.pid ?? process.pid;
     this.concurrency = o.concurrency ?? 8;
-    this.poll = setInterval(() => this.check(), CHECK_MS);
+    this.poll = setInterval(() => this.check(), SAFETY_POLL_MS);
     this.poll.unref();
     this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruner.unref();
@@ -69,6 +69,11 @@ export class NotifySender {
 
   private dataVersion = -1;
   private lastLook = 0;
+
+  /** Another connection committed (it may have queued deliveries). */
+  foreignChange(): void {
+    this.kick();
+  }
 
   private check(): void {
     if (this.closed || !this.o.leads() || !this.o.outbox.db.open) return;

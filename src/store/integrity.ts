@@ -3,6 +3,7 @@
 // when the database lost its latest changes (a damaged -wal file drops them silently).
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
 import type { Db } from './db.js';
 
@@ -18,6 +19,19 @@ export function checkIntegrity(db: Db, file: string): void {
     `the database ${file} is damaged (${problems.join('; ').slice(0, 200)})`,
     `stop here: restore the newest backup with \`gflowd restore\` (it lists ${backupDir(file)}), or move the file aside to start with an empty queue`,
   );
+}
+
+/**
+ * The check on a connection of its own, closed after it: the memory SQLite takes to read every
+ * page (about 17 MB for 100,000 jobs) would otherwise stay with the daemon for good.
+ */
+export function checkIntegrityOf(file: string): void {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    checkIntegrity(db, file);
+  } finally {
+    db.close();
+  }
 }
 
 /** The highest job id the database has given out. */

@@ -1,6 +1,7 @@
 // Delivers new events to the open streams. An append in this daemon pokes the hub (after the
 // transaction, so the rows are committed); what the other daemon of a reload writes is noticed
-// by a cheap check of the database's data_version, only while someone listens.
+// when its commit touches the WAL (the scheduler's watch calls `foreignChange`), with a slow
+// check of the database's data_version as the safety net, only while someone listens.
 import type { GflowEvent } from '../../protocol/events.js';
 import type { JobStore } from '../../store/jobs.js';
 
@@ -24,7 +25,7 @@ export class EventHub {
 
   constructor(
     private readonly store: JobStore,
-    private readonly pollMs = 500,
+    private readonly pollMs = 5000,
   ) {
     this.last = store.events.lastId();
     store.events.onAppend = () => this.poke();
@@ -68,6 +69,11 @@ export class EventHub {
 
   get listeners(): number {
     return this.sinks.size;
+  }
+
+  /** Another connection committed: delivers what it appended, if anything. */
+  foreignChange(): void {
+    if (this.sinks.size > 0) this.check();
   }
 
   private check(): void {

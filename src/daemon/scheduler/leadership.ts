@@ -22,6 +22,8 @@ export interface LeadershipOptions {
   onLead: () => Promise<void>;
   /** another connection changed the database while this daemon leads */
   onChange: () => void;
+  /** another connection changed the database (whether this daemon leads or not) */
+  onForeignChange?: () => void;
   followerPollMs?: number;
 }
 
@@ -51,6 +53,7 @@ export class Leadership {
     const version = this.o.dataVersion();
     if (version === this.version) return;
     this.version = version;
+    this.o.onForeignChange?.();
     if (this.leader) this.o.onChange();
     else void this.tryLead();
   }

@@ -42,6 +42,8 @@ export interface SchedulerOptions {
   policy?: PolicySettings;
   /** told when this daemon takes the scheduling lease, before it adopts running jobs */
   onLead?: () => void;
+  /** told when another connection (the other daemon of a reload) committed a change */
+  onForeignChange?: () => void;
 }
 
 export class Scheduler {
@@ -77,6 +79,7 @@ export class Scheduler {
         return this.adopt();
       },
       onChange: () => this.requestPass(),
+      onForeignChange: o.onForeignChange,
       followerPollMs: o.followerPollMs,
     });
     this.timers = new Timers(clock, (id) => this.stop(id, 'timeout'), () => this.requestPass(), (id, sig) => void this.warn(id, sig));
