@@ -51,6 +51,8 @@ await esbuild.build({
   // import.meta.url-relative paths (packagePath) keep pointing at the package.
   define: { 'import.meta.url': '__gflowModuleUrl' },
   banner: { js: "var __gflowModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 });
 

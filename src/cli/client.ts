@@ -1,8 +1,7 @@
 // The CLI's HTTP client: sends the token, retries what a reload can cause (a reset or
 // refused connection) with a short backoff, and marks state-changing requests with an
 // idempotency key so that a retry never acts twice.
-import crypto from 'node:crypto';
-import http from 'node:http';
+import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Paths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
@@ -10,7 +9,11 @@ import { readToken } from '../config/token.js';
 import { IDEMPOTENCY_HEADER, PROTOCOL_HEADER } from '../protocol/api.js';
 import { GflowError, isErrorBody } from '../protocol/errors.js';
 import { DEFAULT_HOST, PROTOCOL_VERSION } from '../protocol/version.js';
+import { exchange } from './http-exchange.js';
 import { checkListener, locateDaemon } from './locate.js';
+
+// A random UUID from the kernel: node:crypto would cost every command ~2.5 ms to load.
+const randomUuid = (): string => fs.readFileSync('/proc/sys/kernel/random/uuid', 'latin1').trim();
 
 const RETRY_DELAYS_MS = [20, 50, 100, 200, 400, 800];
 const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
@@ -18,49 +21,26 @@ const RETRYABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 export interface RawResponse {
   status: number;
   body: unknown;
-  headers: http.IncomingHttpHeaders;
+  /** lower-case names */
+  headers: Record<string, string>;
 }
 
 export function notRunning(port: number): GflowError {
   return new GflowError('daemon_not_running', `gflowd is not running on port ${port} — start it with \`gflowd up\``);
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
-
 /** One HTTP request without retries; rejects with the socket error. */
-export function rawRequest(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: DEFAULT_HOST,
-        port,
-        method,
-        path,
-        agent,
-        headers: { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }) },
-        timeout: timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = raw;
-          try {
-            parsed = raw ? JSON.parse(raw) : null;
-          } catch {
-            // not JSON: keep the text
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('timeout', () => req.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
-    req.end(text);
-  });
+export async function rawRequest(port: number, method: string, path: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<RawResponse> {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const answer = await exchange({ host: DEFAULT_HOST, port, method, path, headers: text === undefined ? headers : { ...headers, 'content-type': 'application/json' }, body: text, timeoutMs });
+  const raw = answer.body.toString('utf8');
+  let parsed: unknown = raw;
+  try {
+    parsed = raw ? JSON.parse(raw) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: answer.status, body: parsed, headers: answer.headers };
 }
 
 export class Client {
@@ -95,7 +75,7 @@ export class Client {
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const headers = this.authHeaders();
-    if (method === 'POST') headers[IDEMPOTENCY_HEADER] = crypto.randomUUID();
+    if (method === 'POST') headers[IDEMPOTENCY_HEADER] = randomUuid();
     for (let attempt = 0; ; attempt++) {
       let res: RawResponse;
       try {
@@ -124,8 +104,7 @@ export class Client {
  * the header; anything else is left to the caller (another program on the port).
  */
 export function checkProtocol(res: RawResponse, port: number): void {
-  const header = res.headers[PROTOCOL_HEADER];
-  const text = Array.isArray(header) ? header[0] : header;
+  const text = res.headers[PROTOCOL_HEADER];
   const likeGflowd = isErrorBody(res.body) || (res.status >= 200 && res.status < 300 && typeof res.body === 'object');
   if (text === undefined && !likeGflowd) return;
   const theirs = text === undefined ? undefined : Number(text);

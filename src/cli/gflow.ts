@@ -8,7 +8,232 @@ import { addSubmitOptions, intOption as int } from './submit-options.js';
 import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';
 
-
+// Every command of gflow, defined once: what runs, what --help says, what completion offers.
+// Keyed by the words that call it, so that a run defines only its own command: defining all of
+// them is ~3 ms of every start.
+export const COMMANDS: [names: string[], define: (program: Command) => void][] = [
+  [['submit'], (program) => {
+    addSubmitOptions(
+      program
+        .command('submit')
+        .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
+        .usage('[options] -- <command...> | <script> | -'),
+    )
+      .argument('[command...]', 'the command and its arguments, a script path, or -')
+      .addHelpText('after', '\nMany jobs in one request: --array 1-100 (one task per index, $GFLOW_ARRAY_TASK_ID), --param (a sweep), --each FILE (one job per line of FILE, - for stdin).')
+      .passThroughOptions()
+      .action(run(async () => (await import('./commands/submit.js')).submitCommand));
+  }],
+  [['queue', 'q', 'list'], (program) => {
+    program
+      .command('queue')
+      .aliases(['q', 'list'])
+      .description('list jobs (active ones by default)')
+      .option('-a, --all', 'include ended jobs')
+      .option('-s, --states <list>', 'only these states, e.g. R,PD or running,queued')
+      .option('-j, --jobs <ids>', 'only these job ids, e.g. 1,3,5-9')
+      .option('-n, --limit <n>', 'only the newest N jobs', int('limit', 1))
+      .option('-t, --tree', 'show dependencies as a tree')
+      .option('-u, --user <name>', "only this user's jobs (default: every user's, as squeue)")
+      .option('--me', 'only your own jobs')
+      .option('--all-users', "every user's jobs (the default)")
+      .option('-N, --names <list>', 'only jobs of these names, e.g. train,eval-* (* matches anything)')
+      .option('-P, --project <name>', "only this project's jobs")
+      .option('--since <time>', 'active jobs and those ended since: 7d, 12h, today, 2026-11-20 08:00, ISO 8601')
+      .option('--format <columns>', 'columns as squeue names them, e.g. JOBID,NAME:40,ST,TIME,TIMELIMIT,USER,GPUS,NODELIST(REASON) (":.N" right-aligns), or an squeue -o string like "%.18i %.30j %t %M %R"')
+      .option('-o, --output <kind>', 'table (default), json, csv or yaml; times in json/csv/yaml are ISO 8601 with zone, durations seconds')
+      .option('-S, --sort <keys>', 'sort as squeue -S: letters or column names, - for descending, e.g. -t,p,i or -TIME,NAME')
+      .option('-w, --watch', 'redraw on every change until Ctrl-C')
+      .option('--json', 'print jobs as JSON (as -o json)')
+      .action(run(async () => (await import('./commands/queue.js')).queueCommand));
+  }],
+  [['events'], (program) => {
+    program
+      .command('events')
+      .description("the daemon's event stream: jobs submitted, started, ended, held, released, updated, cancelled; GPUs; daemon starts and reloads")
+      .option('-f, --follow', 'keep printing new events until Ctrl-C (survives gflowd reload and restarts, missing none)')
+      .option('-j, --job <id>', "only this job's events (an id or @)")
+      .option('--type <list>', 'only these types, e.g. ended,cancelled or job.started,gpus.changed')
+      .option('--after <id>', 'the events after this event id (resume where you left off)', int('after', 0))
+      .option('-n, --last <n>', 'first the newest N events (default without -f: 100)', int('last', 0))
+      .option('--json', 'one JSON object per line (id, type, at, job, data)')
+      .action(run(async () => (await import('./commands/events.js')).eventsCommand));
+  }],
+  [['share', 'usage'], (program) => {
+    program
+      .command('share')
+      .alias('usage')
+      .description("fair share: every user's recent use (decayed CPU- and GPU-hours), lowest first — the order among jobs of equal priority")
+      .option('--json', 'print as JSON')
+      .action(run(async () => (await import('./commands/share.js')).shareCommand));
+  }],
+  [['stats'], (program) => {
+    program
+      .command('stats')
+      .description('what ended jobs did: counts by end state, success rate, wait and run time, GPU- and CPU-hours, per user and project, the longest jobs')
+      .option('--since <time>', 'jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, 2026-11-20 08:00 or ISO 8601 (default: all time)')
+      .option('-u, --user <name>', "only this user's jobs")
+      .option('--all-users', "every user's jobs (on a shared machine the default is your own)")
+      .option('-P, --project <name>', "only this project's jobs")
+      .option('--json', 'print as JSON (times ISO 8601)')
+      .option('--csv', 'print the total, each user and each project as CSV rows')
+      .action(run(async () => (await import('./commands/stats.js')).statsCommand));
+  }],
+  [['show'], (program) => {
+    program
+      .command('show')
+      .description('everything about jobs')
+      .argument('<job...>', 'job ids or lists (3 5 7-9), or @ / @~N: the newest job of your last / N-th last submission')
+      .option('--json', 'print the job as JSON (a list when several are asked for)')
+      .action(run(async () => (await import('./commands/show.js')).showCommand));
+  }],
+  [['log'], (program) => {
+    program
+      .command('log')
+      .description("print a job's output")
+      .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+      .option('-f, --follow', 'keep printing new output until the job ends')
+      .addOption(new Option('--first <n>', 'only the first N lines (not with --last or -f)').argParser(int('--first', 1)).conflicts(['last', 'follow']))
+      .addOption(new Option('--last <n>', 'only the last N lines').argParser(int('--last', 1)))
+      .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
+      .action(run(async () => (await import('./commands/log.js')).logCommand));
+  }],
+  [['attach'], (program) => {
+    program
+      .command('attach')
+      .description("attach your terminal to a running job's tmux session (detach with Ctrl-b d)")
+      .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+      .action(run(async () => (await import('./commands/attach.js')).attachCommand));
+  }],
+  [['cancel', 'hold', 'release'], (program) => {
+    for (const [name, what] of [
+      ['cancel', 'cancel jobs: queued ones never start, running ones get SIGTERM, then SIGKILL after the grace period'],
+      ['hold', 'keep queued jobs from starting'],
+      ['release', 'let held jobs start again'],
+    ] as const) {
+      const cmd = program
+        .command(name)
+        .description(what)
+        .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+        .option('--json', 'print the jobs as JSON');
+      if (name === 'release') cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m');
+      cmd.action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
+    }
+  }],
+  [['update'], (program) => {
+    program
+      .command('update')
+      .description('change queued or held jobs')
+      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+      .option('-n, --name <name>', 'job name')
+      .option('-p, --priority <n>', 'priority', int('priority'))
+      .option('-c, --cpus <n>', 'CPU slots', int('cpus', 1))
+      .option('-g, --gpus <n>', 'GPUs', int('gpus', 0))
+      .option('-t, --time <limit>', 'time limit (or none)')
+      .option('-d, --depends-on <job>', 'dependency (or none); @ / @~N: every job of that submission')
+      .option('--depends-on-all <jobs>', 'dependencies, all must finish (@: every job of your last submission)')
+      .option('--depends-on-any <jobs>', 'dependencies, one must finish')
+      .option('--begin <time>', 'start no earlier than (or none)')
+      .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
+      .action(run(async () => (await import('./commands/manage.js')).updateCommand));
+  }],
+  [['redo'], (program) => {
+    program
+      .command('redo')
+      .description('submit an ended job again')
+      .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+      .option('--cascade', 'also redo the jobs cancelled because this one failed, waiting on the new one')
+      .option('--json', 'print the new jobs as JSON')
+      .action(run(async () => (await import('./commands/manage.js')).redoCommand));
+  }],
+  [['why'], (program) => {
+    program
+      .command('why')
+      .description('why a job is still waiting: dependencies, resources and who holds them, its place in the queue')
+      .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+      .option('--json', 'print the explanation as JSON')
+      .action(run(async () => (await import('./commands/manage.js')).whyCommand));
+  }],
+  [['new'], (program) => {
+    program
+      .command('new')
+      .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
+      .argument('<name>', 'the script\'s name, e.g. train')
+      .action(run(async () => (await import('./commands/new.js')).newCommand));
+  }],
+  [['send'], (program) => {
+    program
+      .command('send')
+      .description("type text into a running job's terminal (tmux send-keys), for programs that ask questions")
+      .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
+      .argument('[text...]', 'the text, sent literally')
+      .option('--enter', 'press Enter after the text')
+      .action(run(async () => (await import('./commands/control.js')).sendCommand));
+  }],
+  [['limit'], (program) => {
+    program
+      .command('limit')
+      .description("change how many tasks of an array or sweep run at once, also while it runs (its %N)")
+      .argument('<job>', 'any job of the array or sweep (its first id, or @)')
+      .argument('<n>', 'at most N at once, or none')
+      .action(run(async () => (await import('./commands/control.js')).limitCommand));
+  }],
+  [['requeue'], (program) => {
+    program
+      .command('requeue')
+      .description('put failed or timed-out jobs back in the queue under the same id (earlier runs stay in `gflow show`)')
+      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+      .action(run(async () => (await import('./commands/control.js')).requeueCommand));
+  }],
+  [['clean'], (program) => {
+    program
+      .command('clean')
+      .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
+      .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
+      .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
+      .option('--dry-run', 'say what would be removed; remove nothing')
+      .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
+  }],
+  [['signal'], (program) => {
+    program
+      .command('signal')
+      .description("send a signal to every process of running jobs (the job's whole process tree)")
+      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+      .argument('<signal>', 'USR1, SIGTERM, INT, 10, …')
+      .action(run(async () => (await import('./commands/signal.js')).signalCommand));
+  }],
+  [['wait'], (program) => {
+    program
+      .command('wait')
+      .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
+      .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
+      .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 1')
+      .option('-q, --quiet', 'print nothing; only the exit code tells')
+      .action(run(async () => (await import('./commands/wait.js')).waitCommand));
+  }],
+  [['info'], (program) => {
+    program
+      .command('info')
+      .description('GPUs (who holds each), CPU slots in use, jobs by state')
+      .option('--json', 'print as JSON')
+      .action(run(async () => (await import('./commands/info.js')).infoCommand));
+  }],
+  [['ui'], (program) => {
+    program
+      .command('ui')
+      .description('print (and on a desktop open) a link to the web dashboard that logs the browser in once')
+      .option('--no-open', 'only print the link')
+      .action(run(async () => (await import('./commands/ui.js')).uiCommand));
+  }],
+  [['close'], (program) => {
+    program
+      .command('close')
+      .description("remove the tmux sessions of ended jobs (kept after the end so you can look at them)")
+      .argument('[jobs]', 'job ids like 1,3,5-9')
+      .option('--all-finished', 'every ended job')
+      .action(run(async () => (await import('./commands/close.js')).closeCommand));
+  }],
+];
 
 export async function main(argv: string[]): Promise<void> {
   // `gflow queue | head` closes the pipe early: that is not an error.
@@ -16,11 +241,11 @@ export async function main(argv: string[]): Promise<void> {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
-  await gflowProgram().parseAsync(argv);
+  await gflowProgram(argv[2]).parseAsync(argv);
 }
 
-/** Every command of gflow, defined once: what runs, what --help says, what completion offers. */
-export function gflowProgram(): Command {
+/** gflow's command line: every command, or only `only` when that is one of them (help, completion and a mistyped word get every command). */
+export function gflowProgram(only?: string): Command {
   const program = new Command('gflow')
     .description('Queue and run jobs on this machine, one tmux session per job.')
     .version(packageVersion(), '-V, --version')
@@ -28,207 +253,10 @@ export function gflowProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
-  addSubmitOptions(
-    program
-      .command('submit')
-      .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
-      .usage('[options] -- <command...> | <script> | -'),
-  )
-    .argument('[command...]', 'the command and its arguments, a script path, or -')
-    .addHelpText('after', '\nMany jobs in one request: --array 1-100 (one task per index, $GFLOW_ARRAY_TASK_ID), --param (a sweep), --each FILE (one job per line of FILE, - for stdin).')
-    .passThroughOptions()
-    .action(run(async () => (await import('./commands/submit.js')).submitCommand));
-
-  program
-    .command('queue')
-    .aliases(['q', 'list'])
-    .description('list jobs (active ones by default)')
-    .option('-a, --all', 'include ended jobs')
-    .option('-s, --states <list>', 'only these states, e.g. R,PD or running,queued')
-    .option('-j, --jobs <ids>', 'only these job ids, e.g. 1,3,5-9')
-    .option('-n, --limit <n>', 'only the newest N jobs', int('limit', 1))
-    .option('-t, --tree', 'show dependencies as a tree')
-    .option('-u, --user <name>', "only this user's jobs (default: every user's, as squeue)")
-    .option('--me', 'only your own jobs')
-    .option('--all-users', "every user's jobs (the default)")
-    .option('-N, --names <list>', 'only jobs of these names, e.g. train,eval-* (* matches anything)')
-    .option('-P, --project <name>', "only this project's jobs")
-    .option('--since <time>', 'active jobs and those ended since: 7d, 12h, today, 2026-11-20 08:00, ISO 8601')
-    .option('--format <columns>', 'columns as squeue names them, e.g. JOBID,NAME:40,ST,TIME,TIMELIMIT,USER,GPUS,NODELIST(REASON) (":.N" right-aligns), or an squeue -o string like "%.18i %.30j %t %M %R"')
-    .option('-o, --output <kind>', 'table (default), json, csv or yaml; times in json/csv/yaml are ISO 8601 with zone, durations seconds')
-    .option('-S, --sort <keys>', 'sort as squeue -S: letters or column names, - for descending, e.g. -t,p,i or -TIME,NAME')
-    .option('-w, --watch', 'redraw on every change until Ctrl-C')
-    .option('--json', 'print jobs as JSON (as -o json)')
-    .action(run(async () => (await import('./commands/queue.js')).queueCommand));
-
-  program
-    .command('events')
-    .description("the daemon's event stream: jobs submitted, started, ended, held, released, updated, cancelled; GPUs; daemon starts and reloads")
-    .option('-f, --follow', 'keep printing new events until Ctrl-C (survives gflowd reload and restarts, missing none)')
-    .option('-j, --job <id>', "only this job's events (an id or @)")
-    .option('--type <list>', 'only these types, e.g. ended,cancelled or job.started,gpus.changed')
-    .option('--after <id>', 'the events after this event id (resume where you left off)', int('after', 0))
-    .option('-n, --last <n>', 'first the newest N events (default without -f: 100)', int('last', 0))
-    .option('--json', 'one JSON object per line (id, type, at, job, data)')
-    .action(run(async () => (await import('./commands/events.js')).eventsCommand));
-
-  program
-    .command('share')
-    .alias('usage')
-    .description("fair share: every user's recent use (decayed CPU- and GPU-hours), lowest first — the order among jobs of equal priority")
-    .option('--json', 'print as JSON')
-    .action(run(async () => (await import('./commands/share.js')).shareCommand));
-
-  program
-    .command('stats')
-    .description('what ended jobs did: counts by end state, success rate, wait and run time, GPU- and CPU-hours, per user and project, the longest jobs')
-    .option('--since <time>', 'jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, 2026-11-20 08:00 or ISO 8601 (default: all time)')
-    .option('-u, --user <name>', "only this user's jobs")
-    .option('--all-users', "every user's jobs (on a shared machine the default is your own)")
-    .option('-P, --project <name>', "only this project's jobs")
-    .option('--json', 'print as JSON (times ISO 8601)')
-    .option('--csv', 'print the total, each user and each project as CSV rows')
-    .action(run(async () => (await import('./commands/stats.js')).statsCommand));
-
-  program
-    .command('show')
-    .description('everything about jobs')
-    .argument('<job...>', 'job ids or lists (3 5 7-9), or @ / @~N: the newest job of your last / N-th last submission')
-    .option('--json', 'print the job as JSON (a list when several are asked for)')
-    .action(run(async () => (await import('./commands/show.js')).showCommand));
-
-  program
-    .command('log')
-    .description("print a job's output")
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .option('-f, --follow', 'keep printing new output until the job ends')
-    .addOption(new Option('--first <n>', 'only the first N lines (not with --last or -f)').argParser(int('--first', 1)).conflicts(['last', 'follow']))
-    .addOption(new Option('--last <n>', 'only the last N lines').argParser(int('--last', 1)))
-    .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
-    .action(run(async () => (await import('./commands/log.js')).logCommand));
-
-  program
-    .command('attach')
-    .description("attach your terminal to a running job's tmux session (detach with Ctrl-b d)")
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .action(run(async () => (await import('./commands/attach.js')).attachCommand));
-
-  for (const [name, what] of [
-    ['cancel', 'cancel jobs: queued ones never start, running ones get SIGTERM, then SIGKILL after the grace period'],
-    ['hold', 'keep queued jobs from starting'],
-    ['release', 'let held jobs start again'],
-  ] as const) {
-    const cmd = program
-      .command(name)
-      .description(what)
-      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-      .option('--json', 'print the jobs as JSON');
-    if (name === 'release') cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m');
-    cmd.action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
-  }
-
-  program
-    .command('update')
-    .description('change queued or held jobs')
-    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-    .option('-n, --name <name>', 'job name')
-    .option('-p, --priority <n>', 'priority', int('priority'))
-    .option('-c, --cpus <n>', 'CPU slots', int('cpus', 1))
-    .option('-g, --gpus <n>', 'GPUs', int('gpus', 0))
-    .option('-t, --time <limit>', 'time limit (or none)')
-    .option('-d, --depends-on <job>', 'dependency (or none); @ / @~N: every job of that submission')
-    .option('--depends-on-all <jobs>', 'dependencies, all must finish (@: every job of your last submission)')
-    .option('--depends-on-any <jobs>', 'dependencies, one must finish')
-    .option('--begin <time>', 'start no earlier than (or none)')
-    .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
-    .action(run(async () => (await import('./commands/manage.js')).updateCommand));
-
-  program
-    .command('redo')
-    .description('submit an ended job again')
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .option('--cascade', 'also redo the jobs cancelled because this one failed, waiting on the new one')
-    .option('--json', 'print the new jobs as JSON')
-    .action(run(async () => (await import('./commands/manage.js')).redoCommand));
-
-  program
-    .command('why')
-    .description('why a job is still waiting: dependencies, resources and who holds them, its place in the queue')
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .option('--json', 'print the explanation as JSON')
-    .action(run(async () => (await import('./commands/manage.js')).whyCommand));
-
-  program
-    .command('new')
-    .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
-    .argument('<name>', 'the script\'s name, e.g. train')
-    .action(run(async () => (await import('./commands/new.js')).newCommand));
-
-  program
-    .command('send')
-    .description("type text into a running job's terminal (tmux send-keys), for programs that ask questions")
-    .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
-    .argument('[text...]', 'the text, sent literally')
-    .option('--enter', 'press Enter after the text')
-    .action(run(async () => (await import('./commands/control.js')).sendCommand));
-
-  program
-    .command('limit')
-    .description("change how many tasks of an array or sweep run at once, also while it runs (its %N)")
-    .argument('<job>', 'any job of the array or sweep (its first id, or @)')
-    .argument('<n>', 'at most N at once, or none')
-    .action(run(async () => (await import('./commands/control.js')).limitCommand));
-
-  program
-    .command('requeue')
-    .description('put failed or timed-out jobs back in the queue under the same id (earlier runs stay in `gflow show`)')
-    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-    .action(run(async () => (await import('./commands/control.js')).requeueCommand));
-
-  program
-    .command('clean')
-    .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
-    .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
-    .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
-    .option('--dry-run', 'say what would be removed; remove nothing')
-    .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
-
-  program
-    .command('signal')
-    .description("send a signal to every process of running jobs (the job's whole process tree)")
-    .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-    .argument('<signal>', 'USR1, SIGTERM, INT, 10, …')
-    .action(run(async () => (await import('./commands/signal.js')).signalCommand));
-
-  program
-    .command('wait')
-    .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
-    .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-    .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 1')
-    .option('-q, --quiet', 'print nothing; only the exit code tells')
-    .action(run(async () => (await import('./commands/wait.js')).waitCommand));
-
-  program
-    .command('info')
-    .description('GPUs (who holds each), CPU slots in use, jobs by state')
-    .option('--json', 'print as JSON')
-    .action(run(async () => (await import('./commands/info.js')).infoCommand));
-
-  program
-    .command('ui')
-    .description('print (and on a desktop open) a link to the web dashboard that logs the browser in once')
-    .option('--no-open', 'only print the link')
-    .action(run(async () => (await import('./commands/ui.js')).uiCommand));
-
-  program
-    .command('close')
-    .description("remove the tmux sessions of ended jobs (kept after the end so you can look at them)")
-    .argument('[jobs]', 'job ids like 1,3,5-9')
-    .option('--all-finished', 'every ended job')
-    .action(run(async () => (await import('./commands/close.js')).closeCommand));
-
+  const one = only === undefined ? undefined : COMMANDS.find(([names]) => names.includes(only));
+  for (const [, define] of one ? [one] : COMMANDS) define(program);
+  if (one) return program;
   addSetupCommands(program);
-
   addMcpCommand(program);
   addCompletionCommands(program, { jobIds: true });
   return program;

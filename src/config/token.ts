@@ -1,8 +1,8 @@
 // The API token: a random secret created at the daemon's first start, readable only by its
 // owner (file 0600 in a 0700 directory). Anyone on the machine can reach 127.0.0.1; only
 // the owner can read this file, so only the owner can make the daemon run commands.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
 
@@ -45,7 +45,10 @@ export function ensureToken(file: string, onRotated: (why: string) => void = () 
 /** A new random token, written atomically and privately (never through a planted link). */
 export function writeNewToken(file: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const token = crypto.randomBytes(32).toString('hex');
+  // Required here, not imported: every CLI command reads the token, and loading node:crypto
+  // would cost each ~2 ms.
+  const { randomBytes } = createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+  const token = randomBytes(32).toString('hex');
   const tmp = `${file}.${process.pid}.tmp`;
   // O_EXCL + O_NOFOLLOW: never write the secret through a planted symlink.
   const fd = fs.openSync(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | fs.constants.O_NOFOLLOW, 0o600);

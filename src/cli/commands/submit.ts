@@ -85,7 +85,7 @@ async function readSource(args: string[], cli: SubmitFlags, cmd: Command, place:
   }
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && /[\s;&|<>$`'"(){}*?~]/.test(args[0]!);
-  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, cmd, place.cwd);
+  await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, place.cwd);
   return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
 }
 
@@ -245,7 +245,7 @@ function firstWord(snippet: string): string {
 }
 
 // Refuse what can only fail: `gflow submit lst` is a typo, not a job.
-async function checkProgram(word: string, cmd: Command, cwd: string): Promise<void> {
+async function checkProgram(word: string, cwd: string): Promise<void> {
   if (word === '' || isShellKeyword(word)) return;
   if (word.includes('/')) {
     if (isFile(path.resolve(cwd, word))) return;
@@ -260,16 +260,17 @@ async function checkProgram(word: string, cmd: Command, cwd: string): Promise<vo
       // not in this directory
     }
   }
-  const meant = await ownCommand(word, cmd);
+  const meant = await ownCommand(word);
   const hint = meant ? `did you mean \`${meant}\`?` : "check the spelling, or give a script path; to run shell code, quote it: gflow submit -- 'cmd1 && cmd2'";
   throw usage(`'${word}' is neither a file nor a command on PATH`, hint);
 }
 
 // `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
-// read from the real command lines (submit's parent is the gflow program), so they cannot drift.
-async function ownCommand(word: string, cmd: Command): Promise<string | undefined> {
+// read from the real command lines (every command of both), so they cannot drift.
+async function ownCommand(word: string): Promise<string | undefined> {
   const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-  if (cmd.parent && words(cmd.parent).includes(word)) return `gflow ${word}`;
+  const { gflowProgram } = await import('../gflow.js');
+  if (words(gflowProgram()).includes(word)) return `gflow ${word}`;
   const { gflowdProgram } = await import('../gflowd.js');
   return words(gflowdProgram()).includes(word) ? `gflowd ${word}` : undefined;
 }
