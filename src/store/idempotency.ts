@@ -9,6 +9,7 @@ import type { JobRecord } from '../core/job.js';
 import type { Job } from '../protocol/job.js';
 import { GflowError } from '../protocol/errors.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export const KEEP_MS = 24 * 3600 * 1000;
 /** answers larger than this (as JSON) are stored compactly */
@@ -29,7 +30,7 @@ export class IdempotencyStore {
   ) {}
 
   get(key: string): { status: number; body: unknown } | undefined {
-    const row = this.db.prepare('SELECT response FROM idempotency WHERE key = ?').get(key) as { response: string } | undefined;
+    const row = prepared(this.db, 'SELECT response FROM idempotency WHERE key = ?').get(key) as { response: string } | undefined;
     if (!row) return undefined;
     const s = JSON.parse(row.response) as Stored;
     if ('body' in s) return s;
@@ -49,12 +50,12 @@ export class IdempotencyStore {
     let text = JSON.stringify({ status, body });
     if (text.length > MAX_STORED_BYTES) text = JSON.stringify(compact(status, body));
     if (text.length > MAX_STORED_BYTES) text = JSON.stringify({ status, tooLarge: true });
-    this.db.prepare('INSERT OR REPLACE INTO idempotency (key, response, created_at) VALUES (?, ?, ?)').run(key, text, now);
+    prepared(this.db, 'INSERT OR REPLACE INTO idempotency (key, response, created_at) VALUES (?, ?, ?)').run(key, text, now);
   }
 
   /** Forgets the answers older than the retention window; returns how many. */
   prune(now: number): number {
-    return this.db.prepare('DELETE FROM idempotency WHERE created_at < ?').run(now - KEEP_MS).changes;
+    return prepared(this.db, 'DELETE FROM idempotency WHERE created_at < ?').run(now - KEEP_MS).changes;
   }
 
   private rebuild(id: number): Job {

@@ -3,6 +3,7 @@
 // process (pid + start time): when its holder dies, anyone may take it.
 import { isAlive, readStat } from '../executor/proc.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export interface Holder {
   pid: number;
@@ -17,7 +18,7 @@ export class Lease {
   }
 
   holder(): Holder | undefined {
-    const row = this.db.prepare('SELECT pid, start_time FROM leader WHERE id = 1').get() as { pid: number; start_time: string } | undefined;
+    const row = prepared(this.db, 'SELECT pid, start_time FROM leader WHERE id = 1').get() as { pid: number; start_time: string } | undefined;
     return row ? { pid: row.pid, startTime: row.start_time } : undefined;
   }
 
@@ -27,8 +28,7 @@ export class Lease {
       .transaction(() => {
         const h = this.holder();
         if (h && !this.isMe(h) && holderAlive(h)) return false;
-        this.db
-          .prepare('INSERT INTO leader (id, pid, start_time, acquired_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, start_time = excluded.start_time, acquired_at = excluded.acquired_at')
+        prepared(this.db, 'INSERT INTO leader (id, pid, start_time, acquired_at) VALUES (1, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET pid = excluded.pid, start_time = excluded.start_time, acquired_at = excluded.acquired_at')
           .run(this.me.pid, this.me.startTime, now);
         return true;
       })
@@ -41,7 +41,7 @@ export class Lease {
   }
 
   release(): void {
-    this.db.prepare('DELETE FROM leader WHERE id = 1 AND pid = ? AND start_time = ?').run(this.me.pid, this.me.startTime);
+    prepared(this.db, 'DELETE FROM leader WHERE id = 1 AND pid = ? AND start_time = ?').run(this.me.pid, this.me.startTime);
   }
 
   private isMe(h: Holder): boolean {

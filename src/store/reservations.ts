@@ -1,6 +1,7 @@
 // Reservations (src/core/reservation.ts): `gflow reserve create | list | cancel`.
 import type { NewReservation, Reservation } from '../core/reservation.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 interface Row {
   id: number;
@@ -22,22 +23,21 @@ export class ReservationStore {
 
   /** Reservations not cancelled whose window has not ended at `now`, by start. */
   current(now: number): Reservation[] {
-    return (this.db.prepare(`SELECT ${COLUMNS} FROM reservations WHERE cancelled_at IS NULL AND end_at > ? ORDER BY start_at, id`).all(now) as Row[]).map(toReservation);
+    return (prepared(this.db, `SELECT ${COLUMNS} FROM reservations WHERE cancelled_at IS NULL AND end_at > ? ORDER BY start_at, id`).all(now) as Row[]).map(toReservation);
   }
 
   get(id: number): Reservation | undefined {
-    const row = this.db.prepare(`SELECT ${COLUMNS} FROM reservations WHERE id = ? AND cancelled_at IS NULL`).get(id) as Row | undefined;
+    const row = prepared(this.db, `SELECT ${COLUMNS} FROM reservations WHERE id = ? AND cancelled_at IS NULL`).get(id) as Row | undefined;
     return row && toReservation(row);
   }
 
   insert(r: NewReservation, now: number): Reservation {
-    const info = this.db
-      .prepare('INSERT INTO reservations (user, gpus, gpu_ids, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    const info = prepared(this.db, 'INSERT INTO reservations (user, gpus, gpu_ids, start_at, end_at, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(r.user, r.gpus, r.gpuIds === null ? null : JSON.stringify(r.gpuIds), r.startAt, r.endAt, now);
     return this.get(Number(info.lastInsertRowid))!;
   }
 
   cancel(id: number, now: number): boolean {
-    return this.db.prepare('UPDATE reservations SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL').run(now, id).changes > 0;
+    return prepared(this.db, 'UPDATE reservations SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL').run(now, id).changes > 0;
   }
 }

@@ -9,19 +9,26 @@ export type Raw = Record<string, SqlValue>;
 /** Every job column, in the declared order. */
 export const ALL = selectList(ALL_KEYS);
 
-export class Statements {
-  private readonly cache = new Map<string, Database.Statement>();
+const caches = new WeakMap<Db, Map<string, Database.Statement>>();
 
+/** The statement for `sql` on `db`, prepared once (preparing costs more than most runs). */
+export function prepared(db: Db, sql: string): Database.Statement {
+  let cache = caches.get(db);
+  if (!cache) caches.set(db, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) {
+    if (cache.size > 256) cache.clear(); // SQL built from id lists varies
+    st = db.prepare(sql);
+    cache.set(sql, st);
+  }
+  return st;
+}
+
+export class Statements {
   constructor(readonly db: Db) {}
 
   get(sql: string): Database.Statement {
-    let st = this.cache.get(sql);
-    if (!st) {
-      if (this.cache.size > 256) this.cache.clear(); // SQL built from id lists varies
-      st = this.db.prepare(sql);
-      this.cache.set(sql, st);
-    }
-    return st;
+    return prepared(this.db, sql);
   }
 
   /** Runs `fn` in one immediate transaction (or in the one already open). */

@@ -4,6 +4,7 @@
 import crypto from 'node:crypto';
 import type { Caller } from '../identity/caller.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 export type SecretKind = 'code' | 'session';
 
@@ -22,15 +23,14 @@ export class UiSessionStore {
   /** Stores a new secret of this kind for the caller; returns it (the only time it exists in clear). */
   create(kind: SecretKind, caller: Caller, now: number, ttlMs: number): string {
     const secret = newSecret();
-    this.db
-      .prepare('INSERT INTO ui_sessions (hash, kind, uid, user, admin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    prepared(this.db, 'INSERT INTO ui_sessions (hash, kind, uid, user, admin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(hash(secret), kind, caller.uid, caller.user, caller.admin ? 1 : 0, now, now + ttlMs);
     return secret;
   }
 
   /** Who a live secret of this kind belongs to. */
   find(kind: SecretKind, secret: string, now: number): Caller | undefined {
-    const row = this.db.prepare('SELECT uid, user, admin FROM ui_sessions WHERE hash = ? AND kind = ? AND expires_at > ?').get(hash(secret), kind, now) as
+    const row = prepared(this.db, 'SELECT uid, user, admin FROM ui_sessions WHERE hash = ? AND kind = ? AND expires_at > ?').get(hash(secret), kind, now) as
       | { uid: number; user: string; admin: number }
       | undefined;
     return row && { uid: row.uid, user: row.user, admin: row.admin === 1 };
@@ -40,17 +40,17 @@ export class UiSessionStore {
   take(kind: SecretKind, secret: string, now: number): Caller | undefined {
     return this.db.transaction(() => {
       const who = this.find(kind, secret, now);
-      this.db.prepare('DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
+      prepared(this.db, 'DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
       return who;
     })();
   }
 
   remove(secret: string): void {
-    this.db.prepare('DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
+    prepared(this.db, 'DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
   }
 
   /** Forgets expired codes and sessions; returns how many. */
   prune(now: number): number {
-    return this.db.prepare('DELETE FROM ui_sessions WHERE expires_at <= ?').run(now).changes;
+    return prepared(this.db, 'DELETE FROM ui_sessions WHERE expires_at <= ?').run(now).changes;
   }
 }

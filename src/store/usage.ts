@@ -3,6 +3,7 @@
 import { charge, jobHours, type UsageRecord } from '../core/fair-share.js';
 import type { JobRecord } from '../core/job.js';
 import type { Db } from './db.js';
+import { prepared } from './statements.js';
 
 interface Row {
   user: string;
@@ -18,16 +19,15 @@ export class UsageStore {
   constructor(private readonly db: Db) {}
 
   all(): UsageRecord[] {
-    return (this.db.prepare('SELECT user, cpu_hours, gpu_hours, at, jobs FROM usage ORDER BY user').all() as Row[]).map(toRecord);
+    return (prepared(this.db, 'SELECT user, cpu_hours, gpu_hours, at, jobs FROM usage ORDER BY user').all() as Row[]).map(toRecord);
   }
 
   /** Charges an ended job's hours to its owner. Call it inside the transaction that ends the job. */
   record(job: Pick<JobRecord, 'user' | 'cpus' | 'gpus' | 'startedAt' | 'finishedAt'>, halfLifeHours: number): void {
     if (job.startedAt === null || job.finishedAt === null) return;
-    const row = this.db.prepare('SELECT user, cpu_hours, gpu_hours, at, jobs FROM usage WHERE user = ?').get(job.user) as Row | undefined;
+    const row = prepared(this.db, 'SELECT user, cpu_hours, gpu_hours, at, jobs FROM usage WHERE user = ?').get(job.user) as Row | undefined;
     const next = charge(row && toRecord(row), job.user, jobHours(job, job.finishedAt), job.finishedAt, halfLifeHours);
-    this.db
-      .prepare('INSERT INTO usage (user, cpu_hours, gpu_hours, at, jobs) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user) DO UPDATE SET cpu_hours = excluded.cpu_hours, gpu_hours = excluded.gpu_hours, at = excluded.at, jobs = excluded.jobs')
+    prepared(this.db, 'INSERT INTO usage (user, cpu_hours, gpu_hours, at, jobs) VALUES (?, ?, ?, ?, ?) ON CONFLICT(user) DO UPDATE SET cpu_hours = excluded.cpu_hours, gpu_hours = excluded.gpu_hours, at = excluded.at, jobs = excluded.jobs')
       .run(next.user, next.cpuHours, next.gpuHours, next.at, next.jobs);
   }
 }
