@@ -1,10 +1,15 @@
 // Submit-to-start latency, drain rate, and large submissions.
 import fs from 'node:fs';
 import path from 'node:path';
-import pWaitFor from 'p-wait-for';
+// waitUntil, not p-wait-for: long waits with p-wait-for print MaxListenersExceededWarning (see its file).
+import { waitUntil } from '../../dist/src/cli/gflowd/wait-until.js';
 import { resolvePaths } from '../../dist/src/config/paths.js';
 import { Client } from '../../dist/src/cli/client.js';
 import { summarize } from './stats.mjs';
+
+const until = async (pred, ms, interval) => {
+  if (!(await waitUntil(pred, { intervalMs: interval, timeoutMs: ms }))) throw new Error(`timed out after ${ms} ms`);
+};
 
 const LATENCY_RUNS = Number(process.env.BENCH_LATENCY_RUNS ?? 20);
 const DRAIN_JOBS = Number(process.env.BENCH_DRAIN_JOBS ?? 500);
@@ -19,7 +24,7 @@ export async function benchLatency(sb) {
     const t0 = performance.timeOrigin + performance.now(); // ms since the epoch, sub-ms precision
     const out = await sb.ok('gflow', 'submit', '--json', '--', 'bash', '-c', `echo $EPOCHREALTIME > ${stamp}`);
     const job = JSON.parse(out);
-    await pWaitFor(() => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() !== '', { interval: 5, timeout: 10_000 });
+    await until(() => fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() !== '', 10_000, 5);
     const started = Number(fs.readFileSync(stamp, 'utf8').trim()) * 1000; // ms
     total.push(started - t0);
     daemon.push(started - Date.parse(job.submittedAt));
@@ -42,8 +47,8 @@ export async function benchDrain(sb, slots) {
     // the last task has ended, only that job is asked for (a list query every 20 ms would take
     // a share of the daemon's CPU from the drain it measures).
     const ended = (j) => !['queued', 'running', 'hold'].includes(j.state);
-    await pWaitFor(async () => ended((await client.request('GET', `/v1/jobs/${ids.at(-1)}`)).job), { interval: 20, timeout: 600_000 });
-    await pWaitFor(async () => (await client.request('GET', '/v1/jobs?states=queued,running&limit=1')).jobs.length === 0, { interval: 20, timeout: 600_000 });
+    await until(async () => ended((await client.request('GET', `/v1/jobs/${ids.at(-1)}`)).job), 600_000, 20);
+    await until(async () => (await client.request('GET', '/v1/jobs?states=queued,running&limit=1')).jobs.length === 0, 600_000, 20);
     rates.push(ids.length / ((performance.now() - t0) / 1000));
     failed += (await client.request('GET', `/v1/jobs?states=failed,cancelled,timeout&all=1`)).jobs.filter((j) => ids.includes(j.id)).length;
     await sb.ok('gflow', 'close', '--all-finished');

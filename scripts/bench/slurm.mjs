@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import pWaitFor from 'p-wait-for';
+// waitUntil, not p-wait-for: long waits with p-wait-for print MaxListenersExceededWarning (see its file).
+import { waitUntil } from '../../dist/src/cli/gflowd/wait-until.js';
 import { Client } from '../../dist/src/cli/client.js';
 import { resolvePaths } from '../../dist/src/config/paths.js';
 import { Sandbox } from '../../dist/test/helpers/sandbox.js';
@@ -17,7 +18,9 @@ const JOBS = Number(process.env.BENCH_SLURM_JOBS ?? 200);
 
 const stampOf = (file) => Number(fs.readFileSync(file, 'utf8').trim()) * 1000;
 // Files are looked at every 5 ms; Slurm's queue every 50 ms (each look is an squeue).
-const until = (pred, ms = 120_000, interval = 5) => pWaitFor(pred, { interval, timeout: ms });
+const until = async (pred, ms = 120_000, interval = 5) => {
+  if (!(await waitUntil(pred, { intervalMs: interval, timeoutMs: ms }))) throw new Error(`timed out after ${ms} ms`);
+};
 
 /** Runs the comparison on `sb` (a sandbox without a daemon); returns the figures. */
 export async function benchSlurm(sb) {
