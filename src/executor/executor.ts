@@ -8,7 +8,7 @@ import type { SlurmClusterInfo } from '../protocol/api.js';
 export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId'>>;
 
 /** What removing an ended job's files needs to know of it. */
-export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed' | 'attempts'>;
+export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed' | 'attempts' | 'script'>;
 
 /** A job's owner: whose account it runs under (null: the daemon's own, for older jobs). */
 export type OwnedJob = Pick<JobRecord, 'id' | 'uid'>;

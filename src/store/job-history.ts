@@ -5,7 +5,7 @@ import { decode, selectList, type SqlValue } from './job-columns.js';
 import type { Raw, Statements } from './statements.js';
 
 /** What cleaning needs of an ended job. */
-const REF_KEYS = ['id', 'uid', 'session', 'sessionClosed', 'attempts'] as const;
+const REF_KEYS = ['id', 'uid', 'session', 'sessionClosed', 'attempts', 'script'] as const;
 export type EndedRef = Pick<JobRecord, (typeof REF_KEYS)[number]>;
 const REF = selectList(REF_KEYS);
 

@@ -30,6 +30,17 @@ describe('gflow clean', () => {
     await sb.ok('gflow', 'cancel', String(waiting));
   });
 
+  it('removes the kept script of a job that never ran (cancelled while held)', async () => {
+    const r = await sb.run('gflow', ['submit', '--hold', '-'], { input: '#!/bin/bash\necho hi\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const id = Number(/\d+/.exec(r.stdout)![0]);
+    const dir = path.join(sb.stateDir, 'jobs', String(id));
+    assert.ok(fs.existsSync(path.join(dir, 'script')), 'the script is kept with the job');
+    await sb.ok('gflow', 'cancel', String(id));
+    assert.match(await sb.ok('gflow', 'clean', '--state', 'CA'), new RegExp(`^Removed \\d+ job\\(s\\) and their files: (.*, )?${id}\\n$`));
+    assert.ok(!fs.existsSync(dir), `${dir} is gone`);
+  });
+
   it('refuses a state that has not ended and a bad age, exit 2', async () => {
     assert.equal((await sb.gflow('clean', '--state', 'R')).code, 2);
     assert.equal((await sb.gflow('clean', '--older-than', 'old')).code, 2);

@@ -267,7 +267,7 @@ export class SlurmExecutor implements Executor {
 
   async purge(jobs: readonly PurgedJob[]): Promise<void> {
     await removeAll(jobs.flatMap((j) => jobFiles(j, this.paths)), 'files');
-    await removeAll(jobs.map((j) => jobDir(j, this.paths)), 'dirs');
+    await removeAll(jobs.flatMap((j) => jobDir(j, this.paths) ?? []), 'dirs');
   }
 
   // The job's tmux server on the node ends with its Slurm job: nothing to remove here.

@@ -168,7 +168,7 @@ export class TmuxExecutor implements Executor {
       // The owner's files are in directories the owner controls: removed as the owner.
       if (as) for (let i = 0; i < files.length; i += 1000) await runAs(as, ['/bin/rm', '-f', '--', ...files.slice(i, i + 1000)]);
       else await removeAll(files, 'files');
-      await removeAll(group.map((j) => jobDir(j, dirs)), 'dirs');
+      await removeAll(group.flatMap((j) => jobDir(j, dirs) ?? []), 'dirs');
     }
   }
 
