@@ -42,7 +42,7 @@ export async function cleanEnded(d: { store: JobStore; executor: Executor; log: 
     const jobs = page.filter((j) => (needed.has(j.id) ? (kept.push(j.id), false) : true));
     if (!o.dryRun && jobs.length > 0) {
       // Records first: a job without a record is never looked at again; its files go next.
-      d.store.history.deleteEnded(jobs.map((j) => j.id));
+      d.store.unsynced(() => d.store.history.deleteEnded(jobs.map((j) => j.id)));
       pending.push(...jobs);
       if (pending.length >= FILES_BATCH) await purge();
     }
