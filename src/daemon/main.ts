@@ -33,6 +33,7 @@ import { ABANDONED, watchAbandonedReload } from './reload-watch.js';
 import { RELOAD_OF_ENV } from '../protocol/events.js';
 import { guardStorage, startDailyBackup } from './storage-guard.js';
 import { Lease } from '../store/lease.js';
+import { startCheckpointer } from '../store/checkpointer.js';
 import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
 import { isAlive } from '../executor/proc.js';
@@ -159,6 +160,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   startRetention({ store, executor, log, leads: () => scheduler.isLeader }, settings.retention === 'off' ? null : parseSpan(settings.retention));
   startEventPruning(store, log, () => scheduler.isLeader, parseSpan(settings.eventsMaxAge), settings.eventsMaxCount);
   startDailyBackup(store.db, paths, log, () => scheduler.isLeader);
+  const checkpointer = startCheckpointer(store.db, paths.db, (message) => log.warn(message));
   let listener: Listener;
   try {
     listener = await listenReusePort(server, DEFAULT_HOST, settings.port);
@@ -218,6 +220,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
       server.close(() => resolve());
       server.closeIdleConnections();
     });
+    await checkpointer.close();
     store.db.close();
     if (!handingOver) removeDiscovery(paths);
     log.event('stopped');
