@@ -1,6 +1,6 @@
 // The checkpointer's thread (src/store/checkpointer.ts): copies the WAL's pages into the
 // database file, away from the daemon's event loop. Woken by changes of the WAL file, at most
-// once per PAUSE_MS; a daemon at rest wakes it never.
+// once per pauseMs; after idleMs without one it checkpoints a last time and ends.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,11 +9,12 @@ import Database from 'better-sqlite3';
 export interface CheckpointWorkerData {
   file: string;
   pauseMs: number;
+  idleMs: number;
 }
 
 export type CheckpointMessage = { kind: 'ready' } | { kind: 'done'; frames: number; copied: number } | { kind: 'failed'; error: string };
 
-const { file, pauseMs } = workerData as CheckpointWorkerData;
+const { file, pauseMs, idleMs } = workerData as CheckpointWorkerData;
 const port = parentPort!;
 const db = new Database(file, { timeout: 5000 });
 const wal = `${path.basename(file)}-wal`;
@@ -30,10 +31,24 @@ function checkpoint(): void {
   }
 }
 
-fs.watch(path.dirname(file), (_event, name) => {
-  if (name === wal && timer === null) timer = setTimeout(checkpoint, pauseMs);
+// Quiet for idleMs: the thread ends (the daemon's connection checkpoints itself meanwhile).
+let idle = setTimeout(end, idleMs);
+function end(): void {
+  if (timer !== null) clearTimeout(timer);
+  checkpoint();
+  watcher.close();
+  db.close();
+  port.close();
+}
+
+const watcher = fs.watch(path.dirname(file), (_event, name) => {
+  if (name !== wal) return;
+  idle.refresh();
+  if (timer === null) timer = setTimeout(checkpoint, pauseMs);
 });
 port.on('message', (m: 'checkpoint') => {
-  if (m === 'checkpoint') checkpoint();
+  if (m !== 'checkpoint') return;
+  idle.refresh();
+  checkpoint();
 });
 port.postMessage({ kind: 'ready' } satisfies CheckpointMessage);

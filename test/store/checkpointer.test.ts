@@ -1,12 +1,11 @@
-// The WAL checkpointer's thread: the daemon's connection stops checkpointing in its commits, the
-// thread copies the WAL into the database file once it changed, and the connection takes over
-// again should the thread stop.
+// The WAL checkpointer's thread: it starts when the WAL changes, the daemon's connection stops
+// checkpointing in its commits meanwhile, the thread copies the WAL into the database file, and
+// after a quiet spell it ends and the connection checkpoints itself again.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startCheckpointer } from '../../src/store/checkpointer.js';
 import { openDatabase } from '../../src/store/db.js';
 import { waitUntil } from '../../src/cli/gflowd/wait-until.js';
@@ -20,32 +19,43 @@ const pending = (file: string): number => {
   try {
     const [r] = db.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
     return r!.log - r!.checkpointed;
-  } catch {
-    return -1;
   } finally {
     db.close();
   }
 };
+const until = (ready: () => boolean, what: string) => waitUntil(ready, { intervalMs: 10, timeoutMs: 10_000 }).then((ok) => assert.ok(ok, what));
 
 describe('WAL checkpointer', () => {
-  it('checkpoints on its own thread after writes; the connection checkpoints again once the thread stops', async () => {
+  it('runs while the database is written, checkpointing on its own thread, and ends when it is quiet', async () => {
     const file = path.join(dir, 'a.db');
     const db = openDatabase(file);
     const warnings: string[] = [];
-    const ck = startCheckpointer(db, file, (m) => warnings.push(m), 20);
-    assert.ok(await waitUntil(() => db.pragma('wal_autocheckpoint', { simple: true }) === 0, { intervalMs: 5, timeoutMs: 10_000 }), 'the connection leaves checkpoints to the thread');
+    const ck = startCheckpointer(db, file, (m) => warnings.push(m), { pauseMs: 20, idleMs: 500 });
+    const autocheckpoint = (): unknown => db.pragma('wal_autocheckpoint', { simple: true });
+    assert.equal(ck.running, false, 'no thread before a write');
+    assert.equal(autocheckpoint(), 1000);
+
     const insert = db.prepare("INSERT INTO settings (key, value) VALUES (?, '\"x\"')");
+    insert.run('first');
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(ck.running, false, 'one write starts no thread');
     // 3,000 commits: far more than the 1,000 pages after which SQLite checkpoints in a commit.
-    for (let i = 0; i < 3000; i++) insert.run(`k${i}`);
-    assert.ok(await waitUntil(async () => (await ck.now()).kind === 'done' && pending(file) === 0, { intervalMs: 50, timeoutMs: 10_000 }), 'the thread copied the WAL into the database');
-    // Woken by the WAL's changes alone.
-    insert.run('late');
-    assert.ok(await waitUntil(() => pending(file) === 0, { intervalMs: 20, timeoutMs: 10_000 }), 'a later write is checkpointed without being asked');
+    for (let i = 0; i < 3000; i++) {
+      insert.run(`k${i}`);
+      if (i % 300 === 0) await new Promise((r) => setImmediate(r));
+    }
+    await until(() => ck.running && autocheckpoint() === 0, 'many writes start the thread, and the connection leaves checkpoints to it');
+    await until(() => pending(file) === 0, 'the thread copied the WAL into the database, unasked');
+
+    await until(() => !ck.running, 'the thread ends after a quiet spell');
+    assert.equal(autocheckpoint(), 1000, 'the connection checkpoints itself again');
+    insert.run('later');
+    assert.equal((await ck.now()).kind, 'done', 'asked, it starts again');
+    assert.equal(pending(file), 0);
 
     await ck.close();
-    await sleep(10);
-    assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000, 'the connection checkpoints itself again');
-    assert.deepEqual(warnings, [], 'a close is no failure');
+    assert.equal(autocheckpoint(), 1000);
+    assert.deepEqual(warnings, []);
     db.close();
   });
 });
