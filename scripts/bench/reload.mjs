@@ -48,21 +48,20 @@ export async function benchReload() {
   }
 }
 
-// From the event log (ms timestamps): each hand-over's `daemon.stopped` to the next
-// `daemon.lease_taken`, when the new daemon schedules.
+// From the event log (ms timestamps): each hand-over's `daemon.stopped` to the `daemon.lease_taken`
+// of the daemon that replaced it, when it schedules. The k-th hand-over's stop pairs with the
+// k-th lease taken after the first daemon's: the new daemon may take the lease (released before
+// the old one writes its stop) before that stop is written, which is no gap at all.
 function leaseGaps(dbFile) {
   const db = new Database(dbFile, { readonly: true });
   try {
-    const gaps = [];
-    let stoppedAt;
+    const stops = [];
+    const takes = [];
     for (const e of db.prepare("SELECT at, type, data FROM events WHERE type IN ('daemon.stopped', 'daemon.lease_taken') ORDER BY id").all()) {
-      if (e.type === 'daemon.stopped' && JSON.parse(e.data).handingOver) stoppedAt = e.at;
-      else if (e.type === 'daemon.lease_taken' && stoppedAt !== undefined) {
-        gaps.push(e.at - stoppedAt);
-        stoppedAt = undefined;
-      }
+      if (e.type === 'daemon.stopped' && JSON.parse(e.data).handingOver) stops.push(e.at);
+      else if (e.type === 'daemon.lease_taken') takes.push(e.at);
     }
-    return gaps;
+    return stops.flatMap((at, k) => (takes[k + 1] === undefined ? [] : [Math.max(0, takes[k + 1] - at)]));
   } finally {
     db.close();
   }
