@@ -9,13 +9,12 @@ import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';
 
 // Every command of gflow, defined once: what runs, what --help says, what completion offers.
-// Keyed by the words that call it, so that a run defines only its own command: defining all of
-// them is ~3 ms of every start.
-export const COMMANDS: [names: string[], define: (program: Command) => void][] = [
-  [['submit'], (program) => {
+// Each is its name, its aliases, and what it takes and runs; a run defines only the command it
+// calls (defining all of them is ~3 ms of every start).
+const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][] = [
+  [['submit'], (cmd) => {
     addSubmitOptions(
-      program
-        .command('submit')
+      cmd
         .description('queue a job: a command after --, a script file with # GFLOW directives, or - for a script on stdin')
         .usage('[options] -- <command...> | <script> | -'),
     )
@@ -24,10 +23,8 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .passThroughOptions()
       .action(run(async () => (await import('./commands/submit.js')).submitCommand));
   }],
-  [['queue', 'q', 'list'], (program) => {
-    program
-      .command('queue')
-      .aliases(['q', 'list'])
+  [['queue', 'q', 'list'], (cmd) => {
+    cmd
       .description('list jobs (active ones by default)')
       .option('-a, --all', 'include ended jobs')
       .option('-s, --states <list>', 'only these states, e.g. R,PD or running,queued')
@@ -47,9 +44,8 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .option('--json', 'print jobs as JSON (as -o json)')
       .action(run(async () => (await import('./commands/queue.js')).queueCommand));
   }],
-  [['events'], (program) => {
-    program
-      .command('events')
+  [['events'], (cmd) => {
+    cmd
       .description("the daemon's event stream: jobs submitted, started, ended, held, released, updated, cancelled; GPUs; daemon starts and reloads")
       .option('-f, --follow', 'keep printing new events until Ctrl-C (survives gflowd reload and restarts, missing none)')
       .option('-j, --job <id>', "only this job's events (an id or @)")
@@ -59,17 +55,14 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .option('--json', 'one JSON object per line (id, type, at, job, data)')
       .action(run(async () => (await import('./commands/events.js')).eventsCommand));
   }],
-  [['share', 'usage'], (program) => {
-    program
-      .command('share')
-      .alias('usage')
+  [['share', 'usage'], (cmd) => {
+    cmd
       .description("fair share: every user's recent use (decayed CPU- and GPU-hours), lowest first — the order among jobs of equal priority")
       .option('--json', 'print as JSON')
       .action(run(async () => (await import('./commands/share.js')).shareCommand));
   }],
-  [['stats'], (program) => {
-    program
-      .command('stats')
+  [['stats'], (cmd) => {
+    cmd
       .description('what ended jobs did: counts by end state, success rate, wait and run time, GPU- and CPU-hours, per user and project, the longest jobs')
       .option('--since <time>', 'jobs ended since: 7d, 12h, today, yesterday, 2026-11-20, 2026-11-20 08:00 or ISO 8601 (default: all time)')
       .option('-u, --user <name>', "only this user's jobs")
@@ -79,17 +72,15 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .option('--csv', 'print the total, each user and each project as CSV rows')
       .action(run(async () => (await import('./commands/stats.js')).statsCommand));
   }],
-  [['show'], (program) => {
-    program
-      .command('show')
+  [['show'], (cmd) => {
+    cmd
       .description('everything about jobs')
       .argument('<job...>', 'job ids or lists (3 5 7-9), or @ / @~N: the newest job of your last / N-th last submission')
       .option('--json', 'print the job as JSON (a list when several are asked for)')
       .action(run(async () => (await import('./commands/show.js')).showCommand));
   }],
-  [['log'], (program) => {
-    program
-      .command('log')
+  [['log'], (cmd) => {
+    cmd
       .description("print a job's output")
       .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
       .option('-f, --follow', 'keep printing new output until the job ends')
@@ -98,31 +89,17 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .option('--raw', 'the bytes as the terminal received them (colours, carriage returns)')
       .action(run(async () => (await import('./commands/log.js')).logCommand));
   }],
-  [['attach'], (program) => {
-    program
-      .command('attach')
+  [['attach'], (cmd) => {
+    cmd
       .description("attach your terminal to a running job's tmux session (detach with Ctrl-b d)")
       .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
       .action(run(async () => (await import('./commands/attach.js')).attachCommand));
   }],
-  [['cancel', 'hold', 'release'], (program) => {
-    for (const [name, what] of [
-      ['cancel', 'cancel jobs: queued ones never start, running ones get SIGTERM, then SIGKILL after the grace period'],
-      ['hold', 'keep queued jobs from starting'],
-      ['release', 'let held jobs start again'],
-    ] as const) {
-      const cmd = program
-        .command(name)
-        .description(what)
-        .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-        .option('--json', 'print the jobs as JSON');
-      if (name === 'release') cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m');
-      cmd.action(run(async () => (await import('./commands/actions.js')).actionCommand(name)));
-    }
-  }],
-  [['update'], (program) => {
-    program
-      .command('update')
+  [['cancel'], jobAction('cancel', 'cancel jobs: queued ones never start, running ones get SIGTERM, then SIGKILL after the grace period')],
+  [['hold'], jobAction('hold', 'keep queued jobs from starting')],
+  [['release'], jobAction('release', 'let held jobs start again', (cmd) => cmd.option('--at <time>', 'start no earlier than this: HH:MM, 2026-12-01T08:00, now+30m'))],
+  [['update'], (cmd) => {
+    cmd
       .description('change queued or held jobs')
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
       .option('-n, --name <name>', 'job name')
@@ -137,103 +114,100 @@ export const COMMANDS: [names: string[], define: (program: Command) => void][] =
       .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
       .action(run(async () => (await import('./commands/manage.js')).updateCommand));
   }],
-  [['redo'], (program) => {
-    program
-      .command('redo')
+  [['redo'], (cmd) => {
+    cmd
       .description('submit an ended job again')
       .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
       .option('--cascade', 'also redo the jobs cancelled because this one failed, waiting on the new one')
       .option('--json', 'print the new jobs as JSON')
       .action(run(async () => (await import('./commands/manage.js')).redoCommand));
   }],
-  [['why'], (program) => {
-    program
-      .command('why')
+  [['why'], (cmd) => {
+    cmd
       .description('why a job is still waiting: dependencies, resources and who holds them, its place in the queue')
       .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
       .option('--json', 'print the explanation as JSON')
       .action(run(async () => (await import('./commands/manage.js')).whyCommand));
   }],
-  [['new'], (program) => {
-    program
-      .command('new')
+  [['new'], (cmd) => {
+    cmd
       .description('write NAME.sh, a job script template with # GFLOW directives and comments (never overwrites)')
       .argument('<name>', 'the script\'s name, e.g. train')
       .action(run(async () => (await import('./commands/new.js')).newCommand));
   }],
-  [['send'], (program) => {
-    program
-      .command('send')
+  [['send'], (cmd) => {
+    cmd
       .description("type text into a running job's terminal (tmux send-keys), for programs that ask questions")
       .argument('<job>', 'job id, or @ / @~N: the newest job of your last / N-th last submission')
       .argument('[text...]', 'the text, sent literally')
       .option('--enter', 'press Enter after the text')
       .action(run(async () => (await import('./commands/control.js')).sendCommand));
   }],
-  [['limit'], (program) => {
-    program
-      .command('limit')
+  [['limit'], (cmd) => {
+    cmd
       .description("change how many tasks of an array or sweep run at once, also while it runs (its %N)")
       .argument('<job>', 'any job of the array or sweep (its first id, or @)')
       .argument('<n>', 'at most N at once, or none')
       .action(run(async () => (await import('./commands/control.js')).limitCommand));
   }],
-  [['requeue'], (program) => {
-    program
-      .command('requeue')
+  [['requeue'], (cmd) => {
+    cmd
       .description('put failed or timed-out jobs back in the queue under the same id (earlier runs stay in `gflow show`)')
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
       .action(run(async () => (await import('./commands/control.js')).requeueCommand));
   }],
-  [['clean'], (program) => {
-    program
-      .command('clean')
+  [['clean'], (cmd) => {
+    cmd
       .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
       .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
       .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
       .option('--dry-run', 'say what would be removed; remove nothing')
       .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
   }],
-  [['signal'], (program) => {
-    program
-      .command('signal')
+  [['signal'], (cmd) => {
+    cmd
       .description("send a signal to every process of running jobs (the job's whole process tree)")
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
       .argument('<signal>', 'USR1, SIGTERM, INT, 10, …')
       .action(run(async () => (await import('./commands/signal.js')).signalCommand));
   }],
-  [['wait'], (program) => {
-    program
-      .command('wait')
+  [['wait'], (cmd) => {
+    cmd
       .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
       .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
       .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 1')
       .option('-q, --quiet', 'print nothing; only the exit code tells')
       .action(run(async () => (await import('./commands/wait.js')).waitCommand));
   }],
-  [['info'], (program) => {
-    program
-      .command('info')
+  [['info'], (cmd) => {
+    cmd
       .description('GPUs (who holds each), CPU slots in use, jobs by state')
       .option('--json', 'print as JSON')
       .action(run(async () => (await import('./commands/info.js')).infoCommand));
   }],
-  [['ui'], (program) => {
-    program
-      .command('ui')
+  [['ui'], (cmd) => {
+    cmd
       .description('print (and on a desktop open) a link to the web dashboard that logs the browser in once')
       .option('--no-open', 'only print the link')
       .action(run(async () => (await import('./commands/ui.js')).uiCommand));
   }],
-  [['close'], (program) => {
-    program
-      .command('close')
+  [['close'], (cmd) => {
+    cmd
       .description("remove the tmux sessions of ended jobs (kept after the end so you can look at them)")
       .argument('[jobs]', 'job ids like 1,3,5-9')
       .option('--all-finished', 'every ended job')
       .action(run(async () => (await import('./commands/close.js')).closeCommand));
   }],
 ];
+
+/** cancel, hold and release: the same arguments, one action each. */
+function jobAction(name: 'cancel' | 'hold' | 'release', what: string, more: (cmd: Command) => Command = (cmd) => cmd): (cmd: Command) => void {
+  return (cmd) =>
+    void more(cmd.description(what).argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission').option('--json', 'print the jobs as JSON')).action(
+      run(async () => (await import('./commands/actions.js')).actionCommand(name)),
+    );
+}
+
 
 export async function main(argv: string[]): Promise<void> {
   // `gflow queue | head` closes the pipe early: that is not an error.
@@ -254,7 +228,7 @@ export function gflowProgram(only?: string): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 
   const one = only === undefined ? undefined : COMMANDS.find(([names]) => names.includes(only));
-  for (const [, define] of one ? [one] : COMMANDS) define(program);
+  for (const [[name, ...aliases], define] of one ? [one] : COMMANDS) define(program.command(name).aliases(aliases));
   if (one) return program;
   addSetupCommands(program);
   addMcpCommand(program);
