@@ -188,9 +188,10 @@ export class JobStore {
     return out;
   }
 
-  /** Jobs in a state without their environment and command. */
-  slimByState(state: JobState): SlimJob[] {
-    return (this.stmt(`SELECT ${SLIM} FROM jobs WHERE state = ? ORDER BY id`).all(state) as Raw[]).map((r) => decode(r, SLIM_KEYS));
+  /** Jobs in a state without their environment and command (`stopRequested`: only those asked to stop). */
+  slimByState(state: JobState, o: { stopRequested?: boolean } = {}): SlimJob[] {
+    const only = o.stopRequested ? ' AND stop_request IS NOT NULL' : '';
+    return (this.stmt(`SELECT ${SLIM} FROM jobs WHERE state = ?${only} ORDER BY id`).all(state) as Raw[]).map((r) => decode(r, SLIM_KEYS));
   }
 
   countsByState(): Map<JobState, number> {

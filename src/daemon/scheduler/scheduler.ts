@@ -4,7 +4,10 @@
 // Event-driven: a submission, a release, a cancel or a job's end calls `requestPass()`, which
 // runs one pass on the next turn of the event loop (requests in the same turn share a pass).
 // A pass runs its phases in a fixed order: reap (record ends the executor told of), stop
-// (carry out stop requests), plan (dependencies, then who fits), start. A slow safety tick
+// (carry out stop requests), plan (dependencies, then who fits), start. Plan and start are
+// skipped when nothing since the last plan could change it: the executor's notice that a job
+// may have ended, or a launch being done, asks for a reap only (an end, once recorded, asks
+// for a whole pass). That is two passes of three per job that no longer plan. A slow safety tick
 // catches anything an event missed. The database is the only state; the parts below hold
 // timers and work in flight, never facts about jobs.
 import type { Executor } from '../../executor/executor.js';
@@ -48,6 +51,8 @@ export interface SchedulerOptions {
 
 export class Scheduler {
   private passQueued = false;
+  /** something asked for a plan since the last one began */
+  private planWanted = false;
   private passRunning: Promise<void> | null = null;
   private closed = false;
   private tick: NodeJS.Timeout | null = null;
@@ -99,7 +104,7 @@ export class Scheduler {
     await this.o.executor.start((id) => {
       if (!this.leadership.isLeader || this.closed) return;
       this.maybeEnded.add(id);
-      this.requestPass();
+      this.requestPass({ reapOnly: true });
     });
     this.tick = setInterval(() => this.safetyCheck(), this.o.safetyTickMs ?? 5000);
     await this.leadership.start();
@@ -123,14 +128,20 @@ export class Scheduler {
     }
   }
 
-  requestPass(): void {
+  /** `reapOnly`: only ends (or stop requests) may have come; the plan cannot have changed. */
+  requestPass(o: { reapOnly?: boolean } = {}): void {
+    if (!o.reapOnly) this.planWanted = true;
+    this.schedulePass();
+  }
+
+  private schedulePass(): void {
     if (this.closed || this.passQueued) return;
     this.passQueued = true;
     setImmediate(() => {
       this.passQueued = false;
       if (this.passRunning) {
         // Run again after the current pass, which may have missed this event.
-        void this.passRunning.then(() => this.requestPass());
+        void this.passRunning.then(() => this.schedulePass());
         return;
       }
       this.passRunning = this.pass()
@@ -149,6 +160,8 @@ export class Scheduler {
     if (this.closed || !this.leadership.confirm()) return;
     this.reap();
     this.stopRequested();
+    if (!this.planWanted) return;
+    this.planWanted = false;
     const starts = await this.planStarts();
     for (const s of starts) this.launcher.start(s);
   }
@@ -161,8 +174,8 @@ export class Scheduler {
   // Stop requests may come through the other daemon during a reload; a job still being
   // launched is stopped once its launch is done (the launch asks for another pass).
   private stopRequested(): void {
-    for (const job of this.o.store.slimByState('running')) {
-      if (job.stopRequest && !this.stopper.has(job.id) && !this.launcher.has(job.id)) this.stopper.stop(job);
+    for (const job of this.o.store.slimByState('running', { stopRequested: true })) {
+      if (!this.stopper.has(job.id) && !this.launcher.has(job.id)) this.stopper.stop(job);
     }
   }
 
@@ -214,7 +227,7 @@ export class Scheduler {
   // put off (see Reaper), so look again now. A stop asked for meanwhile is carried out too.
   private onLaunched(id: number): void {
     this.maybeEnded.add(id);
-    this.requestPass();
+    this.requestPass({ reapOnly: true });
   }
 
   private onEnded(id: number): void {
