@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import pty from 'node-pty';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { BIN, Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
@@ -104,7 +104,7 @@ describe('gflow completion zsh and fish', () => {
     const typed = async (keys: string, expected: RegExp): Promise<void> => {
       screen = '';
       term.write(keys);
-      await pWaitFor(() => expected.test(screen), { timeout: { milliseconds: 15_000, message: `no ${expected} in: ${JSON.stringify(screen)}` } });
+      await pollUntil(() => expected.test(screen), { timeout: { milliseconds: 15_000, message: `no ${expected} in: ${JSON.stringify(screen)}` } });
     };
     try {
       // The echo of the typed line says load''ed: only the shell's answer matches.

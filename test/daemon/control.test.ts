@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -30,7 +30,7 @@ describe('controlling jobs', () => {
     const running = async (): Promise<number> => (JSON.parse(await sb.ok('gflow', 'queue', '-j', ids, '--json')) as Job[]).filter((j) => j.state === 'running').length;
     await sb.waitFor(first, (j) => j.state === 'running');
     assert.match(await sb.ok('gflow', 'limit', String(first), '3'), /at most 3 at once/);
-    await pWaitFor(async () => (await running()) === 3, { interval: 50, timeout: 20_000 });
+    await pollUntil(async () => (await running()) === 3, { interval: 50, timeout: 20_000 });
     assert.equal((await sb.job(first + 3)).reason, 'GroupLimit 3');
     const single = await sb.submit('--', 'true');
     assert.equal((await sb.gflow('limit', String(single), '2')).code, 1);

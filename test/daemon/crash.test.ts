@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { isAlive } from '../../src/executor/proc.js';
 import type { Job } from '../../src/protocol/job.js';
 import { BIN, Sandbox } from '../helpers/sandbox.js';
@@ -62,16 +62,16 @@ describe('crash loop', () => {
       if (round % 4 === 3) reload = sb.track(spawn(process.execPath, [BIN.gflowd, 'reload'], { env: sb.env, stdio: 'ignore' }));
       // At least one acknowledged submission per round, then a kill at a random moment.
       const seen = acknowledged.length;
-      await pWaitFor(() => acknowledged.length > seen, { timeout: 30_000 });
+      await pollUntil(() => acknowledged.length > seen, { timeout: 30_000 });
       await new Promise((r) => setTimeout(r, Math.random() * 400));
       // A reload in progress may start a new daemon meanwhile: kill until none is left.
-      await pWaitFor(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
+      await pollUntil(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
       stop = true;
       await Promise.all(clients);
       if (reload) {
         // The interrupted reload goes on by itself; whatever it started dies too.
         if (reload.exitCode === null) await new Promise((r) => reload!.once('exit', r));
-        await pWaitFor(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
+        await pollUntil(() => (killAll(), daemons().every((pid) => !isAlive(pid))), { timeout: 10_000 });
       }
 
       await sb.up('--cpus', '2');

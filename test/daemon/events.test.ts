@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { GflowEvent } from '../../src/protocol/events.js';
 import { BIN, Sandbox } from '../helpers/sandbox.js';
 
@@ -69,11 +69,11 @@ describe('events', () => {
     const from = (await eventsOf(sb, '-n', '1'))[0]!.id;
     const f = follow(sb, '--after', String(from));
     const first = await sb.submit('--', 'true');
-    await pWaitFor(() => f.events().some((e) => e.job === first), { interval: 50, timeout: 60_000 });
+    await pollUntil(() => f.events().some((e) => e.job === first), { interval: 50, timeout: 60_000 });
     await sb.ok('gflowd', 'reload');
     const afterReload = await sb.submit('--', 'true');
     await sb.waitEnded(afterReload);
-    await pWaitFor(() => f.events().some((e) => e.job === afterReload && e.type === 'job.ended'), { interval: 50, timeout: 60_000 });
+    await pollUntil(() => f.events().some((e) => e.job === afterReload && e.type === 'job.ended'), { interval: 50, timeout: 60_000 });
     f.child.kill();
     const seen = f.events();
     assert.equal(seen[0]!.id, from + 1);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { BIN, freePort, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
@@ -61,7 +61,7 @@ describe('one GPU, two personal daemons', { skip: users ? false : 'needs root an
       const ids = await Promise.all(users!.map(async (u) => (JSON.parse(await gflow(u, 'submit', '--json', '-g', '1', '--', 'bash', '-c', job)) as Job).id));
       for (const [i, u] of users!.entries()) {
         let last: Job | undefined;
-        await pWaitFor(async () => (last = JSON.parse(await gflow(u, 'show', '--json', String(ids[i]))) as Job).state === 'finished', {
+        await pollUntil(async () => (last = JSON.parse(await gflow(u, 'show', '--json', String(ids[i]))) as Job).state === 'finished', {
           interval: 50,
           timeout: { milliseconds: 20_000, message: `round ${round}: job ${ids[i]} of ${u.name} did not finish: ${JSON.stringify(last)}\n${fs.readFileSync(path.join(sb.dir, u.name, 'data', 'gflow', 'gflowd.log'), 'utf8').slice(-3000)}` },
         });

@@ -5,7 +5,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { isAlive } from '../../src/executor/proc.js';
 import type { Job } from '../../src/protocol/job.js';
 import { ROOT, Sandbox, useSandbox } from '../helpers/sandbox.js';
@@ -107,7 +107,7 @@ describe('faults', () => {
     const sb = await Sandbox.create();
     try {
       sb.spawnDaemon(); // outside tmux, so that it survives the tmux server
-      await pWaitFor(async () => (await sb.gflow('queue')).code === 0, { timeout: 15_000 });
+      await pollUntil(async () => (await sb.gflow('queue')).code === 0, { timeout: 15_000 });
       const gate = path.join(sb.dir, 'gate-server');
       const id = await sb.submit('--', 'bash', '-c', `while [ ! -e ${gate} ]; do sleep 0.05; done; exit 3`);
       await sb.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
@@ -133,7 +133,7 @@ describe('faults', () => {
       const id = await sb.submit('--', 'bash', '-c', "trap '' HUP; exec sleep 3011");
       const job = await sb.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
       process.kill(job.pid!, 'SIGKILL'); // the wrapper; the job ignores the hang-up that follows
-      await pWaitFor(() => !isAlive(job.pid!), { timeout: 5000 });
+      await pollUntil(() => !isAlive(job.pid!), { timeout: 5000 });
       await sb.ok('gflowd', 'restart'); // the new daemon looks at every running job
       const adopted = await sb.job(id);
       assert.equal(adopted.state, 'running', JSON.stringify(adopted));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { expandOutputPattern } from '../../src/core/output-path.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -102,7 +102,7 @@ describe('--auto-close', () => {
     const job = await sb.waitEnded(id);
     assert.equal(job.state, 'finished');
     // The session is closed right after the end is recorded: wait for that, not for a time.
-    await pWaitFor(async () => (await sb.run('tmux', ['has-session', '-t', `=${job.session}`])).code !== 0, { interval: 50, timeout: 10_000 });
+    await pollUntil(async () => (await sb.run('tmux', ['has-session', '-t', `=${job.session}`])).code !== 0, { interval: 50, timeout: 10_000 });
     assert.equal(await sb.ok('gflow', 'log', String(id)), 'bye\n');
     const kept = await sb.submit('--', 'true');
     const k = await sb.waitEnded(kept);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { isAlive, listProcesses, readCmdline } from '../../src/executor/proc.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 import type { Job } from '../../src/protocol/job.js';
@@ -87,7 +87,7 @@ describe('jobs', () => {
     const stubborn = await sb.submit('--', 'bash', '-c', 'trap "" TERM; sleep 3001 & wait; sleep 3001');
     const escaper = await sb.submit('-c', '1', '--', 'bash', '-c', 'setsid sleep 3002 & (setsid bash -c "sleep 3003" &); sleep 3004');
     await sb.waitFor(stubborn, (j) => j.state === 'running' && j.pid !== null);
-    await pWaitFor(() => processesWithArg('3001').length > 0, { timeout: 10_000 });
+    await pollUntil(() => processesWithArg('3001').length > 0, { timeout: 10_000 });
     await sb.ok('gflow', 'cancel', String(stubborn));
     const a = await sb.waitEnded(stubborn);
     assert.equal(a.state, 'cancelled');
@@ -95,7 +95,7 @@ describe('jobs', () => {
     assert.deepEqual(processesWithArg('3001'), []);
 
     await sb.waitFor(escaper, (j) => j.state === 'running');
-    await pWaitFor(() => processesWithArg('3003').length > 0 && processesWithArg('3002').length > 0, { timeout: 10_000 });
+    await pollUntil(() => processesWithArg('3003').length > 0 && processesWithArg('3002').length > 0, { timeout: 10_000 });
     await sb.ok('gflow', 'cancel', String(escaper));
     const b = await sb.waitEnded(escaper);
     assert.equal(b.state, 'cancelled');
@@ -143,7 +143,7 @@ describe('jobs', () => {
     await sb.waitFor(runsOn, (j) => j.state === 'running' && j.pid !== null);
     const status = JSON.parse(await sb.ok('gflowd', 'status', '--json')) as { pid: number };
     process.kill(status.pid, 'SIGKILL');
-    await pWaitFor(() => !isAlive(status.pid), { timeout: 5000 });
+    await pollUntil(() => !isAlive(status.pid), { timeout: 5000 });
     const down = await sb.gflow('show', String(runsOn));
     assert.equal(down.code, 1);
     assert.match(down.stderr, /gflowd is not running/);
@@ -155,9 +155,9 @@ describe('jobs', () => {
     // Now the job ends while the daemon is dead.
     const pid = (JSON.parse(await sb.ok('gflowd', 'status', '--json')) as { pid: number }).pid;
     process.kill(pid, 'SIGKILL');
-    await pWaitFor(() => !isAlive(pid), { timeout: 5000 });
+    await pollUntil(() => !isAlive(pid), { timeout: 5000 });
     fs.writeFileSync(path.join(sb.dir, 'go-adopt'), '');
-    await pWaitFor(() => !isAlive(adopted.pid!), { timeout: 10_000 });
+    await pollUntil(() => !isAlive(adopted.pid!), { timeout: 10_000 });
     const statusFile = path.join(sb.stateDir, 'status', String(runsOn));
     const endedAt = Math.floor(fs.statSync(statusFile).mtimeMs);
     await new Promise((r) => setTimeout(r, 1500)); // the daemon stays down a while longer
@@ -178,7 +178,7 @@ describe('jobs', () => {
     );
     const pid = (JSON.parse(await sb.ok('gflowd', 'status', '--json')) as { pid: number }).pid;
     process.kill(pid, 'SIGKILL');
-    await pWaitFor(() => !isAlive(pid), { timeout: 5000 });
+    await pollUntil(() => !isAlive(pid), { timeout: 5000 });
     await sb.up('--cpus', '1');
     const jobs = JSON.parse(await sb.ok('gflow', 'queue', '-a', '--json')) as { id: number; state: string }[];
     for (const id of ids) assert.equal(jobs.filter((j) => j.id === id).length, 1, `job ${id}`);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import type { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
@@ -133,7 +133,7 @@ describe('dependencies, arrays, sweeps, retries', () => {
     const out = await sb.ok('gflow', 'submit', '--array', '1-5%2', '--json', '--', 'bash', '-c', `echo task=$GFLOW_ARRAY_TASK_ID; ${gate('g-arr')}`);
     const jobs = JSON.parse(out) as Job[];
     assert.deepEqual(jobs.map((j) => j.arrayTaskId), [1, 2, 3, 4, 5]);
-    await pWaitFor(async () => (JSON.parse(await sb.ok('gflow', 'queue', '-s', 'R', '--json')) as Job[]).length === 2, { timeout: 10_000 });
+    await pollUntil(async () => (JSON.parse(await sb.ok('gflow', 'queue', '-s', 'R', '--json')) as Job[]).length === 2, { timeout: 10_000 });
     const queued = JSON.parse(await sb.ok('gflow', 'queue', '-s', 'PD', '--json')) as Job[];
     assert.equal(queued.length, 3);
     assert.ok(queued.every((j) => j.reason === 'GroupLimit 2'), JSON.stringify(queued.map((j) => j.reason)));

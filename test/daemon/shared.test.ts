@@ -7,7 +7,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pty from 'node-pty';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { spawn } from 'node:child_process';
 import { MAX_CONNECTIONS_PER_PEER } from '../../src/daemon/peer-limits.js';
 import type { Job } from '../../src/protocol/job.js';
@@ -41,7 +41,7 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
   const until = async (id: number, pred: (j: Job) => boolean): Promise<Job> => {
     let last: Job | undefined;
     try {
-      await pWaitFor(async () => pred((last = await show(id))), { interval: 50, timeout: 20_000 });
+      await pollUntil(async () => pred((last = await show(id))), { interval: 50, timeout: 20_000 });
     } catch {
       const log = fs.readFileSync(path.join(sb.env.GFLOW_SHARED_DIR!, 'gflowd.log'), 'utf8').split('\n').slice(-12).join('\n');
       assert.fail(`job ${id} did not get there: ${JSON.stringify(last)}\n${log}`);
@@ -96,7 +96,7 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
     term.onData((d) => (screen += d));
     const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
     try {
-      await pWaitFor(() => screen.includes('secret-of-a'), { timeout: 10_000 });
+      await pollUntil(() => screen.includes('secret-of-a'), { timeout: 10_000 });
     } finally {
       term.write('\x02d');
     }
@@ -163,7 +163,7 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
     assert.match(r.stderr, /already holds \d+ connections to gflowd[^]*hint: close some/);
     child.stdin!.write('done');
     await new Promise((resolve) => child.once('exit', resolve));
-    await pWaitFor(async () => (await sb.as(a, ['queue'])).code === 0, { interval: 50, timeout: 10_000 });
+    await pollUntil(async () => (await sb.as(a, ['queue'])).code === 0, { interval: 50, timeout: 10_000 });
   });
 
   it('gives a free GPU to the user who used less, among jobs of equal priority (fair share)', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { parseSignal, parseSignalSpec } from '../../src/core/signals.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
@@ -26,7 +26,7 @@ describe('signalling jobs', () => {
   it("reaches the job's whole process tree, also a child that left it with setsid", async () => {
     const child = `trap "touch ${file('child')}; exit 0" USR1; touch ${file('child-ready')}; while :; do sleep 0.05; done`;
     const id = await sb.submit('-o', 'sig-%j.out', '--', 'bash', '-c', `setsid bash -c '${child}' & trap 'echo got USR1; wait; exit 0' USR1; touch ${file('ready')}; while :; do sleep 0.05; done`);
-    await pWaitFor(() => fs.existsSync(file('ready')) && fs.existsSync(file('child-ready')), { interval: 50, timeout: 20_000 });
+    await pollUntil(() => fs.existsSync(file('ready')) && fs.existsSync(file('child-ready')), { interval: 50, timeout: 20_000 });
     assert.match(await sb.ok('gflow', 'signal', String(id), 'USR1'), new RegExp(`Sent SIGUSR1 to job ${id} \\(\\d+ processes\\)`));
     const job = await sb.waitEnded(id);
     assert.equal(job.state, 'finished', 'the job handled the signal and exited 0');

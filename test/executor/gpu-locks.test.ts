@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import { ensureGpuLockDir, gpuLockFile, lockHolders, parseProcLocks } from '../../src/executor/gpu-locks.js';
 
 describe('GPU locks', () => {
@@ -26,10 +26,10 @@ describe('GPU locks', () => {
     // flock(1) passes the locked descriptor to its command: the whole group holds the lock.
     const holder = spawn('flock', ['-n', file, 'sleep', '30'], { detached: true });
     try {
-      await pWaitFor(() => lockHolders([file]).has(file), { timeout: 5000 });
+      await pollUntil(() => lockHolders([file]).has(file), { timeout: 5000 });
     } finally {
       process.kill(-holder.pid!, 'SIGKILL');
     }
-    await pWaitFor(() => !lockHolders([file]).has(file), { timeout: 5000 });
+    await pollUntil(() => !lockHolders([file]).has(file), { timeout: 5000 });
   });
 });

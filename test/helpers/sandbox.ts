@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pty from 'node-pty';
 import { after, before } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from './wait.js';
 import { memoryCgroups } from '../../src/executor/cgroup.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi, type FakeGpu } from './fake-nvidia-smi.js';
@@ -191,12 +191,12 @@ export class Sandbox {
 
   async waitFor(id: number, pred: (j: Job) => boolean, timeoutMs = 30_000): Promise<Job> {
     let last: Job | undefined;
-    await pWaitFor(
+    await pollUntil(
       async () => {
         last = await this.job(id);
         return pred(last);
       },
-      { interval: 50, timeout: { milliseconds: timeoutMs, message: `job ${id} did not reach the expected state; last: ${JSON.stringify(last)}` } },
+      { interval: 50, timeout: { milliseconds: timeoutMs, message: () => `job ${id} did not reach the expected state; last: ${JSON.stringify(last)}` } },
     );
     return last!;
   }
@@ -221,7 +221,7 @@ export class Sandbox {
     });
     const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
     try {
-      await pWaitFor(() => expected(screen), { timeout: 10_000 });
+      await pollUntil(() => expected(screen), { timeout: 10_000 });
     } finally {
       term.write('\x02d');
     }

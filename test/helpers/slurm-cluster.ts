@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from './wait.js';
 import { freePort, ROOT } from './sandbox.js';
 
 const BINARIES = ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo', 'srun'];
@@ -144,7 +144,7 @@ PartitionName=${this.partition} Nodes=${this.node} Default=YES MaxTime=INFINITE 
   private stopping = false;
 
   private async until(what: string, pred: () => boolean | Promise<boolean>): Promise<void> {
-    await pWaitFor(pred, { interval: 100, timeout: { milliseconds: 60_000, message: `slurm test cluster: ${what} did not come up; logs in ${this.dir}/log` } });
+    await pollUntil(pred, { interval: 100, timeout: { milliseconds: 60_000, message: `slurm test cluster: ${what} did not come up; logs in ${this.dir}/log` } });
   }
 
   /** Runs a Slurm command of this cluster. */
@@ -161,7 +161,7 @@ PartitionName=${this.partition} Nodes=${this.node} Default=YES MaxTime=INFINITE 
   async stop(): Promise<void> {
     if (this.daemons.some((d) => d.name === 'slurmctld' && d.child.exitCode === null)) {
       await this.cmd('scancel', ['--full', '--quiet', '--partition', this.partition]);
-      await pWaitFor(async () => (await this.cmd('squeue', ['-h', '-o', '%i'])).stdout.trim() === '', { interval: 100, timeout: 20_000 }).catch(() => {});
+      await pollUntil(async () => (await this.cmd('squeue', ['-h', '-o', '%i'])).stdout.trim() === '', { interval: 100, timeout: 20_000 }).catch(() => {});
     }
     this.stopping = true;
     for (const { child } of [...this.daemons].reverse()) {

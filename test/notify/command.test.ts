@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Notification, NotifyListResponse } from '../../src/protocol/notify.js';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
@@ -24,8 +24,8 @@ describe('command notifications', () => {
     const out = path.join(sb.dir, 'event.json');
     await sb.ok('gflow', 'notify', 'add', 'command', `echo "$GFLOW_NOTIFY $GFLOW_JOB_ID" > ${out}.env; cat > ${out}`, '--events', 'start');
     const id = await sb.submit('--name', 'hello', '--', 'true');
-    await pWaitFor(() => fs.existsSync(`${out}.env`) && fs.readFileSync(`${out}.env`, 'utf8').endsWith('\n'), { interval: 50, timeout: 30_000 });
-    await pWaitFor(async () => (JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse).deliveries.length === 0, { interval: 100, timeout: 30_000 });
+    await pollUntil(() => fs.existsSync(`${out}.env`) && fs.readFileSync(`${out}.env`, 'utf8').endsWith('\n'), { interval: 50, timeout: 30_000 });
+    await pollUntil(async () => (JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse).deliveries.length === 0, { interval: 100, timeout: 30_000 });
     const n = JSON.parse(fs.readFileSync(out, 'utf8')) as Notification;
     assert.equal(n.notify, 'start');
     assert.equal(n.event?.type, 'job.started');
@@ -75,7 +75,7 @@ describe('command notifications on a shared daemon', { skip: users ? false : 'ne
     return r.stdout;
   };
   const submit = async (u: TestUser, ...args: string[]): Promise<Job> => JSON.parse(await gflow(u, 'submit', '--json', ...args)) as Job;
-  const ended = (id: number): Promise<void> => pWaitFor(async () => !['queued', 'running'].includes((JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job).state), { interval: 50, timeout: 30_000 });
+  const ended = (id: number): Promise<void> => pollUntil(async () => !['queued', 'running'].includes((JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job).state), { interval: 50, timeout: 30_000 });
 
   it("runs a user's command as that user, for that user's jobs only", async () => {
     await gflow(a, 'notify', 'add', 'command', `{ id -un; cat; echo; } >> ${out}`, '--events', 'end');
@@ -93,7 +93,7 @@ describe('command notifications on a shared daemon', { skip: users ? false : 'ne
     const mine = await submit(a, '--', 'true');
     await ended(mine.id);
     // Everyone's deliveries done (root sees them all): b's job, had it been sent, is in the file too.
-    await pWaitFor(async () => (JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse).deliveries.length === 0 && fs.existsSync(out), { interval: 100, timeout: 30_000 });
+    await pollUntil(async () => (JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse).deliveries.length === 0 && fs.existsSync(out), { interval: 100, timeout: 30_000 });
     const text = fs.readFileSync(out, 'utf8').trim().split('\n');
     assert.equal(text[0], 'gflowa', 'run as the rule’s owner');
     assert.equal(fs.statSync(out).uid, a.uid);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Notification, NotifyListResponse } from '../../src/protocol/notify.js';
 import { freePort, Sandbox } from '../helpers/sandbox.js';
 import { HttpReceiver } from './receivers.js';
@@ -14,7 +14,7 @@ import { HttpReceiver } from './receivers.js';
 const list = async (sb: Sandbox): Promise<NotifyListResponse> => JSON.parse(await sb.ok('gflow', 'notify', 'list', '--json')) as NotifyListResponse;
 const daemonLog = (sb: Sandbox): string => fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8');
 /** Resolves once nothing is left to send or retry. */
-const drained = (sb: Sandbox): Promise<void> => pWaitFor(async () => (await list(sb)).deliveries.length === 0, { interval: 100, timeout: 30_000 });
+const drained = (sb: Sandbox): Promise<void> => pollUntil(async () => (await list(sb)).deliveries.length === 0, { interval: 100, timeout: 30_000 });
 
 describe('webhook notifications', () => {
   const cleanups: (() => Promise<void>)[] = [];
@@ -71,7 +71,7 @@ describe('webhook notifications', () => {
     // While a delivery hangs, the API answers and jobs run.
     const second = await sb.submit('--', 'bash', '-c', 'exit 0');
     assert.equal((await sb.waitEnded(second)).state, 'finished');
-    await pWaitFor(async () => (await list(sb)).deliveries.filter((d) => d.state === 'failed').length === 2, { interval: 100, timeout: 30_000 });
+    await pollUntil(async () => (await list(sb)).deliveries.filter((d) => d.state === 'failed').length === 2, { interval: 100, timeout: 30_000 });
     const { deliveries } = await list(sb);
     assert.deepEqual(deliveries.map((d) => d.jobId).sort(), [first, second]);
     for (const d of deliveries) {
@@ -121,7 +121,7 @@ describe('webhook notifications', () => {
     const port = await freePort();
     await sb.ok('gflow', 'notify', 'add', 'webhook', `http://127.0.0.1:${port}/`, '--events', 'end');
     const id = await sb.submit('--', 'true');
-    await pWaitFor(async () => (await list(sb)).deliveries.some((d) => /ECONNREFUSED/.test(d.lastError ?? '')), { interval: 50, timeout: 30_000 });
+    await pollUntil(async () => (await list(sb)).deliveries.some((d) => /ECONNREFUSED/.test(d.lastError ?? '')), { interval: 50, timeout: 30_000 });
     process.kill(await sb.daemonPid(), 'SIGKILL');
     const rx = await HttpReceiver.start(port);
     cleanups.push(() => rx.close());

@@ -3,7 +3,7 @@
 // person's logs and acts only on their jobs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { LOG_START_HEADER } from '../../src/protocol/web.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
@@ -30,7 +30,7 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout) as Job;
   };
-  const running = (id: number): Promise<void> => pWaitFor(async () => (JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job).state === 'running', { interval: 50, timeout: 20_000 });
+  const running = (id: number): Promise<void> => pollUntil(async () => (JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job).state === 'running', { interval: 50, timeout: 20_000 });
 
   it("logs the browser in as the user whose `gflow ui` made the link, once", async () => {
     const r = await sb.as(a, ['ui', '--no-open']);
@@ -58,7 +58,7 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     const theirs = await submit(b, '--', 'bash', '-c', 'echo secret-of-b; sleep 300');
     await running(mine.id);
     await running(theirs.id);
-    await pWaitFor(async () => (await send(sb.port, 'GET', `/v1/jobs/${mine.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'))).body.includes('from-a'), { interval: 50, timeout: 10_000 });
+    await pollUntil(async () => (await send(sb.port, 'GET', `/v1/jobs/${mine.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'))).body.includes('from-a'), { interval: 50, timeout: 10_000 });
     const own = await send(sb.port, 'GET', `/v1/jobs/${mine.id}/log?tail=10`, fromPage(sb.port, cookie, 'GET'));
     assert.equal(own.status, 200);
     assert.equal(own.headers[LOG_START_HEADER], '0');

@@ -5,7 +5,7 @@ import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../../helpers/wait.js';
 import { isAlive } from '../../../src/executor/proc.js';
 import { Sandbox, useSandbox } from '../../helpers/sandbox.js';
 
@@ -109,7 +109,7 @@ describe('gflowd lifecycle', () => {
     try {
       const hung = other.spawnDaemon();
       const alive = bystander.spawnDaemon();
-      await pWaitFor(async () => (await other.gflow('queue')).code === 0 && (await bystander.gflow('queue')).code === 0, { timeout: 15_000 });
+      await pollUntil(async () => (await other.gflow('queue')).code === 0 && (await bystander.gflow('queue')).code === 0, { timeout: 15_000 });
       process.kill(hung.pid!, 'SIGSTOP'); // it no longer answers
       const r = await other.gflowd('down');
       assert.equal(r.code, 0, r.stderr);
@@ -127,7 +127,7 @@ describe('gflowd lifecycle', () => {
     const other = await Sandbox.create();
     try {
       const daemon = other.spawnDaemon();
-      await pWaitFor(async () => (await get(other.port, '/health').catch(() => ({ status: 0 }))).status === 200, { timeout: 15_000 });
+      await pollUntil(async () => (await get(other.port, '/health').catch(() => ({ status: 0 }))).status === 200, { timeout: 15_000 });
       const id = await other.submit('--', 'sleep', '30');
       await other.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
       daemon.kill('SIGTERM');

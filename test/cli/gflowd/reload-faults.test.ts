@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { spawn } from 'node:child_process';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../../helpers/wait.js';
 import { isGflowd } from '../../../src/cli/gflowd/find-daemon.js';
 import { BIN, Sandbox } from '../../helpers/sandbox.js';
 
@@ -51,7 +51,7 @@ describe('gflowd reload under faults', () => {
       });
     });
     const daemons = (): number[] => sb.processes().filter(isGflowd);
-    await pWaitFor(() => daemons().length === 1, { interval: 50, timeout: 20_000 }).catch((err: Error) => {
+    await pollUntil(() => daemons().length === 1, { interval: 50, timeout: 20_000 }).catch((err: Error) => {
       const log = fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8').split('\n').slice(-15).join('\n');
       throw new Error(`${err.message}: daemons ${daemons().join(', ')} (old ${oldPid}); log:\n${log}`);
     });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../../helpers/wait.js';
 import { processesMentioning, SlurmCluster, slurmUnavailable } from '../../helpers/slurm-cluster.js';
 
 const skip = slurmUnavailable();
@@ -15,7 +15,7 @@ describe('the Slurm test cluster', { skip }, () => {
       const out = `${c.dir}/out.txt`;
       const r = await c.cmd('sbatch', ['--parsable', '-o', out, '--wrap', 'echo hello-from-slurm']);
       assert.equal(r.code, 0, r.stderr);
-      await pWaitFor(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('hello-from-slurm'), { interval: 50, timeout: 30_000 });
+      await pollUntil(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('hello-from-slurm'), { interval: 50, timeout: 30_000 });
       // A job still running when the cluster stops is cancelled with it.
       assert.equal((await c.cmd('sbatch', ['--parsable', '--wrap', 'sleep 300'])).code, 0);
     } finally {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import pty from 'node-pty';
-import pWaitFor from 'p-wait-for';
+import { pollUntil } from '../../helpers/wait.js';
 import type { Job } from '../../../src/protocol/job.js';
 import { describe, it, before, after } from 'node:test';
 import { BIN, Sandbox } from '../../helpers/sandbox.js';
@@ -49,7 +49,7 @@ describe('gflow with the Slurm executor', { skip }, () => {
     assert.match(show, new RegExp(`Slurm job:\\s+${j.slurmId}`));
     assert.match(show, new RegExp(`Node:\\s+${c.node}`));
     // Slurm gets its node back: the batch job ends with the job.
-    await pWaitFor(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
+    await pollUntil(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
   });
 
   it('shows the partition\'s nodes, CPUs and GPUs in gflow info, and the node in the queue', async () => {
@@ -79,7 +79,7 @@ describe('gflow with the Slurm executor', { skip }, () => {
     const done = await sb.waitEnded(j.id);
     assert.equal(done.state, 'cancelled');
     assert.equal(done.signal, 'SIGTERM');
-    await pWaitFor(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
+    await pollUntil(async () => !(await slurmActive(j.slurmId!)), { interval: 100, timeout: 20_000 });
   });
 
   it('stops a job at its time limit, counted from when Slurm started it', async () => {
@@ -147,12 +147,12 @@ describe('gflow with the Slurm executor', { skip }, () => {
     const count = path.join(sb.dir, 'runs-once');
     fs.writeFileSync(path.join(gate, 'hold'), '');
     const id = await sb.submit('--', 'bash', '-c', `echo run >> ${count}; exit 4`);
-    await pWaitFor(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
+    await pollUntil(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
     assert.equal((await sb.job(id)).state, 'running'); // recorded as handed over
     process.kill(await sb.daemonPid(), 'SIGKILL');
     // The submission the dead daemon started goes through after all.
     fs.rmSync(path.join(gate, 'hold'));
-    await pWaitFor(async () => (await submissionsOf(id)).length === 1, { interval: 50, timeout: { milliseconds: 20_000, message: `not submitted: ${fs.readdirSync(gate).join(',')} ${(await c.cmd('squeue', ['-h', '-t', 'all', '-o', '%i %T %k'])).stdout} ${fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8').slice(-3000)}` } });
+    await pollUntil(async () => (await submissionsOf(id)).length === 1, { interval: 50, timeout: { milliseconds: 20_000, message: `not submitted: ${fs.readdirSync(gate).join(',')} ${(await c.cmd('squeue', ['-h', '-t', 'all', '-o', '%i %T %k'])).stdout} ${fs.readFileSync(path.join(sb.stateDir, 'gflowd.log'), 'utf8').slice(-3000)}` } });
     fs.rmSync(path.join(gate, 'entered'));
     await up();
     const j = await sb.waitEnded(id);
@@ -166,7 +166,7 @@ describe('gflow with the Slurm executor', { skip }, () => {
   it('marks a job lost, not submitted again, when the killed daemon never reached sbatch', async () => {
     fs.writeFileSync(path.join(gate, 'hold'), '');
     const id = await sb.submit('--', 'true');
-    await pWaitFor(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
+    await pollUntil(() => fs.existsSync(path.join(gate, 'entered')), { interval: 20, timeout: 20_000 });
     process.kill(await sb.daemonPid(), 'SIGKILL');
     process.kill(Number(fs.readFileSync(path.join(gate, 'entered'), 'utf8')), 'SIGKILL');
     fs.rmSync(path.join(gate, 'hold'));
@@ -200,7 +200,7 @@ describe('gflow with the Slurm executor', { skip }, () => {
     });
     const exited = new Promise<number>((r) => term.onExit(({ exitCode }) => r(exitCode)));
     try {
-      await pWaitFor(() => screen.includes(`on-the-node-${c.node}`), { interval: 50, timeout: { milliseconds: 20_000, message: `screen: ${JSON.stringify(screen)}` } });
+      await pollUntil(() => screen.includes(`on-the-node-${c.node}`), { interval: 50, timeout: { milliseconds: 20_000, message: `screen: ${JSON.stringify(screen)}` } });
     } finally {
       term.write('\x02d');
     }
