@@ -153,6 +153,17 @@ function decoderFor(key: JobKey): Decoder {
   }
 }
 
+/** `job` with `patch` written over it, as a read of the row after the write would return it. */
+export function patched<T extends Partial<JobRecord>>(job: T, patch: Partial<JobRecord>): T {
+  const out: Record<string, unknown> = { ...job };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) continue;
+    const codec = JOB_COLUMNS[k as JobKey][1];
+    out[k] = v === null && (codec === 'ids' || codec === 'list') ? [] : v;
+  }
+  return out as T;
+}
+
 /** Decodes a row selected with `selectList(keys)`; decoders are built once per key list. */
 export function decode<K extends JobKey>(row: Record<string, SqlValue>, keys: readonly K[]): Pick<JobRecord, K> {
   let ds = decoders.get(keys);

@@ -15,7 +15,7 @@ import { JobHistory } from './job-history.js';
 import { JobLineage } from './job-lineage.js';
 import { JobEnvs } from './job-envs.js';
 import { ALL, inChunks, Statements, type Raw } from './statements.js';
-import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, decode, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
+import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, decode, patched, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
 
@@ -250,7 +250,8 @@ export class JobStore {
       assertTransition(id, job.state, to);
       this.stmt('UPDATE jobs SET state = ? WHERE id = ?').run(to, id);
       this.write(id, patch);
-      const moved = this.require(id);
+      // Not read back: a whole row costs more than the rest of the move.
+      const moved = patched({ ...job, state: to }, patch);
       this.events.appendJob(eventOfMove(job.state, to), moved, Date.now());
       return moved;
     });

@@ -94,9 +94,10 @@ describe('state database', () => {
     const store = new JobStore(db, (j) => `/logs/${j.id}.log`);
     const id = store.insert(job({ hold: true }), 1).id;
     assert.throws(() => store.transition(id, 'running'), /cannot start job/);
-    store.transition(id, 'queued');
-    store.transition(id, 'running', { startedAt: 5, session: 'gjob-1' });
-    store.transition(id, 'finished', { exitCode: 0, finishedAt: 6, endedBy: 'natural' });
+    // What a move returns is the row as read back (it is built, not read: see JobStore.transition).
+    assert.deepEqual(store.transition(id, 'queued'), store.require(id));
+    assert.deepEqual(store.transition(id, 'running', { startedAt: 5, session: 'gjob-1', gpuIds: [0, 1], reason: null }), store.require(id));
+    assert.deepEqual(store.transition(id, 'finished', { exitCode: 0, finishedAt: 6, endedBy: 'natural', gpuIds: null, signal: undefined }), store.require(id));
     assert.throws(() => store.transition(id, 'cancelled'), /it is finished/);
     const j = store.toJob(store.require(id));
     assert.equal(j.state, 'finished');
