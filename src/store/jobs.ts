@@ -14,6 +14,7 @@ import { JobGroups } from './job-groups.js';
 import { JobHistory } from './job-history.js';
 import { JobLineage } from './job-lineage.js';
 import { JobEnvs } from './job-envs.js';
+import { listSql } from './job-list.js';
 import { ALL, inChunks, Statements, type Raw } from './statements.js';
 import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, decode, patched, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
@@ -126,8 +127,7 @@ export class JobStore {
 
   /** The id the next job will get (ids are never reused). */
   nextId(): number {
-    const row = this.stmt("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0) + 1 AS n").get() as { n: number };
-    return row.n;
+    return (this.stmt("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'jobs'), 0) + 1 AS n").get() as { n: number }).n;
   }
 
   get(id: number): JobRecord | undefined {
@@ -141,25 +141,10 @@ export class JobStore {
   }
 
   list(q: ListQuery): JobRecord[] {
-    const where: string[] = [];
-    const args: SqlValue[] = [];
-    if (q.ids && q.ids.length > 0) {
-      where.push(`id IN (${q.ids.map(() => '?').join(',')})`);
-      args.push(...q.ids);
-    }
-    const states = q.states && q.states.length > 0 ? q.states : q.all || q.ids?.length ? undefined : ['queued', 'hold', 'running'];
-    if (states) {
-      where.push(`state IN (${states.map(() => '?').join(',')})`);
-      args.push(...states);
-    }
-    if (q.user) {
-      where.push('user = ?');
-      args.push(q.user);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    // With a limit, show the newest N jobs, still in ascending order.
-    if (q.limit !== undefined) return this.all(`SELECT ${ALL} FROM jobs ${clause} ORDER BY id DESC LIMIT ?`, ...args, q.limit).reverse();
-    return this.all(`SELECT ${ALL} FROM jobs ${clause} ORDER BY id`, ...args);
+    const { sql, args, newestFirst } = listSql(q);
+    const jobs = this.all(sql, ...args);
+    // The newest N, still in ascending order.
+    return newestFirst ? jobs.reverse() : jobs;
   }
 
   /**
@@ -281,10 +266,6 @@ export class JobStore {
     this.stmt("UPDATE jobs SET env = '{}' WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id);
   }
 
-  setPid(id: number, pid: number): void {
-    this.write(id, { pid });
-  }
-
   /** Where a started job runs (src/executor/executor.ts Placement); fields not given stay. */
   setPlacement(id: number, p: { pid: number | null; slurmId?: number | null; node?: string | null; startedAt?: number }): void {
     this.write(id, { pid: p.pid, ...(p.slurmId !== undefined && { slurmId: p.slurmId }), ...(p.node !== undefined && { node: p.node }), ...(p.startedAt !== undefined && { startedAt: p.startedAt }) });
@@ -300,12 +281,9 @@ export class JobStore {
       .run(kind, now, kind === 'cancel' ? 'cancelling' : 'time limit reached', id);
   }
 
-  markEscalated(id: number): void {
-    this.write(id, { escalated: true });
-  }
-
-  markSessionClosed(id: number): void {
-    this.write(id, { sessionClosed: true });
+  /** A stop that went on to SIGKILL, or a session closed: written once. */
+  mark(id: number, what: 'escalated' | 'sessionClosed'): void {
+    this.write(id, { [what]: true });
   }
 
   /** Stores why queued jobs wait, only where it changed (keeps the pass cheap). */

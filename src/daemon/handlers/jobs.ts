@@ -98,7 +98,7 @@ export async function close(ctx: Ctx, caller: Caller, body: unknown): Promise<An
   const closed: number[] = [];
   for (const job of jobs) {
     if (await ctx.executor.dispose(job)) closed.push(job.id);
-    ctx.store.markSessionClosed(job.id);
+    ctx.store.mark(job.id, 'sessionClosed');
   }
   if (closed.length) ctx.log.event(`closed ${closed.length} job session(s)`);
   return [200, { closed }];

@@ -132,7 +132,7 @@ export class Reaper {
   // --auto-close: the log is complete by now (inspect waited for it); only the session goes.
   private autoClose(job: JobRecord): void {
     this.d.executor.dispose(job).then(
-      () => this.d.store.markSessionClosed(job.id),
+      () => this.d.store.mark(job.id, 'sessionClosed'),
       (err: Error) => this.d.log.warn(`job ${job.id}: cannot close its session: ${err.message}`),
     );
   }

@@ -32,7 +32,7 @@ export class Stopper {
       .stop(job, {
         graceMs: this.d.graceMs,
         onEscalate: () => {
-          store.markEscalated(id);
+          store.mark(id, 'escalated');
           log.warn(`job ${id} still running after ${this.d.graceMs / 1000}s grace, sending SIGKILL`);
         },
       })

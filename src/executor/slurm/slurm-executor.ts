@@ -21,12 +21,11 @@ import { GflowError } from '../../protocol/errors.js';
 import { jobDir, jobFiles, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { ensureDir, writeFresh } from '../safe-file.js';
-import { renderSpec, scriptArgv } from '../tmux/job-spec.js';
 import { whenLogComplete } from '../tmux/log-complete.js';
 import { jobSessionName } from '../tmux/session-name.js';
 import { readStatus, statusFile } from '../tmux/status-file.js';
 import { installWrapper } from '../tmux/wrapper.js';
-import { renderBatchScript } from './batch-script.js';
+import { writeBatchFiles } from './batch-files.js';
 import { refusal, sbatchArgs, slurmTag, type SlurmDefaults } from './mapping.js';
 import { runSlurm, slurmOk } from './slurm-cli.js';
 import { SlurmQueue } from './slurm-queue.js';
@@ -37,10 +36,6 @@ const POLL_MS = 1000;
 // sbatch calls at once: a pass that hands over hundreds of jobs must not flood slurmctld with
 // as many simultaneous RPCs (they time out); a few in flight keep it busy.
 const SBATCH_AT_ONCE = 4;
-
-// What Slurm gives the job on its node (its GPUs above all) must survive the wrapper, which
-// starts from a clean environment: the batch script writes it next to the spec, which loads it.
-const NODE_VARS = /^declare -x (SLURM[A-Z0-9_]*|SLURMD_NODENAME|CUDA_VISIBLE_DEVICES|GPU_DEVICE_ORDINAL|ROCR_VISIBLE_DEVICES)=/;
 
 /** A daemon's id in its tags: the same for every daemon of one state directory on one host. */
 export function daemonIdOf(stateDir: string): string {
@@ -92,30 +87,7 @@ export class SlurmExecutor implements Executor {
     const { job } = spec;
     if (job.uid !== null && job.uid !== MY_UID) throw new GflowError('forbidden', `job ${job.id} belongs to another user`, 'each user runs their own daemon with the Slurm executor');
     const jobDir = path.join(this.paths.jobsDir, String(job.id));
-    ensureDir(jobDir, 0o700);
-    const nodeEnv = path.join(jobDir, 'node-env.sh');
-    const env = { ...spec.env };
-    // GPUs are Slurm's to give (--gres); the node's CUDA_VISIBLE_DEVICES comes from node-env.
-    for (const k of ['CUDA_VISIBLE_DEVICES', 'GFLOW_GPUS', 'GFLOW_GPU_LOCKS', 'GFLOW_GPU_SHARED']) delete env[k];
-    const specText = `${renderSpec({ cwd: job.cwd, argv: job.command ?? scriptArgv(job.script!), env })}. ${JSON.stringify(nodeEnv)} 2>/dev/null\nexport GFLOW_GPUS="\${CUDA_VISIBLE_DEVICES:-}"\n`;
-    const specFile = path.join(jobDir, 'spec.sh');
-    fs.rmSync(specFile, { force: true });
-    writeFresh(specFile, specText, 0o600);
-    const logFile = this.logPath(job);
-    fs.rmSync(logFile, { force: true });
-    writeFresh(logFile, '');
-    const batch = renderBatchScript({
-      session: spec.session,
-      wrapper: this.wrapper,
-      spec: specFile,
-      statusFile: statusFile(this.paths.statusDir, job.id),
-      logFile,
-      maxLogBytes: job.maxLogBytes ?? this.maxLogBytes,
-      tmuxTmpdir: process.env.TMUX_TMPDIR,
-    }).replace('\nstatus=', `\nexport -p | grep -E '${NODE_VARS.source}' > ${JSON.stringify(nodeEnv)}\nstatus=`);
-    const batchFile = path.join(jobDir, 'batch.sh');
-    fs.rmSync(batchFile, { force: true });
-    writeFresh(batchFile, batch, 0o700);
+    const batchFile = writeBatchFiles({ job, env: spec.env, session: spec.session, jobDir, wrapper: this.wrapper, statusFile: statusFile(this.paths.statusDir, job.id), logFile: this.logPath(job), maxLogBytes: job.maxLogBytes ?? this.maxLogBytes });
     const args = sbatchArgs(job, this.defaults, slurmTag(this.daemonId, job.id), path.join(jobDir, 'batch.out'));
     this.active.add(job.id);
     const r = await this.sbatchSlots(() => runSlurm('sbatch', [...args, batchFile]));

@@ -168,7 +168,7 @@ describe('scheduler (fake executor)', () => {
   it('marks a job whose session vanished while no daemon ran as lost, at adoption', async () => {
     const a = store.insert(spec(), 1).id;
     store.transition(a, 'running', { startedAt: 1, session: 'fake-1' });
-    store.setPid(a, 4242);
+    store.setPlacement(a, { pid: 4242 });
     exec.outcomes.set(a, { exit: null, serverLost: false });
     await make();
     const done = store.require(a);
@@ -178,7 +178,7 @@ describe('scheduler (fake executor)', () => {
   it('adopts a job that still runs and stops it at its time limit', async () => {
     const a = store.insert(spec({ timeLimitSec: 60 }), 1).id;
     store.transition(a, 'running', { startedAt: clock.now(), session: 'fake-1' });
-    store.setPid(a, 4242);
+    store.setPlacement(a, { pid: 4242 });
     await make();
     assert.equal(state(a), 'running');
     clock.advance(59_000);
