@@ -15,14 +15,32 @@ export interface CarriedOver {
   flags: DaemonFlags;
 }
 
-/** `fallbackPort`: where to ask when /proc does not tell which port the daemon listens on. */
-export async function carryOver(pid: number, given: DaemonFlags, fallbackPort: number, command: 'reload' | 'restart'): Promise<CarriedOver> {
-  const oldPort = listeningPort(pid) ?? fallbackPort;
-  if (given.port !== undefined && given.cpus !== undefined && given.gpus !== undefined) return { oldPort, flags: given };
-  let info: DaemonInfo;
+const ask = (port: number, timeoutMs: number): Promise<DaemonInfo> =>
+  // An older daemon (another protocol) can still say how it runs: that is how an upgrade rolls out.
+  new Client({ port, anyProtocol: true, timeoutMs }).request<DaemonInfo>('GET', ROUTES.daemon);
+
+/** `settingsPort`: where the settings say the daemon listens (asked first). */
+export async function carryOver(pid: number, given: DaemonFlags, settingsPort: number, command: 'reload' | 'restart'): Promise<CarriedOver> {
+  const allGiven = given.port !== undefined && given.cpus !== undefined && given.gpus !== undefined;
+  // An answer from its pid on the settings' port settles where it listens; only otherwise is
+  // /proc searched (its socket tables take 100s of ms to read with thousands of TIME_WAIT
+  // sockets on the machine, as under load).
+  let info: DaemonInfo | undefined;
+  let failure: unknown;
   try {
-    // An older daemon (another protocol) can still say how it runs: that is how an upgrade rolls out.
-    info = await new Client({ port: oldPort, anyProtocol: true, timeoutMs: 5000 }).request<DaemonInfo>('GET', ROUTES.daemon);
+    info = await ask(settingsPort, allGiven ? 1000 : 5000);
+  } catch (err) {
+    failure = err;
+  }
+  let oldPort = settingsPort;
+  if (info?.pid !== pid) {
+    oldPort = listeningPort(pid) ?? settingsPort;
+    info = undefined;
+  }
+  if (allGiven) return { oldPort, flags: given };
+  try {
+    if (!info && failure && oldPort === settingsPort) throw failure;
+    info ??= await ask(oldPort, 5000);
   } catch (err) {
     throw new GflowError(
       'daemon_unhealthy',

@@ -66,6 +66,10 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
   if (owner.kind === 'none') throw new GflowError('daemon_not_running', `gflowd is not running in tmux session ${SERVER_SESSION}`, 'start it with `gflowd up`');
   const oldPid = owner.pid;
   step('find-old', `old daemon: pid ${oldPid}`);
+  // Any other daemon of this state directory, looked for while the new one starts (find-process
+  // runs ps: ~200 ms on a loaded machine). None can start meanwhile: `gflowd up` waits for our lock.
+  const before = daemonsOf(stateDir);
+  before.catch(() => {});
 
   // The replacement runs with the old daemon's command-line options and on its port, unless
   // told otherwise; without them nothing is started.
@@ -138,7 +142,8 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
   await renameSession(session, SERVER_SESSION);
   step('rename', `renamed ${session} to ${SERVER_SESSION}`);
   // Success only with the new daemon alive, answering, and the only one of this state directory.
-  const problem = await servingProblem(port, newPid!, stateDir);
+  const others = before.then((pids) => pids.filter((pid) => pid !== oldPid && pid !== newPid && isAlive(pid)));
+  const problem = await servingProblem(port, newPid!, others);
   if (problem) {
     const lines = (await capturePane(SERVER_SESSION)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-10);
     if (lines.length) process.stderr.write(`${lines.map((l) => `  | ${l}`).join('\n')}\n`);
@@ -151,7 +156,7 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
 }
 
 /** What is wrong after a hand-over, if anything: the new daemon gone or silent, or another daemon of this state directory still running. */
-async function servingProblem(port: number, newPid: number, stateDir: string): Promise<{ what: string; startAnother: boolean } | undefined> {
+async function servingProblem(port: number, newPid: number, othersFound: Promise<number[]>): Promise<{ what: string; startAnother: boolean } | undefined> {
   // The hand-over is done when the new daemon schedules (it took the lease the old one left).
   let answers = false;
   await waitUntil(
@@ -165,7 +170,7 @@ async function servingProblem(port: number, newPid: number, stateDir: string): P
   );
   if (!isAlive(newPid)) return { what: `the new daemon ${newPid} exited after the hand-over`, startAnother: true };
   if (!answers) return { what: `the new daemon ${newPid} does not answer on port ${port}`, startAnother: false };
-  const others = (await daemonsOf(stateDir)).filter((pid) => pid !== newPid);
+  const others = await othersFound;
   if (others.length) return { what: `another daemon of this state directory still runs (pid ${others.join(', ')}) beside the new one ${newPid}`, startAnother: false };
   return undefined;
 }
