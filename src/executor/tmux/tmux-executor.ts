@@ -17,7 +17,7 @@ import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs
 import { jobDir, jobFiles, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
-import { isAlive, readEnvironVar } from '../proc.js';
+import { isAlive, readCmdline, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
@@ -124,7 +124,7 @@ export class TmuxExecutor implements Executor {
       const pane = (await listPanes(job.session, as))[0];
       if (pane && !pane.dead) pid = pane.pid;
     }
-    if (pid !== null && isAlive(pid) && (!job.session || (await hasSession(job.session, as)))) return { kind: 'running', pid };
+    if (pid !== null && isAlive(pid) && (await this.runsWrapperOf(pid, job, statusFile(dirs.statusDir, job.id), as))) return { kind: 'running', pid };
     // The wrapper may have written its status just now.
     const late = readStatus(dirs.statusDir, job.id);
     if (late) return this.ended(job, late, as);
@@ -134,6 +134,15 @@ export class TmuxExecutor implements Executor {
     const left = jobProcesses({ pid, token: job.token });
     if (left.length > 0) return { kind: 'running', pid: pid !== null && isAlive(pid) ? pid : left[0]!.pid };
     return this.ended(job, null, as);
+  }
+
+  // Whether `pid` still runs the job: its command line names the job's status file (the wrapper),
+  // read from /proc, since tmux's answer to has-session waits behind whatever the server is doing
+  // (starting the next job) and held up the record of each end by ~10 ms. Otherwise tmux is
+  // asked: the pane may not have become the wrapper yet (forked, not yet exec'd), or /proc hides
+  // another user's process.
+  private async runsWrapperOf(pid: number, job: StartedJob, status: string, as: RunAs | undefined): Promise<boolean> {
+    return readCmdline(pid).includes(status) || !job.session || hasSession(job.session, as);
   }
 
   // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
