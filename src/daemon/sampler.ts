@@ -20,7 +20,7 @@ export interface SamplerOptions {
 }
 
 export function takeSample(o: SamplerOptions, now: number): void {
-  const counts = o.store.countsByState();
+  const counts = o.store.countsByState(['running', 'queued', 'hold']);
   const gpus = o.gpus.describe(o.store.slimByState('running')).map((g) => ({ index: g.index, util: g.utilization, memUsedMb: g.memoryUsedMb, memTotalMb: g.memoryTotalMb }));
   const at = now - (now % SAMPLE_INTERVAL_MS);
   o.samples.add({ at, running: counts.get('running') ?? 0, queued: (counts.get('queued') ?? 0) + (counts.get('hold') ?? 0), gpus });

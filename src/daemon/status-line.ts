@@ -60,7 +60,7 @@ export function startStatusLine(o: StatusLineOptions): () => void {
 
 /** The two texts: left `gflow <version>`, right the jobs, GPUs and lease. */
 export function statusTexts(o: Pick<StatusLineOptions, 'store' | 'gpus' | 'version' | 'lease'>): [string, string] {
-  const counts = o.store.countsByState();
+  const counts = o.store.countsByState(['running', 'queued', 'hold']);
   const running = o.store.slimByState('running');
   const parts = [`R ${counts.get('running') ?? 0}`, `PD ${counts.get('queued') ?? 0}`];
   const held = counts.get('hold') ?? 0;
