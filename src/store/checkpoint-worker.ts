@@ -17,6 +17,8 @@ export type CheckpointMessage = { kind: 'ready' } | { kind: 'done'; frames: numb
 const { file, pauseMs, idleMs } = workerData as CheckpointWorkerData;
 const port = parentPort!;
 const db = new Database(file, { timeout: 5000 });
+// A checkpoint copies pages through its own buffer: this connection needs no page cache to speak of.
+db.pragma('cache_size = -64');
 const wal = `${path.basename(file)}-wal`;
 let timer: NodeJS.Timeout | null = null;
 

@@ -39,7 +39,8 @@ export function startCheckpointer(db: Db, file: string, warn: (message: string) 
   let closing = false;
 
   const start = (): Worker => {
-    const w = new Worker(packagePath('dist/src/store/checkpoint-worker.js'), { workerData: data });
+    // Small heaps: the thread runs a few lines of JS (its default limits let its RSS reach tens of MB).
+    const w = new Worker(packagePath('dist/src/store/checkpoint-worker.js'), { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     w.unref();
     w.on('message', (m: CheckpointMessage) => {
       if (m.kind === 'ready') {
