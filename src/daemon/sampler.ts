@@ -2,6 +2,7 @@
 // memory per GPU, running and waiting jobs) and keeps the last day of them. Only the daemon
 // holding the scheduling lease samples; samples are keyed by their minute, so two daemons
 // during a reload never count a minute twice.
+import { ACTIVE_STATES } from '../protocol/job.js';
 import type { SampleStore } from '../store/samples.js';
 import type { JobStore } from '../store/jobs.js';
 import type { Gpus } from './gpus.js';
@@ -20,7 +21,7 @@ export interface SamplerOptions {
 }
 
 export function takeSample(o: SamplerOptions, now: number): void {
-  const counts = o.store.countsByState(['running', 'queued', 'hold']);
+  const counts = o.store.countsByState(ACTIVE_STATES);
   const gpus = o.gpus.describe(o.store.slimByState('running')).map((g) => ({ index: g.index, util: g.utilization, memUsedMb: g.memoryUsedMb, memTotalMb: g.memoryTotalMb }));
   const at = now - (now % SAMPLE_INTERVAL_MS);
   o.samples.add({ at, running: counts.get('running') ?? 0, queued: (counts.get('queued') ?? 0) + (counts.get('hold') ?? 0), gpus });

@@ -1,6 +1,7 @@
 // The status line of the daemon's own tmux window (`tmux attach -t gflow_server`): running and
 // waiting jobs, GPUs and who holds them, who schedules, the version — redrawn on events, so a
 // glance at the window answers "what is my machine doing".
+import { ACTIVE_STATES } from '../protocol/job.js';
 import type { JobStore } from '../store/jobs.js';
 import { setStatusLine } from '../tmux/tmux.js';
 import type { EventHub } from './events/hub.js';
@@ -60,7 +61,7 @@ export function startStatusLine(o: StatusLineOptions): () => void {
 
 /** The two texts: left `gflow <version>`, right the jobs, GPUs and lease. */
 export function statusTexts(o: Pick<StatusLineOptions, 'store' | 'gpus' | 'version' | 'lease'>): [string, string] {
-  const counts = o.store.countsByState(['running', 'queued', 'hold']);
+  const counts = o.store.countsByState(ACTIVE_STATES);
   const running = o.store.slimByState('running');
   const parts = [`R ${counts.get('running') ?? 0}`, `PD ${counts.get('queued') ?? 0}`];
   const held = counts.get('hold') ?? 0;

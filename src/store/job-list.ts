@@ -1,6 +1,6 @@
 // The SQL of a job listing (`gflow queue`, `GET /v1/jobs`): by ids, states and user, all
 // columns, in id order; with a limit, the newest N.
-import type { ListQuery } from '../protocol/job.js';
+import { ACTIVE_STATES, type ListQuery } from '../protocol/job.js';
 import type { SqlValue } from './job-columns.js';
 import { ALL } from './statements.js';
 
@@ -13,7 +13,7 @@ export function listSql(q: ListQuery): { sql: string; args: SqlValue[]; newestFi
   };
   if (q.ids && q.ids.length > 0) among('id', q.ids);
   // Without states, ids or --all: the active jobs.
-  const states = q.states && q.states.length > 0 ? q.states : q.all || q.ids?.length ? undefined : ['queued', 'hold', 'running'];
+  const states = q.states && q.states.length > 0 ? q.states : q.all || q.ids?.length ? undefined : ACTIVE_STATES;
   if (states) among('state', states);
   if (q.user) among('user', [q.user]);
   const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';

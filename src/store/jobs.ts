@@ -181,8 +181,8 @@ export class JobStore {
 
   /** `only`: these states (an index range instead of the whole index: ended jobs may be millions). */
   countsByState(only?: readonly JobState[]): Map<JobState, number> {
-    const where = only ? `WHERE state IN (${only.map((st) => `'${st}'`).join(',')})` : '';
-    const rows = this.stmt(`SELECT state, count(*) AS n FROM jobs ${where} GROUP BY state`).all() as { state: JobState; n: number }[];
+    const where = only ? `WHERE state IN (${only.map(() => '?').join(',')})` : '';
+    const rows = this.stmt(`SELECT state, count(*) AS n FROM jobs ${where} GROUP BY state`).all(...(only ?? [])) as { state: JobState; n: number }[];
     return new Map(rows.map((r) => [r.state, r.n]));
   }
 
@@ -238,7 +238,7 @@ export class JobStore {
       this.stmt('UPDATE jobs SET state = ? WHERE id = ?').run(to, id);
       this.write(id, patch);
       // Not read back: a whole row costs more than the rest of the move.
-      const moved = patched({ ...job, state: to }, patch);
+      const moved = patched(job, { ...patch, state: to });
       this.events.appendJob(eventOfMove(job.state, to), moved, Date.now());
       return moved;
     });
