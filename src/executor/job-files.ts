@@ -14,14 +14,22 @@ export interface JobDirs {
 }
 
 /**
+ * A job's log (`run`: an earlier run's). Not path.join: the directory is already normalized, and
+ * a listing asks this of every job it lists.
+ */
+export function logFile(logsDir: string, id: number, run?: number): string {
+  return run === undefined ? `${logsDir}/${id}.log` : `${logsDir}/${id}.${run}.log`;
+}
+
+/**
  * Files (not directories) the job may have left; some may not exist. A job that never ran has
  * none: no session, and no earlier run (a requeued job that was cancelled while it waited has
  * its earlier runs' logs, and may have its log).
  */
 export function jobFiles(job: PurgedJob, dirs: JobDirs): string[] {
   const ran = job.session !== null || job.attempts.length > 0;
-  const files = ran ? [path.join(dirs.logsDir, `${job.id}.log`), statusFile(dirs.statusDir, job.id)] : [];
-  for (let run = 1; run <= job.attempts.length; run++) files.push(path.join(dirs.logsDir, `${job.id}.${run}.log`));
+  const files = ran ? [logFile(dirs.logsDir, job.id), statusFile(dirs.statusDir, job.id)] : [];
+  for (let run = 1; run <= job.attempts.length; run++) files.push(logFile(dirs.logsDir, job.id, run));
   return files;
 }
 

@@ -129,27 +129,30 @@ function parseEnv(text: string): Readonly<Record<string, string>> {
   return env;
 }
 
-type Decoder = (row: Record<string, SqlValue>, out: Record<string, unknown>) => void;
+// Rows come as arrays (better-sqlite3's raw mode), in the order of the key list they were
+// selected with: an object per row with this many columns is a hash table, built only to be
+// read once.
+type Decoder = (row: readonly SqlValue[], out: Record<string, unknown>) => void;
 // Per key list: its decoders, and an object with every key already in place. Records copied
 // from it get V8's fast properties; filled key by key from {}, a record of this many fields
 // became a hash table (three times the memory, several times slower to read).
 const decoders = new Map<readonly JobKey[], { template: Record<string, unknown>; each: Decoder[] }>();
 
-function decoderFor(key: JobKey): Decoder {
-  const [column, codec] = JOB_COLUMNS[key];
+function decoderFor(key: JobKey, at: number): Decoder {
+  const codec = JOB_COLUMNS[key][1];
   switch (codec) {
     case 'bool':
-      return (row, out) => void (out[key] = row[column] === 1);
+      return (row, out) => void (out[key] = row[at] === 1);
     case 'json':
-      return (row, out) => void (out[key] = row[column] === null ? null : JSON.parse(row[column] as string));
+      return (row, out) => void (out[key] = row[at] === null ? null : JSON.parse(row[at] as string));
     case 'env':
       // A reference left without its environment (not expected: triggers count the references) reads as none.
-      return (row, out) => void (out[key] = (row[column] as string).startsWith(ENV_REF) ? {} : parseEnv(row[column] as string));
+      return (row, out) => void (out[key] = (row[at] as string).startsWith(ENV_REF) ? {} : parseEnv(row[at] as string));
     case 'ids':
     case 'list':
-      return (row, out) => void (out[key] = row[column] === null ? [] : JSON.parse(row[column] as string));
+      return (row, out) => void (out[key] = row[at] === null ? [] : JSON.parse(row[at] as string));
     default:
-      return (row, out) => void (out[key] = row[column]);
+      return (row, out) => void (out[key] = row[at]);
   }
 }
 
@@ -164,11 +167,11 @@ export function patched<T extends Partial<JobRecord>>(job: T, patch: Partial<Job
   return out as T;
 }
 
-/** Decodes a row selected with `selectList(keys)`; decoders are built once per key list. */
-export function decode<K extends JobKey>(row: Record<string, SqlValue>, keys: readonly K[]): Pick<JobRecord, K> {
+/** Decodes a raw row selected with `selectList(keys)`; decoders are built once per key list. */
+export function decode<K extends JobKey>(row: readonly SqlValue[], keys: readonly K[]): Pick<JobRecord, K> {
   let ds = decoders.get(keys);
   if (!ds) {
-    ds = { template: Object.fromEntries(keys.map((k) => [k, null])), each: keys.map(decoderFor) };
+    ds = { template: Object.fromEntries(keys.map((k) => [k, null])), each: keys.map((k, at) => decoderFor(k, at)) };
     decoders.set(keys, ds);
   }
   const out: Record<string, unknown> = { ...ds.template };

@@ -1,8 +1,8 @@
 // Ended jobs' records, for `gflow clean` and the daily retention.
 import type { JobRecord } from '../core/job.js';
 import type { JobState } from '../protocol/job.js';
-import { decode, selectList, type SqlValue } from './job-columns.js';
-import type { Raw, Statements } from './statements.js';
+import { selectList, type SqlValue } from './job-columns.js';
+import type { Statements } from './statements.js';
 
 /** What cleaning needs of an ended job. */
 const REF_KEYS = ['id', 'uid', 'session', 'sessionClosed', 'attempts', 'script'] as const;
@@ -17,8 +17,7 @@ export class JobHistory {
     const owner = uid === null ? '' : ' AND uid = ?';
     const args: SqlValue[] = [after, ...states, before, ...(uid === null ? [] : [uid]), limit];
     // In id order from `after` (NOT INDEXED: the state index would sort every ended job per page).
-    const rows = this.sql.get(`SELECT ${REF} FROM jobs NOT INDEXED WHERE id > ? AND state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id LIMIT ?`).all(...args) as Raw[];
-    return rows.map((r) => decode(r, REF_KEYS));
+    return this.sql.decoded(REF_KEYS, `SELECT ${REF} FROM jobs NOT INDEXED WHERE id > ? AND state IN (${states.map(() => '?').join(',')}) AND coalesce(finished_at, submitted_at) < ?${owner} ORDER BY id LIMIT ?`, ...args);
   }
 
   /** Jobs that queued, held or running jobs depend on: kept, so their dependents can be decided. */

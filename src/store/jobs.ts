@@ -15,8 +15,8 @@ import { JobHistory } from './job-history.js';
 import { JobLineage } from './job-lineage.js';
 import { JobEnvs } from './job-envs.js';
 import { listSql } from './job-list.js';
-import { ALL, inChunks, Statements, type Raw } from './statements.js';
-import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, decode, patched, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
+import { ALL, inChunks, Statements } from './statements.js';
+import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, patched, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
 
@@ -165,18 +165,16 @@ export class JobStore {
   /** Queued jobs (all, of these ids, or with ids in `from < id <= to`), with just what planning needs. */
   planningView(ids?: readonly number[], range?: { from: number; to: number }): PlanJob[] {
     // By rowid (`+state` keeps the state index out): a window of ids costs its own rows only.
-    if (range) return (this.stmt(`SELECT ${PLAN} FROM jobs WHERE id > ? AND id <= ? AND +state = 'queued' ORDER BY id`).all(range.from, range.to) as Raw[]).map((r) => decode(r, PLAN_KEYS));
-    if (ids) return inChunks(ids, (chunk, marks) => (this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`).all(...chunk) as Raw[]).map((r) => decode(r, PLAN_KEYS)));
+    if (range) return this.sql.decoded(PLAN_KEYS, `SELECT ${PLAN} FROM jobs WHERE id > ? AND id <= ? AND +state = 'queued' ORDER BY id`, range.from, range.to);
+    if (ids) return inChunks(ids, (chunk, marks) => this.sql.decoded(PLAN_KEYS, `SELECT ${PLAN} FROM jobs WHERE state = 'queued' AND id IN (${marks})`, ...chunk));
     // Row by row: the whole queue (100,000s) is never held twice, raw and decoded.
-    const out: PlanJob[] = [];
-    for (const r of this.stmt(`SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`).iterate() as IterableIterator<Raw>) out.push(decode(r, PLAN_KEYS));
-    return out;
+    return [...this.sql.eachDecoded(PLAN_KEYS, `SELECT ${PLAN} FROM jobs WHERE state = 'queued' ORDER BY id`)];
   }
 
   /** Jobs in a state without their environment and command (`stopRequested`: only those asked to stop). */
   slimByState(state: JobState, o: { stopRequested?: boolean } = {}): SlimJob[] {
     const only = o.stopRequested ? ' AND stop_request IS NOT NULL' : '';
-    return (this.stmt(`SELECT ${SLIM} FROM jobs WHERE state = ?${only} ORDER BY id`).all(state) as Raw[]).map((r) => decode(r, SLIM_KEYS));
+    return this.sql.decoded(SLIM_KEYS, `SELECT ${SLIM} FROM jobs WHERE state = ?${only} ORDER BY id`, state);
   }
 
   /** `only`: these states (an index range instead of the whole index: ended jobs may be millions). */

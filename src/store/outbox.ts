@@ -5,7 +5,7 @@
 import type { JobRecord } from '../core/job.js';
 import type { NotifyChannel, DeliveryState } from '../protocol/notify.js';
 import type { Db } from './db.js';
-import { decode, selectList, type SqlValue } from './job-columns.js';
+import { selectList } from './job-columns.js';
 import { Statements } from './statements.js';
 
 export interface NewDelivery {
@@ -90,8 +90,7 @@ export class Outbox {
   }
 
   noticeJob(id: number): NoticeJob | undefined {
-    const row = this.sql.get(`SELECT ${NOTICE} FROM jobs WHERE id = ?`).get(id) as Record<string, SqlValue> | undefined;
-    return row && decode(row, NOTICE_KEYS);
+    return this.sql.decoded(NOTICE_KEYS, `SELECT ${NOTICE} FROM jobs WHERE id = ?`, id)[0];
   }
 
   enqueue(d: NewDelivery): number {

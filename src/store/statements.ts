@@ -1,25 +1,29 @@
 // Prepared statements, prepared once per SQL text, and job rows decoded on the way out: shared
 // by the job store's parts.
 import type Database from 'better-sqlite3';
-import type { JobRecord } from '../core/job.js';
+import type { JobKey, JobRecord } from '../core/job.js';
 import type { Db } from './db.js';
 import { ALL_KEYS, decode, selectList, type SqlValue } from './job-columns.js';
 
-export type Raw = Record<string, SqlValue>;
 /** Every job column, in the declared order. */
 export const ALL = selectList(ALL_KEYS);
 
 const caches = new WeakMap<Db, Map<string, Database.Statement>>();
 
-/** The statement for `sql` on `db`, prepared once (preparing costs more than most runs). */
-export function prepared(db: Db, sql: string): Database.Statement {
+/**
+ * The statement for `sql` on `db`, prepared once (preparing costs more than most runs).
+ * `raw`: its rows are arrays (a mode of the statement, so such statements are kept apart).
+ */
+export function prepared(db: Db, sql: string, raw = false): Database.Statement {
   let cache = caches.get(db);
   if (!cache) caches.set(db, (cache = new Map()));
-  let st = cache.get(sql);
+  const key = raw ? `raw:${sql}` : sql;
+  let st = cache.get(key);
   if (!st) {
     if (cache.size > 256) cache.clear(); // SQL built from id lists varies
     st = db.prepare(sql);
-    cache.set(sql, st);
+    if (raw) st.raw(true);
+    cache.set(key, st);
   }
   return st;
 }
@@ -38,7 +42,17 @@ export class Statements {
 
   /** Whole jobs selected by `SELECT ${ALL} …`. */
   jobs(sql: string, ...args: SqlValue[]): JobRecord[] {
-    return (this.get(sql).all(...args) as Raw[]).map((r) => decode(r, ALL_KEYS));
+    return this.decoded(ALL_KEYS, sql, ...args);
+  }
+
+  /** Jobs selected by `SELECT ${selectList(keys)} …`, decoded. */
+  decoded<K extends JobKey>(keys: readonly K[], sql: string, ...args: SqlValue[]): Pick<JobRecord, K>[] {
+    return (prepared(this.db, sql, true).all(...args) as SqlValue[][]).map((r) => decode(r, keys));
+  }
+
+  /** The same, one row at a time: a whole queue is never held twice, raw and decoded. */
+  *eachDecoded<K extends JobKey>(keys: readonly K[], sql: string, ...args: SqlValue[]): Generator<Pick<JobRecord, K>> {
+    for (const r of prepared(this.db, sql, true).iterate(...args) as IterableIterator<SqlValue[]>) yield decode(r, keys);
   }
 }
 

@@ -18,7 +18,7 @@ import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import type { JobRecord } from '../../core/job.js';
 import type { SlurmClusterInfo } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
-import { jobDir, jobFiles, removeAll } from '../job-files.js';
+import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { ensureDir, writeFresh } from '../safe-file.js';
 import { whenLogComplete } from '../tmux/log-complete.js';
@@ -275,7 +275,7 @@ export class SlurmExecutor implements Executor {
   }
 
   logPath(job: OwnedJob): string {
-    return path.join(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, `${job.id}.log`);
+    return logFile(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, job.id);
   }
 
   close(): void {

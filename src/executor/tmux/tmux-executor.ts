@@ -14,7 +14,7 @@ import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
 import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
-import { jobDir, jobFiles, removeAll } from '../job-files.js';
+import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readCmdline, readEnvironVar } from '../proc.js';
@@ -107,7 +107,7 @@ export class TmuxExecutor implements Executor {
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
     const pid = await launchJob(
       { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
-      { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: path.join(dirs.logsDir, `${job.id}.log`), wrapper: this.wrapper },
+      { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
       as,
     );
     return { pid };
@@ -230,7 +230,7 @@ export class TmuxExecutor implements Executor {
   }
 
   logPath(job: OwnedJob): string {
-    return path.join(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, `${job.id}.log`);
+    return logFile(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, job.id);
   }
 
   close(): void {
