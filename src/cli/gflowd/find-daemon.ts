@@ -16,11 +16,12 @@ export function isGflowd(pid: number): boolean {
   if (!stat || !isAlive(pid)) return false;
   if (stat.comm === 'gflowd') return true;
   const argv = readCmdline(pid);
-  // Before it sets its title the daemon is `node …/bin/gflowd run …` (the script right before
-  // `run`: a tmux server started by `new-session … gflowd run` has those words too, later on).
+  // Before it sets its title the daemon is `node [node flags] …/bin/gflowd run …` (the script
+  // right before `run`: a tmux server started by `new-session … gflowd run` has those words too,
+  // later on, after words that are not flags).
   if (argv[0] === 'gflowd') return true;
   const at = argv.findIndex((a) => /(^|\/)gflowd$/.test(a));
-  return at >= 0 && at <= 1 && argv[at + 1] === 'run';
+  return at >= 0 && argv.slice(1, at).every((a) => a.startsWith('-')) && argv[at + 1] === 'run';
 }
 
 /** The PID of the daemon in `session`, whoever it belongs to. */
