@@ -35,13 +35,10 @@ export interface DaemonFlags {
   qos?: string;
 }
 
-// V8's young generation grows to 16 MB a half by default, and a daemon that idles between
-// bursts keeps what a burst touched: 1 MB halves held the RSS of 20,000 queued tasks at 117-122
-// MB instead of 152-153, at no cost measured in the job drains (npm run bench, array20k).
-const NODE_FLAGS = ['--max-semi-space-size=1'];
-
+// No V8 heap flags (--max-semi-space-size=1 kept the RSS of 20,000 queued tasks at 117-122 MB
+// instead of 152-153): with one, every daemon start, and so every reload, took 35-50 ms longer.
 export function daemonArgv(flags: DaemonFlags): string[] {
-  const argv = [process.execPath, ...NODE_FLAGS, GFLOWD_BIN, 'run'];
+  const argv = [process.execPath, GFLOWD_BIN, 'run'];
   if (flags.port !== undefined) argv.push('--port', String(flags.port));
   if (flags.cpus !== undefined) argv.push('--cpus', String(flags.cpus));
   if (flags.gpus !== undefined) argv.push('--gpus', flags.gpus);

@@ -9,7 +9,7 @@ import { resolvePaths } from '../../config/paths.js';
 import { descendantsOf, isAlive, readCmdline, readStat } from '../../executor/proc.js';
 import { GflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
-import { listPanes } from '../../tmux/tmux.js';
+import { listPanes, type PaneInfo } from '../../tmux/tmux.js';
 
 export function isGflowd(pid: number): boolean {
   const stat = readStat(pid);
@@ -26,9 +26,17 @@ export function isGflowd(pid: number): boolean {
 
 /** The PID of the daemon in `session`, whoever it belongs to. */
 export async function findDaemonInSession(session: string = SERVER_SESSION): Promise<number | undefined> {
-  for (const pane of await listPanes(session)) {
+  return daemonInPanes(await listPanes(session));
+}
+
+/** The daemon among these panes' processes and their descendants. */
+export function daemonInPanes(panes: readonly PaneInfo[]): number | undefined {
+  for (const pane of panes) {
     if (pane.dead) continue;
     if (isGflowd(pane.pid)) return pane.pid;
+    // A pane tmux has forked but not yet turned into its command has no descendants: no need
+    // to read all of /proc (a reload asks every 10 ms while the new daemon starts).
+    if (readStat(pane.pid)?.comm.startsWith('tmux')) continue;
     const child = descendantsOf(pane.pid).find((p) => isGflowd(p.pid));
     if (child) return child.pid;
   }

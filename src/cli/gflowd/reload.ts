@@ -17,7 +17,7 @@ import { RELOAD_BY_ENV, RELOAD_OF_ENV } from '../../protocol/events.js';
 import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
 import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
-import { daemonsOf, findDaemonInSession, otherDaemonError, sessionDaemon } from './find-daemon.js';
+import { daemonInPanes, daemonsOf, otherDaemonError, sessionDaemon } from './find-daemon.js';
 import { start } from './up.js';
 import { probe } from './health.js';
 import { acquireReloadLock } from './control-lock.js';
@@ -87,9 +87,9 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
     const left = (): number => Math.max(0, deadline - performance.now());
     const found = await waitUntil(
       async () => {
-        const pane = (await listPanes(session))[0];
-        if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited during start-up');
-        newPid = await findDaemonInSession(session);
+        const panes = await listPanes(session);
+        if (!panes[0] || panes[0].dead) throw new GflowError('start_failed', 'the new daemon exited during start-up');
+        newPid = daemonInPanes(panes);
         return newPid !== undefined && newPid !== oldPid;
       },
       { intervalMs: 10, timeoutMs: left() },
@@ -100,8 +100,9 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
       found &&
       (await waitUntil(
         async () => {
-          const pane = (await listPanes(session))[0];
-          if (!pane || pane.dead) throw new GflowError('start_failed', 'the new daemon exited before it answered');
+          // Its own process, not tmux, is asked whether it still runs: a tmux client every 10 ms
+          // took CPU from the daemon that was starting.
+          if (!isAlive(newPid!)) throw new GflowError('start_failed', 'the new daemon exited before it answered');
           const p = await probe(port, 1000);
           return p.kind === 'gflowd' && p.health.pid === newPid;
         },
