@@ -1,10 +1,7 @@
 // Giving memory back after a burst. Acting on 20,000 jobs at once (a cancel, a clean, an
 // array's submission) leaves hundreds of MB of garbage, and V8 collects it only when the
 // daemon next allocates enough, which an idle daemon never does: its RSS stayed at 600 MB.
-// After a burst, one full collection runs once things are quiet, and V8 returns the pages. It
-// compacts: a plain full collection frees the objects but keeps every page that still holds one
-// live object, and after a cancel of 20,000 tasks the old generation kept 27 MB of pages for 8
-// MB of live objects.
+// After a burst, one full collection runs once things are quiet, and V8 returns the pages.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -22,15 +19,6 @@ let timer: NodeJS.Timeout | undefined;
 export function afterBurst(jobs: number): void {
   if (jobs < BURST_JOBS || typeof collect !== 'function') return;
   clearTimeout(timer);
-  timer = setTimeout(compactingCollection, QUIET_MS);
+  timer = setTimeout(() => collect(), QUIET_MS);
   timer.unref();
-}
-
-function compactingCollection(): void {
-  v8.setFlagsFromString('--compact-on-every-full-gc');
-  try {
-    collect!();
-  } finally {
-    v8.setFlagsFromString('--no-compact-on-every-full-gc');
-  }
 }
