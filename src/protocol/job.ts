@@ -55,8 +55,8 @@ const TIMES = new Set<string>(TIME_KEYS);
 
 // Wire jobs are copied from a template with every field in place (made from the first
 // record): filled key by key from {}, an object of this many fields becomes a hash table,
-// three times the memory and slower to serialize. A record with other fields than the
-// template's is copied field by field.
+// three times the memory and slower to serialize. A record with another number of fields
+// than the template's is copied field by field (records all have every field: JobRecord).
 let template: { keys: number; object: Record<string, unknown> } | undefined;
 
 export function toWireJob(record: JobRecord, logPath: string): Job {
@@ -72,7 +72,7 @@ export function toWireJob(record: JobRecord, logPath: string): Job {
     if (PRIVATE.has(k)) continue;
     const v = r[k];
     out[k] = v !== null && TIMES.has(k) ? new Date(v as number).toISOString() : v;
-    if (k in template.object) filled++;
+    filled++;
   }
   if (filled === template.keys) return out as Job;
   const own: Record<string, unknown> = { logPath };

@@ -23,12 +23,14 @@ describe('the wire form of a job', () => {
     assert.deepEqual(Object.keys(wire).sort(), ['logPath', ...Object.keys(record()).filter((k) => !['env', 'token', 'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed'].includes(k))].sort());
   });
 
-  it('copies a record with other fields than the first one as it is (no field made up)', () => {
+  it('copies a record with fewer or more fields than the first one as it is (no field made up)', () => {
     toWireJob(record(), '/logs/7.log');
     const { cpus: _cpus, ...fewer } = record({ id: 8 });
-    const wire = toWireJob({ ...fewer, extra: 1 } as unknown as JobRecord, '/logs/8.log') as unknown as Record<string, unknown>;
-    assert.ok(!('cpus' in wire));
-    assert.equal(wire.extra, 1);
-    assert.equal(wire.id, 8);
+    const short = toWireJob(fewer as unknown as JobRecord, '/logs/8.log') as unknown as Record<string, unknown>;
+    assert.ok(!('cpus' in short));
+    assert.equal(short.id, 8);
+    const long = toWireJob({ ...record({ id: 9 }), extra: 1 } as unknown as JobRecord, '/logs/9.log') as unknown as Record<string, unknown>;
+    assert.equal(long.extra, 1);
+    assert.equal(long.cpus, 1);
   });
 });
