@@ -1,6 +1,7 @@
 // One-time login codes and browser sessions of the web dashboard. Only a SHA-256 of each
 // secret is stored, so the database (or a backup of it) never lets anyone log in; sessions
-// live in SQLite so that they survive a `gflowd reload`, and expire.
+// live in SQLite so that they survive a `gflowd reload`, and expire. Each secret belongs to
+// the UID that asked for it (uid): it is good only on a connection of that UID (src/web/sessions.ts).
 import crypto from 'node:crypto';
 import type { Caller } from '../identity/caller.js';
 import type { Db } from './db.js';
@@ -36,12 +37,18 @@ export class UiSessionStore {
     return row && { uid: row.uid, user: row.user, admin: row.admin === 1 };
   }
 
-  /** Removes a secret and says whom it belonged to, if it was live: a login code works once. */
-  take(kind: SecretKind, secret: string, now: number): Caller | undefined {
+  /**
+   * Takes a live secret for the UID the kernel names on the connection that presents it: it is
+   * removed (a login code works once) and its owner returned. A live secret of another UID is
+   * left as it was — someone else's attempt must not use up its owner's code — and only named
+   * (`taken: false`) so that the refusal can say so. Undefined: no such live secret.
+   */
+  take(kind: SecretKind, secret: string, now: number, byUid: number | undefined): { caller: Caller; taken: boolean } | undefined {
     return this.db.transaction(() => {
-      const who = this.find(kind, secret, now);
+      const caller = this.find(kind, secret, now);
+      if (caller && caller.uid !== byUid) return { caller, taken: false };
       prepared(this.db, 'DELETE FROM ui_sessions WHERE hash = ?').run(hash(secret));
-      return who;
+      return caller && { caller, taken: true };
     })();
   }
 

@@ -72,11 +72,12 @@ export class Web {
       if (this.files.serve(req, res, path)) return true;
     }
     if (path === ROUTES.uiSession && method === 'POST') {
-      // The login code is the credential here: nothing else is known of the browser yet.
+      // The login code is the credential here (good on its owner's connection only): nothing
+      // else is known of the browser yet.
       assertFromDashboard(req);
       const body = (await readJson(req, 4096)) as { code?: unknown };
       if (typeof body.code !== 'string' || body.code.length > 100) throw new GflowError('bad_request', 'give the login code', 'open the link `gflow ui` prints');
-      const { secret, caller } = this.sessions.redeem(body.code);
+      const { secret, caller } = this.sessions.redeem(req, body.code);
       this.ctx.log.info(`dashboard: ${caller.user} logged in a browser`);
       json(res, 200, this.who(caller), { 'set-cookie': sessionCookieHeader(req, secret, SESSION_TTL_MS / 1000) });
       return true;

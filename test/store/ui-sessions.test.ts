@@ -1,5 +1,6 @@
-// Dashboard sessions and samples in SQLite: secrets are stored hashed, login codes work once and
-// expire, sessions expire and are pruned; samples are one per minute and bounded.
+// Dashboard sessions and samples in SQLite: secrets are stored hashed, login codes work once,
+// for their own UID only, and expire, sessions expire and are pruned; samples are one per minute
+// and bounded.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,10 +28,17 @@ describe('dashboard sessions', () => {
   it('lets a login code be taken once, before it expires, and never as a session', () => {
     const code = store.create('code', alice, 1000, 60_000);
     assert.equal(store.find('session', code, 2000), undefined);
-    assert.equal(store.take('code', code, 61_000), undefined, 'expired');
+    assert.equal(store.take('code', code, 61_000, alice.uid), undefined, 'expired');
     const fresh = store.create('code', alice, 1000, 60_000);
-    assert.deepEqual(store.take('code', fresh, 2000), alice);
-    assert.equal(store.take('code', fresh, 2000), undefined, 'used twice');
+    assert.deepEqual(store.take('code', fresh, 2000, alice.uid), { caller: alice, taken: true });
+    assert.equal(store.take('code', fresh, 2000, alice.uid), undefined, 'used twice');
+  });
+
+  it("leaves a code where another UID (or one the kernel cannot name) tried to take it", () => {
+    const code = store.create('code', alice, 1000, 60_000);
+    assert.deepEqual(store.take('code', code, 2000, 1002), { caller: alice, taken: false });
+    assert.deepEqual(store.take('code', code, 2000, undefined), { caller: alice, taken: false });
+    assert.deepEqual(store.take('code', code, 2000, alice.uid), { caller: alice, taken: true });
   });
 
   it('forgets expired sessions when pruned', () => {
