@@ -1,15 +1,18 @@
 // The dashboard on the machine's shared daemon: the browser acts as the person whose
-// `gflow ui` made the link — whoever's connection it comes through — and sees only that
-// person's logs and acts only on their jobs.
+// `gflow ui` made the link — from that person's connections only (the attacks of other users
+// are in shared-credentials.test.ts) — and sees only that person's logs and acts only on their
+// jobs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { LOG_START_HEADER } from '../../src/protocol/web.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
-import { fromPage, send } from './http.js';
+import { fromPage, sendAs } from './http.js';
 
-const users = testUsers(['gflowa', 'gflowb']);
+// Users of their own: a sandbox's cleanup kills every process of its users, and test files run
+// side by side.
+const users = testUsers(['gflowweba', 'gflowwebb']);
 
 describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
   let sb: Sandbox;
@@ -37,9 +40,9 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     assert.equal(r.code, 0, r.stderr);
     const code = /#login=([A-Za-z0-9_-]+)/.exec(r.stdout)?.[1];
     assert.ok(code, r.stdout);
-    // Redeemed over a connection of root (this test's process): the session is still gflowa's.
+    // Redeemed over a connection of the user's, as their browser would.
     const body = JSON.stringify({ code });
-    const login = await send(sb.port, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
+    const login = await sendAs(sb, a, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
     assert.equal(login.status, 200, login.body);
     const me = JSON.parse(login.body) as { user: string; admin: boolean; mode: string; loginEnv: Record<string, string> };
     assert.deepEqual([me.user, me.admin, me.mode, me.loginEnv.HOME], [a.name, false, 'shared', a.home]);
@@ -47,9 +50,9 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);
     cookie = setCookie.split(';')[0]!;
-    const who = await send(sb.port, 'GET', '/v1/ui/session', fromPage(sb.port, cookie, 'GET'));
+    const who = await sendAs(sb, a, 'GET', '/v1/ui/session', fromPage(sb.port, cookie, 'GET'));
     assert.equal(JSON.parse(who.body).user, a.name);
-    const again = await send(sb.port, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
+    const again = await sendAs(sb, a, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
     assert.equal(again.status, 401);
   });
 
@@ -58,16 +61,16 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
     const theirs = await submit(b, '--', 'bash', '-c', 'echo secret-of-b; sleep 300');
     await running(mine.id);
     await running(theirs.id);
-    await pollUntil(async () => (await send(sb.port, 'GET', `/v1/jobs/${mine.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'))).body.includes('from-a'), { interval: 50, timeout: 10_000 });
-    const own = await send(sb.port, 'GET', `/v1/jobs/${mine.id}/log?tail=10`, fromPage(sb.port, cookie, 'GET'));
+    await pollUntil(async () => (await sendAs(sb, a, 'GET', `/v1/jobs/${mine.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'))).body.includes('from-a'), { interval: 50, timeout: 10_000 });
+    const own = await sendAs(sb, a, 'GET', `/v1/jobs/${mine.id}/log?tail=10`, fromPage(sb.port, cookie, 'GET'));
     assert.equal(own.status, 200);
     assert.equal(own.headers[LOG_START_HEADER], '0');
-    const other = await send(sb.port, 'GET', `/v1/jobs/${theirs.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'));
+    const other = await sendAs(sb, a, 'GET', `/v1/jobs/${theirs.id}/log?offset=0`, fromPage(sb.port, cookie, 'GET'));
     assert.equal(other.status, 403);
     assert.ok(!other.body.includes('secret-of-b'));
-    const cancelOther = await send(sb.port, 'POST', `/v1/jobs/${theirs.id}/cancel`, fromPage(sb.port, cookie, 'POST'), '{}');
+    const cancelOther = await sendAs(sb, a, 'POST', `/v1/jobs/${theirs.id}/cancel`, fromPage(sb.port, cookie, 'POST'), '{}');
     assert.equal(cancelOther.status, 403, cancelOther.body);
-    const cancelOwn = await send(sb.port, 'POST', `/v1/jobs/${mine.id}/cancel`, fromPage(sb.port, cookie, 'POST'), '{}');
+    const cancelOwn = await sendAs(sb, a, 'POST', `/v1/jobs/${mine.id}/cancel`, fromPage(sb.port, cookie, 'POST'), '{}');
     assert.ok(cancelOwn.status >= 200 && cancelOwn.status < 300, cancelOwn.body);
     assert.equal((JSON.parse(await sb.ok('gflow', 'show', String(theirs.id), '--json')) as Job).state, 'running');
     await sb.ok('gflow', 'cancel', String(theirs.id));
@@ -75,7 +78,7 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
 
   it("refuses a web page's request that has no session, and other host names", async () => {
     const job = await submit(a, '--', 'sleep', '300');
-    // As gflowa's own browser would send it (the kernel names gflowa), from another site's page.
+    // As the user's own browser would send it (the kernel names them), from another site's page.
     const code = `const r = require('node:http').request({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs/${job.id}/cancel', method: 'POST', headers: { origin: 'http://evil.example', 'sec-fetch-site': 'cross-site', 'content-type': 'text/plain' } }, (res) => console.log(res.statusCode)); r.end('{}');`;
     const r = await sb.as(a, ['-e', code], { program: process.execPath });
     assert.equal(r.stdout.trim(), '403', r.stderr);
@@ -88,9 +91,9 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
   });
 
   it('ends the session at logout', async () => {
-    const out = await send(sb.port, 'POST', '/v1/ui/logout', fromPage(sb.port, cookie, 'POST'), '{}');
+    const out = await sendAs(sb, a, 'POST', '/v1/ui/logout', fromPage(sb.port, cookie, 'POST'), '{}');
     assert.equal(out.status, 200);
     assert.match(String(out.headers['set-cookie']), /Max-Age=0/);
-    assert.equal((await send(sb.port, 'GET', '/v1/jobs', fromPage(sb.port, cookie, 'GET'))).status, 401);
+    assert.equal((await sendAs(sb, a, 'GET', '/v1/jobs', fromPage(sb.port, cookie, 'GET'))).status, 401);
   });
 });
