@@ -19,7 +19,10 @@ export interface Identity {
   ownerName: string;
   /** the API token (personal mode) */
   token: string | null;
-  /** the dashboard's browser sessions (src/web/sessions.ts): a session cookie acts as its user */
+  /**
+   * the dashboard's browser sessions (src/web/sessions.ts): a session cookie acts as its user,
+   * on a connection of that user's UID only (socketUid); on another it is refused
+   */
   sessions?: { callerOf(req: http.IncomingMessage): Caller | undefined };
 }
 

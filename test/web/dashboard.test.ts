@@ -10,6 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { sessionCookieName } from '../../src/protocol/web.js';
 import { Sandbox } from '../helpers/sandbox.js';
+import { pollUntil } from '../helpers/wait.js';
 import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
 import { fromPage, send } from './http.js';
 
@@ -83,6 +84,33 @@ describe('web dashboard', { skip: noBrowser }, () => {
     const res = await send(sb.port, 'GET', '/ui/');
     assert.match(res.headers['content-security-policy'] as string, /script-src 'self'.*style-src 'self'.*frame-ancestors 'none'/);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
+  });
+
+  it('is opened by `gflow ui` through a one-time address that sends the browser on to the login link', async () => {
+    // The "browser" $BROWSER names only writes down the address it is given; the real one opens it.
+    const given = path.join(sb.dir, 'browser-was-given');
+    const opener = path.join(sb.dir, 'browser.sh');
+    fs.writeFileSync(opener, `#!/bin/sh\nprintf %s "$1" > ${given}\n`, { mode: 0o755 });
+    const ui = sb.run('gflow', ['ui'], { env: { DISPLAY: ':0', BROWSER: opener } });
+    await pollUntil(() => fs.existsSync(given) && fs.readFileSync(given, 'utf8') !== '', { timeout: 20_000 });
+    const address = fs.readFileSync(given, 'utf8');
+    assert.match(address, /^http:\/\/127\.0\.0\.1:\d+\/[A-Za-z0-9_-]+$/);
+    const fresh = await browser.context.browser()!.newContext();
+    try {
+      const p = await fresh.newPage();
+      await p.goto(address);
+      await p.locator('header .user').waitFor();
+      assert.equal(await p.locator('header .user').innerText(), os.userInfo().username);
+      assert.equal(new URL(p.url()).port, String(sb.port));
+      assert.ok(!p.url().includes('login='), p.url());
+      const r = await ui;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /The browser has the link/);
+      // Once only: the address is gone.
+      await assert.rejects(p.goto(address));
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('shows a submitted job in the queue, without reloading the page', async () => {
