@@ -110,7 +110,10 @@ describe('dashboard credentials against another user', { skip: users || process.
       assert.ok(scan.seen.some((l) => / ui$/.test(l)), 'the scanner never saw `gflow ui`');
       assert.deepEqual(scan.seen.filter((l) => l.includes(code) || l.includes('login=')), []);
       // The address it found answers the attacker with a refusal, and the victim's browser with the link.
-      assert.deepEqual(scan.tried.filter((t) => t.url === address).map((t) => [t.status, t.location]), [[403, null]]);
+      // (The opener may be seen twice, as its shell script and as what that execs.)
+      const attempts = scan.tried.filter((t) => t.url === address);
+      assert.ok(attempts.length > 0, JSON.stringify(scan.tried));
+      assert.deepEqual(attempts.filter((t) => t.status !== 403 || t.location !== null), []);
       assert.equal(opened.status, 302);
       assert.equal(opened.location, `http://127.0.0.1:${sb.port}/ui/#login=${code}`);
       refusedAsOtherUser(await redeem(b, code), "the attacker's redemption");
