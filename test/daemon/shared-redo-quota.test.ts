@@ -101,4 +101,16 @@ describe('shared daemon: max-queued holds against redo and requeue', { skip: use
     assert.match(r.stderr, /user gflowq2 may have at most 3 waiting \(queued or held\) jobs and has 2: 2 jobs more would exceed it/);
     assert.equal(await waiting(attacker), 2);
   });
+
+  it('keeps at most 256K of environment per waiting job (the shared default of maxEnv)', async () => {
+    const big = Object.fromEntries(['BIG1', 'BIG2', 'BIG3'].map((k) => [k, 'x'.repeat(100_000)]));
+    const before = await jobsOf(attacker);
+    const r = await sb.as(attacker, ['submit', '--', 'true'], { env: big });
+    assert.equal(r.code, 2, r.stdout);
+    assert.match(r.stderr, /the environment is 29\d\.\dK; a waiting job keeps at most 256K of it on this machine \(the maxEnv setting\)\n.*--export/);
+    assert.equal((await jobsOf(attacker)).length, before.length);
+    const seed = (await jobsOf(attacker)).find((j) => !['queued', 'hold', 'running'].includes(j.state))!;
+    assert.match((await sb.as(attacker, ['redo', String(seed.id)], { env: big })).stderr, /a waiting job keeps at most 256K/);
+    await ended((await submit(attacker, '--export', 'PATH,HOME', '--', 'true')).id);
+  });
 });
