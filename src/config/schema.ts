@@ -2,6 +2,7 @@
 // defaults. One definition serves the fast reader (src/config/settings.ts) and conf's
 // validation (src/cli/commands/config.ts).
 import os from 'node:os';
+import type { Mode } from './paths.js';
 import { DEFAULT_PORT } from '../protocol/version.js';
 
 export interface Settings {
@@ -50,18 +51,33 @@ export interface Settings {
   account: string;
   /** executor slurm: sbatch --qos (empty: the default) */
   qos: string;
-  /** the most of its output a job's log keeps, unless the job says (--max-log): off or a size */
+  /** the most of its output a job's log keeps, unless the job says (--max-log): off or a size (shared mode: 1G by default) */
   maxLog: string;
+  /** how many jobs a user may have waiting (queued or held) where no quota says (`gflow quota`): off or a number (shared mode: 10000 by default) */
+  maxQueued: string;
+  /** the most environment a waiting job keeps (it runs with it): a size; more than 2M counts as 2M, what Linux passes to a program (shared mode: 256K by default) */
+  maxEnv: string;
+  /** new jobs are neither taken nor started while the state directory's disk has less free than this, so that the database can always write: off or a size (shared mode: 1G by default) */
+  minFree: string;
 }
 
-export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec', 'executor', 'partition', 'account', 'qos', 'maxLog'] as const satisfies readonly (keyof Settings)[];
+export const SETTING_KEYS = ['port', 'cpus', 'killGraceSec', 'gpus', 'gpuStrategy', 'projects', 'projectRequired', 'fairShareHalfLifeHours', 'fairShareGpuWeight', 'retention', 'eventsMaxAge', 'eventsMaxCount', 'smtpHost', 'smtpPort', 'smtpFrom', 'smtpUser', 'notifyMaxAttempts', 'notifyBackoffMs', 'notifyTimeoutSec', 'executor', 'partition', 'account', 'qos', 'maxLog', 'maxQueued', 'maxEnv', 'minFree'] as const satisfies readonly (keyof Settings)[];
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-export function defaultSettings(): Settings {
+/** The defaults; `mode` shared: the machine's daemon, whose disk every user shares. */
+export function defaultSettings(mode: Mode = 'personal'): Settings {
   // Half-life 7 days as Slurm's PriorityDecayHalfLife; a GPU-hour as 10 CPU-hours (a GPU is
   // the scarce part of a GPU machine; Slurm leaves TRES weights to the site).
-  return { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS, executor: 'tmux', partition: '', account: '', qos: '', maxLog: 'off' };
+  const base: Settings = { port: DEFAULT_PORT, cpus: os.availableParallelism(), killGraceSec: 10, gpus: 'all', gpuStrategy: 'sequential', projects: '', projectRequired: false, fairShareHalfLifeHours: 168, fairShareGpuWeight: 10, retention: 'off', eventsMaxAge: '7d', eventsMaxCount: 100_000, ...NOTIFY_DEFAULTS, executor: 'tmux', partition: '', account: '', qos: '', maxLog: 'off', maxQueued: 'off', maxEnv: '2M', minFree: 'off' };
+  return mode === 'shared' ? { ...base, ...SHARED_DEFAULTS } : base;
 }
+
+// One user of a shared daemon must not fill the disk everyone's jobs and the database live on.
+// A log of 1G is far more than a training run prints; 10,000 waiting jobs is Slurm's default
+// MaxJobCount for a whole cluster; 256K is some 20 times a usual login environment (a
+// conda or module environment is 5-20K); 1G free keeps the database writing for long after
+// the last job is refused. A personal daemon's disk is its owner's own: no limits there.
+const SHARED_DEFAULTS = { maxLog: '1G', maxQueued: '10000', maxEnv: '256K', minFree: '1G' } satisfies Partial<Settings>;
 
 // Notifications: a local mail server by default; retries for about 40 minutes in all.
 const NOTIFY_DEFAULTS = { smtpHost: 'localhost', smtpPort: 25, smtpFrom: '', smtpUser: '', notifyMaxAttempts: 10, notifyBackoffMs: 5000, notifyTimeoutSec: 15 };
@@ -92,6 +108,9 @@ export const SETTINGS_SCHEMA = {
   account: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
   qos: { type: 'string', pattern: '^[A-Za-z0-9_.-]{0,128}$' },
   maxLog: { type: 'string', pattern: '^(off|[1-9]\\d*(\\.\\d+)?[KMGT]?)$' },
+  maxQueued: { type: 'string', pattern: '^(off|[1-9]\\d{0,6})$' },
+  maxEnv: { type: 'string', pattern: '^[1-9]\\d*(\\.\\d+)?[KM]?$' },
+  minFree: { type: 'string', pattern: '^(off|[1-9]\\d*(\\.\\d+)?[KMGT]?)$' },
 } as const;
 
 // Environment variables that override the config file.
@@ -120,6 +139,9 @@ export const SETTING_ENV: Record<SettingKey, string> = {
   account: 'GFLOW_ACCOUNT',
   qos: 'GFLOW_QOS',
   maxLog: 'GFLOW_MAX_LOG',
+  maxQueued: 'GFLOW_MAX_QUEUED',
+  maxEnv: 'GFLOW_MAX_ENV',
+  minFree: 'GFLOW_MIN_FREE',
 };
 
 export function isSettingKey(key: string): key is SettingKey {
@@ -149,7 +171,9 @@ export function describeSetting(key: SettingKey): string {
   if ('enum' in s) return `one of ${s.enum.join(', ')}`;
   if (key === 'projects') return 'project names separated by commas (letters, digits, _ . -), or empty for any';
   if (key === 'retention') return 'off, or an age like 30d, 12h, 2w';
-  if (key === 'maxLog') return 'off, or a size like 500M, 2G';
+  if (key === 'maxLog' || key === 'minFree') return 'off, or a size like 500M, 2G';
+  if (key === 'maxQueued') return 'off, or a number of jobs from 1 to 9999999';
+  if (key === 'maxEnv') return 'a size like 64K, 256K or 2M (more than 2M counts as 2M: Linux passes no more)';
   if (key === 'eventsMaxAge') return 'an age like 7d, 12h, 2w';
   if (key === 'smtpHost') return 'a host name or address, e.g. smtp.example.com';
   if (key === 'smtpFrom') return 'an address, e.g. gflow@example.com or "gflow <gflow@example.com>", or empty';

@@ -12,7 +12,7 @@ export function resolveSettings(
   env: NodeJS.ProcessEnv = process.env,
 ): Settings {
   const file = readConfigFile(paths.configFile);
-  const settings: Record<string, unknown> = { ...defaultSettings() };
+  const settings: Record<string, unknown> = { ...defaultSettings(paths.mode) };
   for (const key of SETTING_KEYS) {
     const flag = flags[key];
     const envText = env[SETTING_ENV[key]];

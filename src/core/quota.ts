@@ -40,6 +40,16 @@ export class Quotas {
   }
 }
 
+/**
+ * The quotas in force: the stored ones and, where no default is stored, the built-in default
+ * (the maxQueued setting), so that a machine where no admin set a quota still bounds every
+ * user's queue.
+ */
+export function quotasInForce(stored: readonly Quota[], builtInMaxQueued: number | null): Quota[] {
+  if (builtInMaxQueued === null || stored.some((q) => q.scope === 'default')) return [...stored];
+  return [{ scope: 'default', name: '', maxRunning: null, maxGpus: null, maxQueued: builtInMaxQueued }, ...stored];
+}
+
 /** Why a job cannot start now because of a running-jobs or GPU quota; undefined if it may. */
 export function quotaBlocker(job: { user: string; project: string | null; gpus: number }, quotas: Quotas, load: Load): WaitReason | undefined {
   const scopes: [Scope, string | null][] = [['user', job.user], ['project', job.project]];

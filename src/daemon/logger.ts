@@ -3,9 +3,17 @@
 import fs from 'node:fs';
 import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
+import { escapeControl } from '../core/control-chars.js';
 import { openAppend } from '../executor/safe-file.js';
 
 export type Level = 'info' | 'event' | 'warn' | 'error';
+
+// Every message may carry a user's text (a job's name or command, a request line). Control
+// characters are escaped, and the lines after the first (a stack trace) are indented, so that
+// no text can pass for a line of its own on root's terminal or in the file.
+function safe(msg: string): string {
+  return escapeControl(msg).replaceAll('\n', '\n    | ');
+}
 
 const LEVEL_STYLE: Record<Level, (s: string) => string> = {
   info: chalk.cyan,
@@ -52,17 +60,18 @@ export class Logger {
     this.write('error', msg);
   }
 
-  /** Lines written as they are, e.g. the start-up banner. */
+  /** Lines written without a time and level, e.g. the start-up banner (its colours are ours). */
   raw(colored: string, plain: string): void {
     this.out.write(`${colored}\n`);
-    this.toFile(`${plain}\n`);
+    this.toFile(`${safe(plain)}\n`);
   }
 
   write(level: Level, msg: string): void {
     const ts = localTime(new Date());
     const tag = level.toUpperCase().padEnd(5);
-    this.out.write(`${chalk.dim(ts)} ${LEVEL_STYLE[level](tag)} ${msg}\n`);
-    this.toFile(`${ts} ${tag} ${msg}\n`);
+    const text = safe(msg);
+    this.out.write(`${chalk.dim(ts)} ${LEVEL_STYLE[level](tag)} ${text}\n`);
+    this.toFile(`${ts} ${tag} ${text}\n`);
   }
 
   private toFile(line: string): void {

@@ -31,7 +31,8 @@ import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
 import { ABANDONED, watchAbandonedReload } from './reload-watch.js';
 import { RELOAD_OF_ENV } from '../protocol/events.js';
-import { guardStorage, startDailyBackup } from './storage-guard.js';
+import { DiskGuard, guardStorage, startDailyBackup } from './storage-guard.js';
+import { admissionLimits } from './policy-settings.js';
 import { Lease } from '../store/lease.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { Notify } from '../notify/service.js';
@@ -139,7 +140,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // Notifications are written with every change from now on; the leader sends them.
   const leads = (): boolean => scheduler.isLeader;
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
-  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
+  const limits = admissionLimits(settings);
+  const disk = new DiskGuard(paths.stateDir, limits.minFreeBytes, log);
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, startsRefused: () => disk.refusal(), onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
   const hub = new EventHub(store);
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
@@ -147,7 +150,7 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     settings.gpus = text;
     delete flags.gpus;
   };
-  const ctx = { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify };
+  const ctx = { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify, limits, disk };
   const web = new Web(ctx);
   const server = createApiServer({
     ctx,

@@ -1,6 +1,7 @@
 // The status line of the daemon's own tmux window (`tmux attach -t gflow_server`): running and
 // waiting jobs, GPUs and who holds them, who schedules, the version — redrawn on events, so a
 // glance at the window answers "what is my machine doing".
+import { escapeControl } from '../core/control-chars.js';
 import { ACTIVE_STATES } from '../protocol/job.js';
 import type { JobStore } from '../store/jobs.js';
 import { setStatusLine } from '../tmux/tmux.js';
@@ -36,7 +37,8 @@ export function startStatusLine(o: StatusLineOptions): () => void {
     if (closed || drawing || !o.store.db.open) return;
     drawing = true;
     try {
-      const [left, right] = statusTexts(o);
+      // User names and job ids only, but the status line is root's screen too: no control characters.
+      const [left, right] = statusTexts(o).map(escapeControl) as [string, string];
       await setStatusLine(pane, left, right);
     } catch (err) {
       o.log.warn(`status line: ${(err as Error).message}`);

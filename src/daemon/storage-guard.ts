@@ -1,9 +1,12 @@
 // At start: the database is checked, job ids are kept above every id the state directory's
 // files name (so a database that lost its latest changes never gives an id out twice), and a
-// daily backup is taken by the scheduling daemon.
+// daily backup is taken by the scheduling daemon. While it runs: no new job is taken or started
+// while the state directory's disk is nearly full, so that the database can always write.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Paths } from '../config/paths.js';
+import { formatBytes } from '../core/size.js';
+import { GflowError } from '../protocol/errors.js';
 import type { Db } from '../store/db.js';
 import { backupDatabase, checkIntegrityOf, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
 import type { Logger } from './logger.js';
@@ -64,4 +67,53 @@ export function startDailyBackup(db: Db, paths: Paths, log: Logger, leads: () =>
     clearTimeout(first);
     clearInterval(timer);
   };
+}
+
+/**
+ * The free-space guard. The state directory's disk holds the database and, in shared mode,
+ * every user's logs and kept scripts: a job that prints without end, or a flood of submissions,
+ * could fill it until the database cannot record even a cancel. While less than `minFree` is
+ * free, new jobs are refused and queued ones are not started; what already runs, ends, cancels
+ * and the admin's commands go on, in the room kept.
+ */
+export class DiskGuard {
+  private low = false;
+
+  constructor(
+    private readonly dir: string,
+    private readonly minFree: number | null,
+    private readonly log: Logger,
+  ) {}
+
+  /** Why no new job can be taken or started now; undefined: they can. One statfs, a few µs. */
+  refusal(): GflowError | undefined {
+    if (this.minFree === null) return undefined;
+    const free = freeBytes(this.dir);
+    const low = free !== undefined && free < this.minFree;
+    if (low !== this.low) {
+      this.low = low;
+      if (low) this.log.warn(`${this.what(free!)}: new jobs are refused and queued jobs wait until there is room (the minFree setting)`);
+      else this.log.info(`the disk of ${this.dir} has ${formatBytes(free ?? 0)} free again: new jobs are taken and started`);
+    }
+    if (!low) return undefined;
+    return new GflowError(
+      'conflict',
+      `${this.what(free!)}: new jobs are refused until there is room`,
+      '`gflow clean` removes your ended jobs and their logs; the admin can free space on that disk or lower the minFree setting',
+    );
+  }
+
+  private what(free: number): string {
+    return `the disk of gflow's state directory ${this.dir} (its database and job logs) has ${formatBytes(free)} free, less than the ${formatBytes(this.minFree!)} kept so that the database can always write`;
+  }
+}
+
+/** Bytes an unprivileged user may still write on the disk of `dir` (root's reserve not counted); undefined: unknown. */
+export function freeBytes(dir: string): number | undefined {
+  try {
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return undefined;
+  }
 }

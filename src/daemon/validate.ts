@@ -122,13 +122,25 @@ export function environment(v: unknown): Record<string, string> {
   for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
     if (k === '' || k.includes('=') || k.includes('\0')) throw bad('env', 'variable names without = or NUL');
     if (typeof val !== 'string' || val.includes('\0')) throw bad(`env.${k}`, 'a string without NUL');
-    const bytes = Buffer.byteLength(k) + Buffer.byteLength(val) + 2;
+    const bytes = entryBytes(k, val);
     if (bytes > MAX_ENV_ENTRY) throw new GflowError('bad_request', `the environment variable ${k.slice(0, 60)} is ${Math.ceil(bytes / 1024)} KB; Linux passes at most 128 KB per variable to a program`, 'unset it before submitting, or choose what the job gets with --export');
     total += bytes + 8; // and its pointer
     out[k] = val;
   }
   if (total > MAX_ENV_TOTAL) throw new GflowError('bad_request', `the environment is ${(total / 1024 / 1024).toFixed(1)} MB; Linux passes at most 2 MB of environment to a program`, 'choose what the job gets with --export (e.g. --export PATH,HOME,CUDA_HOME)');
   return out;
+}
+
+/** NAME=value and its NUL. */
+function entryBytes(k: string, val: string): number {
+  return Buffer.byteLength(k) + Buffer.byteLength(val) + 2;
+}
+
+/** The size of an environment as Linux counts it against ARG_MAX (each entry and its pointer). */
+export function environmentBytes(env: Record<string, string>): number {
+  let total = 0;
+  for (const k in env) total += entryBytes(k, env[k]!) + 8;
+  return total;
 }
 
 function bool(v: unknown, field: string): boolean {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { daemonMode, jobDirs, resolvePaths } from '../../src/config/paths.js';
 import { resolveSettings } from '../../src/config/settings.js';
+import { admissionLimits } from '../../src/daemon/policy-settings.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-cfg-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -55,5 +56,18 @@ describe('settings precedence', () => {
     assert.equal(resolvePaths({ ...env, GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: '/srv/g' }).discoveryFile, '/srv/g/daemon.json');
     assert.equal(daemonMode({}), process.getuid?.() === 0 ? 'shared' : 'personal', 'root starts the shared daemon by default');
     assert.throws(() => daemonMode({ GFLOW_MODE: 'both' }), /invalid GFLOW_MODE 'both'/);
+  });
+
+  it('bounds what one user may put on a shared daemon\'s disk by default; the admin may change it', () => {
+    const shared = { ...env, GFLOW_MODE: 'shared', GFLOW_SHARED_CONFIG_DIR: path.join(dir, 'etc') };
+    const limits = (e: NodeJS.ProcessEnv) => {
+      const s = resolveSettings(resolvePaths(e), {}, e);
+      return { maxLog: s.maxLog, maxQueued: s.maxQueued, maxEnv: s.maxEnv, minFree: s.minFree };
+    };
+    assert.deepEqual(limits(shared), { maxLog: '1G', maxQueued: '10000', maxEnv: '256K', minFree: '1G' });
+    assert.deepEqual(limits(env), { maxLog: 'off', maxQueued: 'off', maxEnv: '2M', minFree: 'off' }, 'a personal daemon\'s disk is its owner\'s');
+    assert.deepEqual(limits({ ...shared, GFLOW_MAX_QUEUED: 'off', GFLOW_MIN_FREE: '200M', GFLOW_MAX_ENV: '64K', GFLOW_MAX_LOG: '5G' }), { maxLog: '5G', maxQueued: 'off', maxEnv: '64K', minFree: '200M' });
+    assert.throws(() => resolveSettings(resolvePaths(shared), {}, { ...shared, GFLOW_MAX_QUEUED: '0' }), (e: Error & { hint?: string }) => /invalid maxQueued "0" from GFLOW_MAX_QUEUED/.test(e.message) && /off, or a number of jobs/.test(e.hint ?? ''));
+    assert.deepEqual(admissionLimits({ maxQueued: '10000', maxEnv: '8M', minFree: '1G' }), { maxQueued: 10000, maxEnvBytes: 2 * 1024 * 1024, minFreeBytes: 1024 ** 3 });
   });
 });

@@ -59,7 +59,7 @@ export async function configList(): Promise<void> {
   const paths = resolvePaths();
   const file = store().store;
   const effective = resolveSettings(paths);
-  const defaults = defaultSettings();
+  const defaults = defaultSettings(paths.mode);
   const daemon = await runningDaemon();
   for (const k of SETTING_KEYS) {
     const env = process.env[SETTING_ENV[k]];

@@ -5,6 +5,7 @@ import { assertRequeue } from '../../core/transitions.js';
 import { GflowError } from '../../protocol/errors.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import { environment } from '../validate.js';
+import { admitWaiting } from './admission.js';
 import type { Answer, Ctx } from './context.js';
 
 function obj(body: unknown): Record<string, unknown> {
@@ -64,10 +65,14 @@ export async function requeue(ctx: Ctx, caller: Caller, id: number, body: unknow
   // An ended job keeps no copy of its environment: it runs again with the caller's.
   const b = (typeof body === 'object' && body !== null ? body : {}) as { env?: unknown };
   const env = b.env === undefined ? undefined : environment(b.env);
+  // Counted as a submission: refused before anything is moved, and again with the change
+  // itself, in case another request took the last place meanwhile.
+  const admit = (): void => admitWaiting(ctx, job.user, env, new Map([[job.project, 1]]));
+  admit();
   // Its session and status go first, so that the same id can start again; its log is kept.
   const log = await ctx.executor.archiveLog(job, job.attempts.length + 1);
   await ctx.executor.forget(job);
-  const back = ctx.store.requeue(id, log, false, env);
+  const back = ctx.store.atomically(() => (admit(), ctx.store.requeue(id, log, false, env)));
   ctx.log.event(`job ${id} requeued by ${caller.user} (was ${job.state}; attempt ${back.attempts.length + 1})`);
   ctx.scheduler.requestPass();
   return [200, { job: ctx.store.toJob(back) }];

@@ -9,6 +9,7 @@ import { GflowError, toGflowError } from '../../protocol/errors.js';
 import { readRegular } from '../../executor/safe-file.js';
 import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
+import { admitWaiting } from './admission.js';
 import { assertOwner, type Caller } from '../../identity/caller.js';
 import type { Answer, Ctx } from './context.js';
 import { afterBurst } from '../memory-return.js';
@@ -138,9 +139,20 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
     const first = ctx.store.require(id);
     assertOwner(caller, first);
     if (canTransition(first.state, 'cancelled')) throw new GflowError('conflict', `cannot redo job ${id}: it is ${first.state}`, 'only ended jobs can be redone');
+    // What is redone is known before anything is written: admission counts it all, as a submit.
+    const jobs: JobRecord[] = [];
+    const seen = new Set<number>();
+    const collect = (job: JobRecord): void => {
+      seen.add(job.id);
+      jobs.push(job);
+      if (req.cascade) for (const v of ctx.store.lineage.cancelledBecauseOf(job.id)) if (!seen.has(v.id)) collect(v);
+    };
+    collect(first);
+    const byProject = new Map<string | null, number>();
+    for (const j of jobs) byProject.set(j.project, (byProject.get(j.project) ?? 0) + 1);
+    admitWaiting(ctx, first.user, env, byProject);
     const replaced = new Map<number, number>();
-    const out: JobRecord[] = [];
-    const again = (job: JobRecord): void => {
+    return jobs.map((job) => {
       const spec = specOf(job);
       let next = ctx.store.insert(
         { ...spec, env: env ?? spec.env, dependsOn: spec.dependsOn.map((d) => replaced.get(d) ?? d), attempt: 0, retriedFrom: null, redoneFrom: job.id, token: crypto.randomBytes(16).toString('hex') },
@@ -153,11 +165,8 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
         next = ctx.store.require(next.id);
       }
       replaced.set(job.id, next.id);
-      out.push(next);
-      if (req.cascade) for (const v of ctx.store.lineage.cancelledBecauseOf(job.id)) if (!replaced.has(v.id)) again(v);
-    };
-    again(first);
-    return out;
+      return next;
+    });
   });
   ctx.log.event(`job ${id} redone as ${created.map((r) => r.id).join(', ')}`);
   ctx.scheduler.requestPass();

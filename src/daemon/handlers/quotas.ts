@@ -1,6 +1,6 @@
 // `gflow quota`: reading is open to everyone (users should know their limits, and `gflow why`
 // tells them anyway); setting and removing are root's.
-import type { QuotaLimits, QuotaScope } from '../../core/quota.js';
+import { quotasInForce, type QuotaLimits, type QuotaScope } from '../../core/quota.js';
 import type { QuotaTarget, QuotasResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { assertAdmin, type Caller } from '../../identity/caller.js';
@@ -10,8 +10,9 @@ import type { Answer, Ctx } from './context.js';
 
 const LIMITS = ['maxRunning', 'maxGpus', 'maxQueued'] as const satisfies readonly (keyof QuotaLimits)[];
 
+// The built-in default (the maxQueued setting) is listed as the default it is.
 export function listQuotas(ctx: Ctx): Answer {
-  const body: QuotasResponse = { quotas: policyStores(ctx.store.db).quotas.list() };
+  const body: QuotasResponse = { quotas: quotasInForce(policyStores(ctx.store.db).quotas.list(), ctx.limits.maxQueued) };
   return [200, body];
 }
 
@@ -27,7 +28,15 @@ export function setQuota(ctx: Ctx, caller: Caller, body: unknown): Answer {
     limits[k] = v as number | null;
   }
   if (Object.keys(limits).length === 0) throw new GflowError('bad_request', 'no limit given', 'give --max-running, --max-gpus or --max-queued');
-  const quota = policyStores(ctx.store.db).quotas.set(target.scope, target.name, limits);
+  const quotas = policyStores(ctx.store.db).quotas;
+  // A new quota of a user (or a first stored default) replaces the default in force for whom it
+  // names: it starts from that default's max-queued, so that `--max-running 2` alone does not
+  // lift the bound on the queue.
+  if (limits.maxQueued === undefined && target.scope !== 'project') {
+    const stored = quotas.list();
+    if (!stored.some((q) => q.scope === target.scope && q.name === target.name)) limits.maxQueued = quotasInForce(stored, ctx.limits.maxQueued).find((q) => q.scope === 'default')?.maxQueued ?? null;
+  }
+  const quota = quotas.set(target.scope, target.name, limits);
   ctx.log.event(`quota for ${label(target)} set by ${caller.user}: ${LIMITS.map((k) => `${k} ${quota[k] ?? 'none'}`).join(', ')}`);
   ctx.scheduler.requestPass();
   return [200, { quota }];

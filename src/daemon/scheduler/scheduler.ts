@@ -47,6 +47,8 @@ export interface SchedulerOptions {
   onLead?: () => void;
   /** told when another connection (the other daemon of a reload) committed a change */
   onForeignChange?: () => void;
+  /** why no job may start now (the free-space guard, src/daemon/storage-guard.ts); undefined: they may */
+  startsRefused?: () => unknown;
 }
 
 export class Scheduler {
@@ -194,6 +196,8 @@ export class Scheduler {
       t = performance.now() - before;
     }
     if (this.closed || !this.leadership.confirm()) return [];
+    // The guard says so in the daemon's log; the safety tick plans again once there is room.
+    if (this.o.startsRefused?.()) return [];
     const now = this.clock.now();
     const running = store.slimByState('running');
     const policy = policyView(store, running, now, this.policy, asks.mem || deps.ready.some((r) => r.memMb !== null));
