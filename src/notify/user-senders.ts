@@ -117,7 +117,8 @@ export class SenderProcess {
     this.waiting.delete(a.id!);
     clearTimeout(w.timer);
     if (a.error === null) w.resolve();
-    else w.reject(new Error(typeof a.error === 'string' && a.error ? a.error.slice(0, 1000) : 'the webhook sender gave no reason'));
+    // The text goes to the daemon's log and `notify list`: no control characters of the user's.
+    else w.reject(new Error(typeof a.error === 'string' && a.error ? a.error.slice(0, 1000).replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ') : 'the webhook sender gave no reason'));
   }
 
   private stop(why: string): void {

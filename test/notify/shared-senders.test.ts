@@ -104,6 +104,22 @@ describe('notifications on a shared daemon: sent as their owner, fairly', { skip
     await removeAll(b);
   });
 
+  it('survives a user killing their own sender mid-delivery: that delivery fails, the next one gets a new sender', async () => {
+    const from = rx.arrivals.items.length;
+    rx.answer = (i) => (i === from ? 'held' : 'ok');
+    await gflow(a, 'notify', 'add', 'webhook', `${rx.url}/held`);
+    await gflow(a, 'notify', 'test', '--no-wait');
+    await rx.arrivals.wait(from + 1);
+    const sender = execFileSync('pgrep', ['-u', String(a.uid), '-f', 'webhook-worker'], { encoding: 'utf8' }).trim();
+    assert.match(sender, /^\d+$/, "one sender process of a's");
+    const killed = await sb.as(a, ['-KILL', sender], { program: 'kill' });
+    assert.equal(killed.code, 0, killed.stderr);
+    await pollUntil(async () => (JSON.parse(await gflow(a, 'notify', 'list', '--json')) as NotifyListResponse).deliveries.some((d) => d.state === 'failed' && /the webhook sender stopped \(SIGKILL\)/.test(d.lastError ?? '')), { interval: 50, timeout: 20_000 });
+    assert.match(await gflow(a, 'notify', 'test'), /: delivered/);
+    assert.equal(rx.arrivals.items.at(-1)!.uid, a.uid);
+    await removeAll(a);
+  });
+
   it("gives another user's notification a slot while one user's slow rules are being sent", async () => {
     const out = path.join(a.home, `notified-${sb.socket}`);
     // Ten slow command rules of b: each sleeps 14 s (the time limit is 15 s).
