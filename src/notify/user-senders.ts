@@ -56,7 +56,9 @@ export class SenderProcess {
     });
     this.child.stdin!.on('error', () => {});
     this.child.on('error', (err) => this.stop(`cannot start the webhook sender: ${err.message}`));
-    this.child.on('exit', (code, signal) => this.stop(`the webhook sender stopped (${signal ?? `exit ${code}`})${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`));
+    // Its last answers may still be in the pipe when it exits: they are read up to the pipe's close.
+    this.child.on('exit', () => (this.ended = true));
+    this.child.on('close', (code, signal) => this.stop(`the webhook sender stopped (${signal ?? `exit ${code}`})${this.stderr.trim() ? `: ${this.stderr.trim().split('\n').pop()}` : ''}`));
   }
 
   /** Whether it takes new requests (not ended, not gone). */
