@@ -78,7 +78,14 @@ describe('notifications on a shared daemon: sent as their owner, fairly', { skip
     await until(running.id, (j) => j.state === 'running');
     await until(ended.id, (j) => j.state === 'finished');
     const api = `http://127.0.0.1:${sb.port}/v1`;
-    const targets = { cancel: `${api}/jobs/${running.id}/cancel`, redo: `${api}/jobs/${ended.id}/redo`, release: `${api}/jobs/${held.id}/release`, clean: `${api}/clean` };
+    const targets = {
+      cancel: `${api}/jobs/${running.id}/cancel`,
+      hold: `${api}/jobs/${running.id}/hold`,
+      requeue: `${api}/jobs/${ended.id}/requeue`,
+      redo: `${api}/jobs/${ended.id}/redo`,
+      release: `${api}/jobs/${held.id}/release`,
+      clean: `${api}/clean`,
+    };
     const rules: Record<string, string> = {};
     for (const [what, url] of Object.entries(targets)) rules[what] = ruleId(await gflow(b, 'notify', 'add', 'webhook', url, '--events', 'end,fail,cancel'));
     const tried = await sb.as(b, ['notify', 'test']);
@@ -94,7 +101,7 @@ describe('notifications on a shared daemon: sent as their owner, fairly', { skip
 
     // b's deliveries at a's jobs failed with the daemon's refusal; the clean cleaned b's own (nothing).
     const { deliveries } = JSON.parse(await gflow(b, 'notify', 'list', '--json')) as NotifyListResponse;
-    for (const [what, job] of [['cancel', running], ['redo', ended], ['release', held]] as const) {
+    for (const [what, job] of [['cancel', running], ['hold', running], ['requeue', ended], ['redo', ended], ['release', held]] as const) {
       const d = deliveries.find((x) => String(x.ruleId) === rules[what]);
       assert.equal(d?.state, 'failed', `${what}: ${JSON.stringify(d)}`);
       assert.match(d.lastError ?? '', new RegExp(`^HTTP 403: .*job ${job.id} belongs to ${a.name}`), what);
