@@ -1,36 +1,27 @@
 // A command rule: `/bin/sh -c CMD` with the notification as JSON on stdin, run as the rule's
-// owner (a shared daemon runs as root: setpriv switches to the owner's account and groups,
-// as jobs are started). Exit 0 is a delivery; a command that outlives the time limit is
+// owner (src/notify/as-owner.ts). Exit 0 is a delivery; a command that outlives the time limit is
 // killed with its process group.
 import { spawn } from 'node:child_process';
 import type { Notification } from '../protocol/notify.js';
-import { userById } from '../identity/users.js';
-import { SMTP_PASSWORD_ENV } from '../config/smtp-password.js';
+import { launchAs, type Launch } from './as-owner.js';
 
-const myUid = process.getuid?.() ?? 0;
 const MAX_STDERR = 2048;
 
 export function runCommand(cmd: string, uid: number | null, n: Notification, timeoutMs: number): Promise<void> {
-  const argv = ['/bin/sh', '-c', cmd];
-  let file = argv[0]!;
-  let args = argv.slice(1);
-  let env: NodeJS.ProcessEnv = { ...process.env };
-  delete env[SMTP_PASSWORD_ENV];
-  let cwd = process.env.HOME || '/';
-  if (uid !== null && uid !== myUid) {
-    const u = userById(uid);
-    if (!u) return Promise.reject(new Error(`no account with uid ${uid} to run the command as`));
-    file = 'setpriv';
-    args = [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', ...argv];
-    env = { HOME: u.home, USER: u.name, LOGNAME: u.name, SHELL: u.shell, PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8' };
-    cwd = u.home || '/';
+  let launch: Launch;
+  try {
+    launch = launchAs(uid, ['/bin/sh', '-c', cmd]);
+  } catch (err) {
+    return Promise.reject(new Error(`cannot run the command: ${(err as Error).message}`));
   }
-  Object.assign(env, {
+  const { file, args, cwd } = launch;
+  const env = {
+    ...launch.env,
     GFLOW_NOTIFY: n.notify,
     GFLOW_DELIVERY: n.delivery,
     ...(n.event ? { GFLOW_EVENT: n.event.type } : {}),
     ...(n.job ? { GFLOW_JOB_ID: String(n.job.id), GFLOW_JOB_STATE: n.job.state } : {}),
-  });
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { cwd, env, stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     let stderr = '';

@@ -3,12 +3,16 @@
 // time limit, so the API never waits for a receiver. Each attempt is logged; a failed one is
 // retried after a doubling wait, up to the attempt limit, then marked failed. A delivery is
 // marked delivered only after the receiver accepted it, so a crash in between repeats it (the
-// receiver sees the same delivery id) and never loses it.
+// receiver sees the same delivery id) and never loses it. A webhook of a user's rule is sent
+// from a process of that user (src/notify/user-senders.ts), a command runs as its owner.
 import { backoffMs } from '../core/notify-on.js';
 import type { Notification } from '../protocol/notify.js';
 import type { Delivery, Outbox } from '../store/outbox.js';
 import type { Logger } from '../daemon/logger.js';
+import { ownedByDaemon } from './as-owner.js';
+import { failureText } from './failure.js';
 import { maskTarget } from './mask.js';
+import { UserSenders } from './user-senders.js';
 import { sendWebhook } from './webhook.js';
 import { runCommand } from './command.js';
 import { sendEmail, type SmtpSettings } from './email.js';
@@ -38,9 +42,22 @@ const SAFETY_POLL_MS = 5000;
 const PRUNE_EVERY_MS = 3600_000;
 const KEEP_DELIVERED_MS = 7 * 86_400_000;
 const KEEP_FAILED_MS = 30 * 86_400_000;
+const DEFAULT_SLOTS = 8;
+
+// A fair share of the delivery slots. Deliveries of one owner (a user, or root for the admin's
+// rules) may hold at most half of them at once, however many of theirs are due: ten slow
+// command rules of one user then leave the other half free, so another user's notification
+// starts at once instead of after the slow ones (a cap only while others wait would not do:
+// the slots would already be held when the other user's notification arrives). A freed slot
+// goes to the owner with the fewest in flight (src/store/outbox.ts claimDue), so users beyond
+// the first two take turns too. A lone owner's slow receivers go half as wide; fast ones do
+// not notice.
+export const shareOf = (slots: number): number => Math.ceil(slots / 2);
 
 export class NotifySender {
   private inFlight = 0;
+  private readonly byOwner = new Map<number | null, number>();
+  private readonly users = new UserSenders();
   private closed = false;
   private queued = false;
   private wake: NodeJS.Timeout | null = null;
@@ -51,7 +68,7 @@ export class NotifySender {
 
   constructor(private readonly o: SenderOptions) {
     this.pid = o.pid ?? process.pid;
-    this.concurrency = o.concurrency ?? 8;
+    this.concurrency = o.concurrency ?? DEFAULT_SLOTS;
     this.poll = setInterval(() => this.check(), SAFETY_POLL_MS);
     this.poll.unref();
     this.pruner = setInterval(() => this.prune(), PRUNE_EVERY_MS);
@@ -99,24 +116,30 @@ export class NotifySender {
     if (this.closed || !this.o.leads() || !this.o.outbox.db.open) return;
     this.lastLook = Date.now();
     const free = this.concurrency - this.inFlight;
+    const now = Date.now();
     if (free > 0) {
-      const now = Date.now();
-      // Held for one attempt's time and a margin: a daemon that dies mid-delivery frees it then.
-      const claimed = this.o.outbox.claimDue(now, free, this.pid, now + this.o.timeoutMs + 10_000);
+      // Held longer than an attempt can last (an e-mail's whole conversation may take two time
+      // limits; a user's sender has its start on top): a daemon that dies mid-delivery frees it then.
+      const claimed = this.o.outbox.claimDue(now, free, this.pid, now + 2 * this.o.timeoutMs + 10_000, { perOwner: shareOf(this.concurrency), inFlight: this.byOwner });
       for (const d of claimed) {
         this.inFlight++;
+        this.byOwner.set(d.uid, (this.byOwner.get(d.uid) ?? 0) + 1);
         void this.attempt(d).finally(() => {
           this.inFlight--;
+          const left = this.byOwner.get(d.uid)! - 1;
+          if (left > 0) this.byOwner.set(d.uid, left);
+          else this.byOwner.delete(d.uid);
           this.kick();
         });
       }
     }
-    this.scheduleWake();
+    this.scheduleWake(now);
   }
 
-  // Wakes when the next retry is due (the safety poll covers the rest).
-  private scheduleWake(): void {
-    const due = this.o.outbox.nextDue();
+  // Wakes when the next retry is due (the safety poll covers the rest); what is due already
+  // waits for a slot, and the end of a delivery looks again.
+  private scheduleWake(now: number): void {
+    const due = this.o.outbox.nextDue(now);
     if (this.wake) clearTimeout(this.wake);
     this.wake = null;
     if (due === undefined || this.inFlight >= this.concurrency) return;
@@ -131,7 +154,7 @@ export class NotifySender {
     try {
       await this.send(d);
     } catch (err) {
-      error = describe(err, this.o.timeoutMs);
+      error = failureText(err, this.o.timeoutMs);
     }
     if (this.closed || !this.o.outbox.db.open) return;
     this.guard('recording a delivery', () => {
@@ -152,7 +175,12 @@ export class NotifySender {
 
   private async send(d: Delivery): Promise<void> {
     const n = JSON.parse(d.payload) as Notification;
-    if (d.channel === 'webhook') return sendWebhook(d.target, d.headers, n, this.o.timeoutMs);
+    if (d.channel === 'webhook') {
+      // Root's own rules (and a personal daemon's user's) leave from the daemon; anyone else's
+      // from their own process, so that no receiver takes a user's webhook for root's request.
+      if (ownedByDaemon(d.uid)) return sendWebhook(d.target, d.headers, n, this.o.timeoutMs);
+      return this.users.send(d.uid, d.target, d.headers, n, this.o.timeoutMs);
+    }
     if (d.channel === 'command') return runCommand(d.target, d.uid, n, this.o.timeoutMs);
     const ended = n.job !== null && n.notify !== 'start';
     // The log is in its owner's directory (an admin's rule for every user is not the owner).
@@ -185,17 +213,11 @@ export class NotifySender {
     clearInterval(this.poll);
     clearInterval(this.pruner);
     if (this.wake) clearTimeout(this.wake);
+    this.users.close();
     try {
       if (this.o.outbox.db.open) this.o.outbox.releaseClaims(this.pid, Date.now());
     } catch {
       // the claims lapse by themselves
     }
   }
-}
-
-function describe(err: unknown, timeoutMs: number): string {
-  const e = err as Error & { cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${Math.round(timeoutMs / 1000)} s`;
-  const cause = e.cause?.code ?? e.cause?.message;
-  return cause && !e.message.includes(cause) ? `${e.message} (${cause})` : e.message;
 }

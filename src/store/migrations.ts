@@ -120,6 +120,13 @@ export const MIGRATIONS: readonly Migration[] = [
     description: '--max-log: how much of its output a job\'s log keeps',
     sql: `ALTER TABLE jobs ADD COLUMN max_log_bytes INTEGER;`,
   },
+  {
+    version: 17,
+    description: 'notifications: pending deliveries by owner, for a fair share of the delivery slots',
+    // The sender takes each owner's oldest due deliveries in turn (src/store/outbox.ts
+    // claimDue): with this index, one seek per owner instead of a walk past a flood.
+    sql: `CREATE INDEX outbox_owner_due ON outbox(uid, next_at) WHERE state = 'pending';`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -108,17 +108,58 @@ export class Outbox {
 
   /**
    * Takes up to `limit` due deliveries for daemon `pid`: each counts an attempt and is held
-   * until `until` (then another daemon may take it: its sender died mid-delivery).
+   * until `until` (then another daemon may take it: its sender died mid-delivery). Owners take
+   * turns: the next slot goes to the owner with the fewest deliveries in flight (`inFlight`,
+   * by uid, counting what this call takes; the oldest due first among equals), and no owner
+   * gets more than `perOwner` at once.
    */
-  claimDue(now: number, limit: number, pid: number, until: number): Delivery[] {
+  claimDue(now: number, limit: number, pid: number, until: number, share: { perOwner: number; inFlight: ReadonlyMap<number | null, number> } = { perOwner: limit, inFlight: new Map() }): Delivery[] {
     return this.db
       .transaction(() => {
-        const rows = this.sql.get(`SELECT ${COLUMNS} FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY next_at, id LIMIT ?`).all(now, limit) as Row[];
+        const queues: { uid: number | null; rows: Row[]; taken: number }[] = [];
+        for (const uid of this.pendingOwners()) {
+          const taken = share.inFlight.get(uid) ?? 0;
+          const room = Math.min(share.perOwner - taken, limit);
+          if (room <= 0) continue;
+          const rows = this.sql.get(`SELECT ${COLUMNS} FROM outbox INDEXED BY outbox_owner_due WHERE state = 'pending' AND uid IS ? AND next_at <= ? ORDER BY next_at, id LIMIT ?`).all(uid, now, room) as Row[];
+          if (rows.length > 0) queues.push({ uid, rows, taken });
+        }
+        const picked: Row[] = [];
+        while (picked.length < limit) {
+          let next: (typeof queues)[number] | undefined;
+          for (const q of queues) {
+            if (q.rows.length === 0) continue;
+            if (!next || q.taken < next.taken || (q.taken === next.taken && q.rows[0]!.next_at < next.rows[0]!.next_at)) next = q;
+          }
+          if (!next) break;
+          picked.push(next.rows.shift()!);
+          next.taken++;
+        }
         const claim = this.sql.get('UPDATE outbox SET claimed_by = ?, next_at = ?, attempts = attempts + 1 WHERE id = ?');
-        for (const r of rows) claim.run(pid, until, r.id);
-        return rows.map((r) => ({ ...toDelivery(r), attempts: r.attempts + 1, nextAt: until }));
+        for (const r of picked) claim.run(pid, until, r.id);
+        return picked.map((r) => ({ ...toDelivery(r), attempts: r.attempts + 1, nextAt: until }));
       })
       .immediate();
+  }
+
+  // The owners with pending deliveries, one index seek each (outbox_owner_due): a flood of one
+  // owner's rows is skipped, not walked. NULL (a job's --mail-user without an owner) last.
+  // INDEXED BY here and below: without statistics SQLite prefers outbox_by_state (state = ?)
+  // and walks every pending row — 6-25 ms a query with 20,000 pending instead of microseconds.
+  private pendingOwners(): (number | null)[] {
+    const uids = (
+      this.sql
+        .get(
+          `WITH RECURSIVE owner(uid) AS (
+             SELECT (SELECT min(uid) FROM outbox INDEXED BY outbox_owner_due WHERE state = 'pending')
+             UNION ALL
+             SELECT (SELECT min(uid) FROM outbox INDEXED BY outbox_owner_due WHERE state = 'pending' AND uid > owner.uid) FROM owner WHERE owner.uid IS NOT NULL
+           ) SELECT uid FROM owner WHERE uid IS NOT NULL`,
+        )
+        .all() as { uid: number }[]
+    ).map((r) => r.uid as number | null);
+    if (this.sql.get("SELECT 1 FROM outbox INDEXED BY outbox_owner_due WHERE state = 'pending' AND uid IS NULL LIMIT 1").get()) uids.push(null);
+    return uids;
   }
 
   delivered(id: number, now: number): void {
@@ -151,9 +192,13 @@ export class Outbox {
     return this.db.pragma('data_version', { simple: true }) as number;
   }
 
-  /** When the next pending delivery is due (ms), if any. */
-  nextDue(): number | undefined {
-    const r = this.sql.get("SELECT min(next_at) AS at FROM outbox WHERE state = 'pending'").get() as { at: number | null };
+  /**
+   * When the next pending delivery falls due after `now` (ms), if any. What is due already and
+   * was not taken waits for a slot (its owner's share full, or all slots): the end of a
+   * delivery frees one and looks again.
+   */
+  nextDue(now: number): number | undefined {
+    const r = this.sql.get("SELECT min(next_at) AS at FROM outbox INDEXED BY outbox_due WHERE state = 'pending' AND next_at > ?").get(now) as { at: number | null };
     return r.at ?? undefined;
   }
 

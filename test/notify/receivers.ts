@@ -4,12 +4,17 @@
 import http from 'node:http';
 import type net from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { peerUid } from '../../src/identity/peer-uid.js';
 
 export interface Received {
   headers: http.IncomingHttpHeaders;
   body: string;
   /** how the receiver answered: 200, 500, or held (never answered) */
   answer: 'ok' | 'fail' | 'held';
+  /** the path the request was sent to */
+  path: string;
+  /** the UID owning the sender's socket, as the kernel says (who sent it) */
+  uid: number | undefined;
 }
 
 type Waiter = { n: number; resolve: () => void };
@@ -44,11 +49,13 @@ export class HttpReceiver {
   static async start(port = 0): Promise<HttpReceiver> {
     let self: HttpReceiver | undefined;
     const server = http.createServer((req, res) => {
+      const s = req.socket;
+      const uid = peerUid(s.remoteAddress ?? '', s.remotePort ?? 0, s.localAddress ?? '', s.localPort ?? 0);
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const answer = self!.answer(self!.arrivals.items.length);
-        self!.arrivals.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answer });
+        self!.arrivals.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), answer, path: req.url ?? '', uid });
         if (answer === 'ok') res.end('ok');
         else if (answer === 'fail') {
           res.statusCode = 500;
