@@ -120,6 +120,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: '--max-log: how much of its output a job\'s log keeps',
     sql: `ALTER TABLE jobs ADD COLUMN max_log_bytes INTEGER;`,
   },
+  {
+    version: 17,
+    description: "a job's process is known by its pid and its start time: a reused pid is never taken for it",
+    sql: `ALTER TABLE jobs ADD COLUMN pid_start TEXT;  -- /proc/<pid>/stat field 22 of the job's main process`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
