@@ -1,8 +1,10 @@
 // `gflow attach <id|@>`: puts the user's terminal on the job's tmux session.
 import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import { jobTmuxTmpdir } from '../../config/paths.js';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
-import { attachArgv, hasSession, slurmAttachArgv } from '../../tmux/tmux.js';
+import { hasSession, slurmAttachArgv, tmuxAttach, type RunAs } from '../../tmux/tmux.js';
 import { Client } from '../client.js';
 import { resolveJobId } from '../job-ref.js';
 
@@ -27,10 +29,19 @@ export async function attachCommand(ref: string): Promise<void> {
     process.exitCode = r.status ?? 1;
     return;
   }
-  if (!job.session || !(await hasSession(job.session))) {
+  // A shared daemon's job runs in its owner's server, whose socket the daemon keeps in its state.
+  const tmuxTmpdir = jobTmuxTmpdir(client.paths, job.uid);
+  const server: RunAs | undefined = tmuxTmpdir ? { ...self(), tmuxTmpdir } : undefined;
+  if (!job.session || !(await hasSession(job.session, server))) {
     throw new GflowError('not_found', `the tmux session of job ${job.id} is gone (the job is ${job.state})`, `read its output with \`gflow log ${job.id}\``);
   }
   if (job.state !== 'running') process.stderr.write(`gflow: job ${job.id} is ${job.state}; showing its final screen (detach with Ctrl-b d)\n`);
-  const r = spawnSync('tmux', attachArgv(job.session), { stdio: 'inherit' });
+  const attach = tmuxAttach(job.session, tmuxTmpdir);
+  const r = spawnSync('tmux', attach.argv, { stdio: 'inherit', env: attach.env });
   process.exitCode = r.status ?? 1;
+}
+
+function self(): RunAs {
+  const u = os.userInfo();
+  return { uid: u.uid, gid: u.gid, name: u.username, home: u.homedir };
 }

@@ -8,7 +8,7 @@
 // readable by its owner only.
 import fs from 'node:fs';
 import path from 'node:path';
-import { jobDirs, type JobDirs, type Paths } from '../../config/paths.js';
+import { jobDirs, jobTmuxTmpdir, type JobDirs, type Paths } from '../../config/paths.js';
 import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
@@ -24,6 +24,7 @@ import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
 import { readStatus, statusFile } from './status-file.js';
 import { signallerFor } from './signaller.js';
+import { ensureSocketDir } from './socket-dir.js';
 import { jobProcesses, signalJob, terminateJob, type JobProcessRef } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
@@ -65,7 +66,7 @@ export class TmuxExecutor implements Executor {
     if (id === MY_UID) return { as: undefined, dirs };
     const user = userById(id);
     if (!user) throw new GflowError('internal', `no account with uid ${id} on this machine`);
-    return { as: { uid: id, gid: user.gid, name: user.name, home: user.home }, dirs };
+    return { as: { uid: id, gid: user.gid, name: user.name, home: user.home, tmuxTmpdir: jobTmuxTmpdir(this.paths, id) }, dirs };
   }
 
   // The owner's directories (created once; in shared mode owned by the owner, and entered
@@ -103,6 +104,8 @@ export class TmuxExecutor implements Executor {
     const { job } = spec;
     const { as } = this.owner(job.uid);
     const dirs = this.prepare(job.uid ?? MY_UID);
+    // The owner's tmux server may start now: its socket directory first, made (or put right) by root.
+    if (as?.tmuxTmpdir) ensureSocketDir(as.tmuxTmpdir, as);
     // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
