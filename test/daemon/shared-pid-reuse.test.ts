@@ -1,6 +1,6 @@
-// A pid names a process only while it lives. The attack: gflowb kills its own job's wrapper,
-// a process of gflowa is given the freed pid (forced here through ns_last_pid), and gflowb
-// cancels the job: the root daemon must not signal gflowa's process, and gflowb's job ends
+// A pid names a process only while it lives. The attack: gflowpb kills its own job's wrapper,
+// a process of gflowpa is given the freed pid (forced here through ns_last_pid), and gflowpb
+// cancels the job: the root daemon must not signal gflowpa's process, and gflowpb's job ends
 // as lost.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
 
-const users = testUsers(['gflowa', 'gflowb']);
+const users = testUsers(['gflowpa', 'gflowpb']);
 if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd');
 
 /** Starts `argv` as `u` with pid `pid` (the kernel gives the next one after ns_last_pid); retried while other forks of the machine get in first. */
@@ -40,31 +40,31 @@ describe('shared daemon: a reused pid', { skip: users ? false : 'needs root and 
     await sb?.cleanup();
   });
 
-  it("a cancel after gflowb's wrapper died and gflowa's process took its pid leaves that process alone; the job is lost", async () => {
+  it("a cancel after gflowpb's wrapper died and gflowpa's process took its pid leaves that process alone; the job is lost", async () => {
     const r = await sb.as(b, ['submit', '--json', '--', 'sleep', '300']);
     assert.equal(r.code, 0, r.stderr);
     const { id } = JSON.parse(r.stdout) as Job;
     const job = await sb.waitFor(id, (j) => j.state === 'running' && j.pid !== null);
     const pid = job.pid!;
-    // gflowb kills its own job (the wrapper leads the job's process group) and waits until the pid is free.
+    // gflowpb kills its own job (the wrapper leads the job's process group) and waits until the pid is free.
     const kill = await sb.as(b, ['-KILL', '--', `-${pid}`], { program: '/bin/kill' });
     assert.equal(kill.code, 0, kill.stderr);
     await pollUntil(() => readStat(pid) === undefined, { timeout: 10_000 });
 
-    // gflowa's process (with a child) is given the pid.
+    // gflowpa's process (with a child) is given the pid.
     const victim = await spawnWithPid(a, pid, ['/bin/bash', '-c', 'sleep 300 & wait']);
     sb.track(victim);
     const start = readStat(pid)!.startTime;
     await pollUntil(() => descendantsOf(pid).length === 1, { timeout: 10_000 });
     const child = descendantsOf(pid)[0]!;
 
-    // gflowb's cancel (the daemon may have found the job lost already: then there is nothing to cancel).
+    // gflowpb's cancel (the daemon may have found the job lost already: then there is nothing to cancel).
     const cancel = await sb.as(b, ['cancel', String(id)]);
     assert.ok(cancel.code === 0 || /not running|has ended|already/.test(cancel.stderr), cancel.stderr);
     const ended = await sb.waitEnded(id);
     assert.equal(ended.state, 'failed', JSON.stringify(ended));
     assert.match(ended.reason ?? '', /^lost/);
-    // Past the kill grace period (2 s in the sandbox): gflowa's processes got no signal.
+    // Past the kill grace period (2 s in the sandbox): gflowpa's processes got no signal.
     await new Promise((r) => setTimeout(r, 3000));
     assert.equal(victim.exitCode, null);
     assert.equal(victim.signalCode, null);

@@ -1,5 +1,5 @@
 // The tmux socket directories of a shared daemon's users. The attack: gflowtb creates
-// gflowta's /tmp/tmux-<uid> (and root's TMUX_TMPDIR has one for gflowta too) before gflowta's
+// gflowta's /tmp/tmux-<uid> (and the one in gflowta's own TMUX_TMPDIR) (and root's TMUX_TMPDIR has one for gflowta too) before gflowta's
 // first job, and leftovers in the state directory point elsewhere; root's environment has its
 // own TMUX_TMPDIR. gflowta's jobs still run in gflowta's own server, whose socket directory the
 // daemon made, and `gflow attach` and `gflow log` work for gflowta.
@@ -31,8 +31,11 @@ describe('shared daemon: tmux socket directories', { skip: users ? false : 'need
     // gflowtb takes gflowta's tmux directories first: /tmp (anyone can), and the one under
     // root's TMUX_TMPDIR, made for it here as if root's directory had been open.
     fs.rmSync(inTmp, { recursive: true, force: true });
-    const mk = await sb.as(b, ['-m', '700', inTmp], { program: '/bin/mkdir' });
-    assert.equal(mk.code, 0, mk.stderr);
+    // …and in gflowta's own TMUX_TMPDIR (the sandbox's stand-in for /tmp), which gflowta's shell has.
+    for (const dir of [inTmp, path.join(sb.userTmpdir, `tmux-${a.uid}`)]) {
+      const mk = await sb.as(b, ['-m', '700', dir], { program: '/bin/mkdir' });
+      assert.equal(mk.code, 0, mk.stderr);
+    }
     fs.mkdirSync(inRootsDir, { mode: 0o700 });
     fs.chownSync(inRootsDir, b.uid, b.gid);
     // Leftovers in the state directory: an open directory of gflowtb's, and a link to gflowtb's.
