@@ -61,11 +61,16 @@ function command(args: string[], as: RunAs | undefined): { file: string; argv: s
   return { file: 'setpriv', argv: [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', '--', 'tmux', ...tmuxArgs], env };
 }
 
-/** Runs a program as another account (for what root must not do in that account's files). */
-export function runAs(as: RunAs, argv: string[]): Promise<TmuxResult> {
+/**
+ * Runs a program as another account (for what root must not do in that account's files).
+ * groups: false runs it without the account's supplementary groups (kill(1) needs none, and
+ * looking them up costs a read of the group database each time).
+ */
+export function runAs(as: RunAs, argv: string[], o: { groups?: boolean } = {}): Promise<TmuxResult> {
   const c = command([], as);
+  const switchTo = c.argv.slice(0, c.argv.indexOf('--') + 1).map((a) => (a === '--init-groups' && o.groups === false ? '--clear-groups' : a));
   return new Promise((resolve) => {
-    execFile('setpriv', [...c.argv.slice(0, c.argv.indexOf('--') + 1), ...argv], { env: c.env }, (err, stdout, stderr) => {
+    execFile('setpriv', [...switchTo, ...argv], { env: c.env }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, stdout, stderr });
     });
   });

@@ -13,7 +13,7 @@ export function signallerFor(as: RunAs | undefined): Signaller {
   return async (procs, sig) => {
     if (procs.length === 0) return;
     // kill(1) goes on past a process that is gone (and exits 1 then): nothing to report.
-    await runAs(as, ['/bin/kill', '-s', sig.replace(/^SIG/, ''), '--', ...procs.map((p) => String(p.pid))]);
+    await runAs(as, ['/bin/kill', '-s', sig.replace(/^SIG/, ''), '--', ...procs.map((p) => String(p.pid))], { groups: false });
   };
 }
 
