@@ -64,13 +64,14 @@ function command(args: string[], as: RunAs | undefined): { file: string; argv: s
 /**
  * Runs a program as another account (for what root must not do in that account's files).
  * groups: false runs it without the account's supplementary groups (kill(1) needs none, and
- * looking them up costs a read of the group database each time).
+ * looking them up costs a read of the group database each time). timeoutMs: killed after that
+ * long (the account owns the process and could stop it: what waits for it must not wait forever).
  */
-export function runAs(as: RunAs, argv: string[], o: { groups?: boolean } = {}): Promise<TmuxResult> {
+export function runAs(as: RunAs, argv: string[], o: { groups?: boolean; timeoutMs?: number } = {}): Promise<TmuxResult> {
   const c = command([], as);
   const switchTo = c.argv.slice(0, c.argv.indexOf('--') + 1).map((a) => (a === '--init-groups' && o.groups === false ? '--clear-groups' : a));
   return new Promise((resolve) => {
-    execFile('setpriv', [...switchTo, ...argv], { env: c.env }, (err, stdout, stderr) => {
+    execFile('setpriv', [...switchTo, ...argv], { env: c.env, timeout: o.timeoutMs ?? 0, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, stdout, stderr });
     });
   });

@@ -6,14 +6,17 @@
 import { runAs, type RunAs } from '../../tmux/tmux.js';
 import { readStat, type ProcessIdentity } from '../proc.js';
 
+const KILL_TIMEOUT_MS = 5000;
+
 export type Signaller = (procs: readonly ProcessIdentity[], sig: NodeJS.Signals) => Promise<void>;
 
 export function signallerFor(as: RunAs | undefined): Signaller {
   if (!as) return ownSignaller;
   return async (procs, sig) => {
     if (procs.length === 0) return;
-    // kill(1) goes on past a process that is gone (and exits 1 then): nothing to report.
-    await runAs(as, ['/bin/kill', '-s', sig.replace(/^SIG/, ''), '--', ...procs.map((p) => String(p.pid))], { groups: false });
+    // kill(1) goes on past a process that is gone (and exits 1 then): nothing to report. The
+    // user could stop it (it is theirs): a stop or a daemon's shutdown waits for it 5 s at most.
+    await runAs(as, ['/bin/kill', '-s', sig.replace(/^SIG/, ''), '--', ...procs.map((p) => String(p.pid))], { groups: false, timeoutMs: KILL_TIMEOUT_MS });
   };
 }
 
