@@ -84,3 +84,14 @@ export function jobDirs(paths: Paths, uid: number): JobDirs {
   const base = path.join(paths.stateDir, 'users', String(uid));
   return { logsDir: path.join(base, 'logs'), statusDir: path.join(base, 'status'), jobsDir: paths.jobsDir };
 }
+
+/**
+ * TMUX_TMPDIR of the tmux server a job of `uid` runs in, when it is not the user's own default:
+ * in shared mode, every user's jobs run in that user's server, whose socket directory
+ * (tmux-<uid>) the root daemon makes in a root-owned directory of its state, so no other user
+ * can take its place first, as anyone can with /tmp/tmux-<uid>. The daemon's own jobs (root's)
+ * run in its own server. The CLI finds a job's server here too.
+ */
+export function jobTmuxTmpdir(paths: Paths, uid: number | null): string | undefined {
+  return paths.mode === 'shared' && uid !== null && uid !== 0 ? path.join(paths.stateDir, 'tmux') : undefined;
+}

@@ -18,6 +18,11 @@ export interface Outcome {
   exit: ExitStatus | null;
   /** the place the job ran in is gone as a whole (the tmux server died), not just the job */
   serverLost: boolean;
+  /**
+   * the job's process vanished and its pid now belongs to another process (which gflow never
+   * signals): the job is lost, whatever stop was asked for; why, in words
+   */
+  lost?: string;
   /** the kernel killed it for going over its memory limit (--mem) */
   outOfMemory?: boolean;
   /** a batch system (Slurm) ended it, not the job itself: how, in its words */
@@ -49,6 +54,8 @@ export function endingOf(job: { stopRequest: StopRequest | null; escalated: bool
     signal: exit?.signal ?? (exit === null && job.escalated ? 'SIGKILL' : null),
     endedBy: job.stopRequest ? stopped : exit === null ? null : 'natural',
   } as const;
+  // Gone before any stop reached it: no signal of gflow ended it.
+  if (outcome.lost) return { ...base, signal: null, endedBy: null, state: 'failed', reason: outcome.lost };
   if (job.stopRequest === 'cancel') return { ...base, state: 'cancelled', reason: 'cancelled by user' };
   if (job.stopRequest === 'timeout') return { ...base, state: 'timeout', reason: 'time limit reached' };
   if (outcome.batch) return { ...base, state: outcome.batch.state, reason: outcome.batch.reason };

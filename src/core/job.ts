@@ -38,6 +38,11 @@ export interface JobRecord {
   endedBy: EndedBy | null;
   session: string | null;
   pid: number | null;
+  /**
+   * the start time of process `pid` (/proc/<pid>/stat field 22), taken at launch: with the pid,
+   * its identity, so that another process given the same pid later is never taken for the job's
+   */
+  pidStart: string | null;
   /** the Slurm job id of a job handed to Slurm (executor slurm) */
   slurmId: number | null;
   /** the node a Slurm job runs on (null while it waits in Slurm) */
@@ -103,7 +108,7 @@ export type JobKey = keyof JobRecord;
 
 /** Fields the daemon sets while a job runs and ends; a new job starts without them. */
 export const RUNTIME_KEYS = [
-  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'slurmId', 'node',
+  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'pidStart', 'slurmId', 'node',
   'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy', 'attempts',
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
@@ -117,6 +122,7 @@ export const NOT_RUN_YET = {
   endedBy: null,
   session: null,
   pid: null,
+  pidStart: null,
   slurmId: null,
   node: null,
   stopRequest: null,
@@ -137,7 +143,7 @@ export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
-export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'slurmId' | 'node' | 'gpuIds' | 'cancelledBy'>>;
+export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'pidStart' | 'slurmId' | 'node' | 'gpuIds' | 'cancelledBy'>>;
 
 /** Defaults of a submission's optional fields. */
 export const NEW_JOB_DEFAULTS = {

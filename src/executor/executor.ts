@@ -5,7 +5,7 @@ import type { JobRecord } from '../core/job.js';
 import type { SlurmClusterInfo } from '../protocol/api.js';
 
 /** What an executor needs to know of a job that was started. */
-export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId'>>;
+export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId' | 'pidStart'>>;
 
 /** What removing an ended job's files needs to know of it. */
 export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed' | 'attempts' | 'script'>;
@@ -27,6 +27,8 @@ export interface LaunchSpec {
  */
 export interface Placement {
   pid: number | null;
+  /** the start time of process `pid` (src/core/job.ts pidStart) */
+  pidStart?: string | null;
   slurmId?: number | null;
   node?: string | null;
 }

@@ -109,3 +109,44 @@ export function markedProcess(mark: string): number | undefined {
   if (!Number.isInteger(n) || n <= 0 || !isAlive(n)) return undefined;
   return !start || readStat(n)?.startTime === start ? n : undefined;
 }
+
+/** The real and saved UIDs of a process (undefined: gone). */
+export function processUids(pid: number): { real: number; saved: number } | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "Uid:\treal\teffective\tsaved\tfilesystem"
+  const m = /^Uid:\s+(\d+)\s+\d+\s+(\d+)/m.exec(text);
+  return m ? { real: Number(m[1]), saved: Number(m[2]) } : undefined;
+}
+
+/**
+ * Whether `uid`, on its own, may signal the process: kill(2) lets an unprivileged sender signal
+ * a process whose real or saved UID is its own (a setuid program the user started included);
+ * root may signal anything.
+ */
+export function signallableBy(pid: number, uid: number): boolean {
+  if (uid === 0) return true;
+  const ids = processUids(pid);
+  return ids !== undefined && (ids.real === uid || ids.saved === uid);
+}
+
+/** A process as known when it was found: a pid is that process only while its start time is the same. */
+export interface ProcessIdentity {
+  pid: number;
+  startTime: string;
+}
+
+/**
+ * What became of a process known by its identity: still it (`same`), ended (`gone`), or ended
+ * with its pid now taken by another process, or by one `owner` could not signal (`replaced`).
+ */
+export function processFate(id: ProcessIdentity, owner: number): 'same' | 'gone' | 'replaced' {
+  const s = readStat(id.pid);
+  if (!s) return 'gone';
+  if (s.startTime !== id.startTime || !signallableBy(id.pid, owner)) return 'replaced';
+  return s.state === 'Z' || s.state === 'X' ? 'gone' : 'same';
+}

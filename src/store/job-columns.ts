@@ -33,6 +33,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   endedBy: ['ended_by', 'plain'],
   session: ['session', 'plain'],
   pid: ['pid', 'plain'],
+  pidStart: ['pid_start', 'plain'],
   slurmId: ['slurm_id', 'plain'],
   node: ['node', 'plain'],
   token: ['token', 'plain'],

@@ -127,6 +127,11 @@ export const MIGRATIONS: readonly Migration[] = [
     // claimDue): with this index, one seek per owner instead of a walk past a flood.
     sql: `CREATE INDEX outbox_owner_due ON outbox(uid, next_at) WHERE state = 'pending';`,
   },
+  {
+    version: 18,
+    description: "a job's process is known by its pid and its start time: a reused pid is never taken for it",
+    sql: `ALTER TABLE jobs ADD COLUMN pid_start TEXT;  -- /proc/<pid>/stat field 22 of the job's main process`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -44,32 +44,42 @@ export interface RunAs {
   gid: number;
   name: string;
   home: string;
+  /** TMUX_TMPDIR of that account's server (unset: tmux's default, /tmp) */
+  tmuxTmpdir?: string;
 }
 
 const myUid = process.getuid?.() ?? 0;
 
 // The command line and environment that run tmux as `as`: setpriv switches to the account
-// with its groups; the environment is the account's, plus where tmux keeps its sockets.
+// with its groups; the environment is the account's, plus where its server keeps its socket
+// (never this process's own TMUX_TMPDIR: root's is no place for a user's socket).
 function command(args: string[], as: RunAs | undefined): { file: string; argv: string[]; env: NodeJS.ProcessEnv } {
   const tmuxArgs = [...socketArgs(), ...args];
-  if (!as || as.uid === myUid) return { file: 'tmux', argv: tmuxArgs, env: process.env };
+  if (!as || as.uid === myUid) return { file: 'tmux', argv: tmuxArgs, env: as?.tmuxTmpdir ? { ...process.env, TMUX_TMPDIR: as.tmuxTmpdir } : process.env };
   const env: NodeJS.ProcessEnv = { HOME: as.home, USER: as.name, LOGNAME: as.name, PATH: process.env.PATH, LANG: process.env.LANG ?? 'C.UTF-8', TERM: process.env.TERM ?? 'xterm-256color' };
-  if (process.env.TMUX_TMPDIR) env.TMUX_TMPDIR = process.env.TMUX_TMPDIR;
+  if (as.tmuxTmpdir) env.TMUX_TMPDIR = as.tmuxTmpdir;
   return { file: 'setpriv', argv: [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', '--', 'tmux', ...tmuxArgs], env };
 }
 
-/** Runs a program as another account (for what root must not do in that account's files). */
-export function runAs(as: RunAs, argv: string[]): Promise<TmuxResult> {
+/**
+ * Runs a program as another account (for what root must not do in that account's files).
+ * groups: false runs it without the account's supplementary groups (kill(1) needs none, and
+ * looking them up costs a read of the group database each time). timeoutMs: killed after that
+ * long (the account owns the process and could stop it: what waits for it must not wait forever).
+ */
+export function runAs(as: RunAs, argv: string[], o: { groups?: boolean; timeoutMs?: number } = {}): Promise<TmuxResult> {
   const c = command([], as);
+  const switchTo = c.argv.slice(0, c.argv.indexOf('--') + 1).map((a) => (a === '--init-groups' && o.groups === false ? '--clear-groups' : a));
   return new Promise((resolve) => {
-    execFile('setpriv', [...c.argv.slice(0, c.argv.indexOf('--') + 1), ...argv], { env: c.env }, (err, stdout, stderr) => {
+    execFile('setpriv', [...switchTo, ...argv], { env: c.env, timeout: o.timeoutMs ?? 0, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, stdout, stderr });
     });
   });
 }
 
 export function tmux(args: string[], as?: RunAs): Promise<TmuxResult> {
-  const viaControl = (!as || as.uid === myUid) && control?.alive ? control.run(args) : undefined;
+  // The control client is attached to this process's own server only.
+  const viaControl = (!as || (as.uid === myUid && !as.tmuxTmpdir)) && control?.alive ? control.run(args) : undefined;
   if (viaControl) return viaControl;
   const c = command(args, as);
   return new Promise((resolve) => {
@@ -195,11 +205,18 @@ export function slurmAttachArgv(slurmId: number, session: string): string[] {
   return ['srun', `--jobid=${slurmId}`, '--overlap', '--pty', '--quiet', 'tmux', '-L', slurmSocket(slurmId), 'attach-session', '-t', target(session)];
 }
 
-/** argv for `tmux attach` to a session, for a caller that spawns it on a terminal. */
-export function attachArgv(session: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  // Inside tmux, attaching would nest; switch the current client instead.
-  const verb = env.TMUX ? ['switch-client', '-t'] : ['attach-session', '-t'];
-  return [...socketArgs(env), ...verb, target(session)];
+/**
+ * `tmux attach` to a session of the server whose sockets are under `tmuxTmpdir` (default: the
+ * caller's own), for a caller that spawns it on a terminal: its argv and environment.
+ */
+export function tmuxAttach(session: string, tmuxTmpdir?: string, env: NodeJS.ProcessEnv = process.env): { argv: string[]; env: NodeJS.ProcessEnv } {
+  // Inside tmux, attaching would nest; switch the current client instead. A client of another
+  // server (whose socket is elsewhere) cannot switch to this one's session: then it nests.
+  const inside = Boolean(env.TMUX) && (!tmuxTmpdir || env.TMUX!.startsWith(`${tmuxTmpdir}/`));
+  const out: NodeJS.ProcessEnv = { ...env, ...(tmuxTmpdir && { TMUX_TMPDIR: tmuxTmpdir }) };
+  if (!inside) delete out.TMUX;
+  const verb = inside ? ['switch-client', '-t'] : ['attach-session', '-t'];
+  return { argv: [...socketArgs(env), ...verb, target(session)], env: out };
 }
 
 /**

@@ -86,8 +86,11 @@ describe('shared daemon: several users', { skip: users ? false : 'needs root and
     assert.equal(attach.code, 1);
     assert.match(attach.stderr, new RegExp(`job ${ja.id} belongs to gflowa; it runs in their own tmux server`));
     // Not even with tmux itself: the session is in gflowa's server, which gflowb cannot open.
-    const tmux = await sb.as(b, ['-L', sb.socket, 'attach', '-t', `=gjob-${ja.id}`], { program: 'tmux' });
+    const socket = path.join(sb.userTmuxDir, `tmux-${a.uid}`, sb.socket);
+    assert.ok(fs.statSync(socket).isSocket());
+    const tmux = await sb.as(b, ['-S', socket, 'attach', '-t', `=gjob-${ja.id}`], { program: 'tmux' });
     assert.notEqual(tmux.code, 0);
+    assert.match(tmux.stderr, /Permission denied|error connecting/);
     assert.equal((await show(ja.id)).state, 'running');
 
     // The owner attaches through a real terminal, sees the job, and detaches.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { descendantsOf, isAlive, parseStat, readStat } from '../../src/executor/proc.js';
+import { descendantsOf, isAlive, parseStat, processFate, readStat, signallableBy } from '../../src/executor/proc.js';
 
 describe('/proc parsing', () => {
   it('parses stat lines whose comm holds spaces and parentheses', () => {
@@ -24,5 +24,30 @@ describe('/proc parsing', () => {
       await new Promise((r) => child.once('exit', r));
     }
     assert.equal(isAlive(child.pid!), false);
+  });
+
+  it('knows a process by its pid and start time, and who may signal it', async () => {
+    const child = spawn('sleep', ['30']);
+    await new Promise((r) => child.once('spawn', r));
+    const pid = child.pid!;
+    const me = process.getuid!();
+    const id = { pid, startTime: readStat(pid)!.startTime };
+    try {
+      assert.equal(processFate(id, me), 'same');
+      // Another start time: another process with the same pid.
+      assert.equal(processFate({ pid, startTime: String(Number(id.startTime) + 1) }, me), 'replaced');
+      assert.ok(signallableBy(pid, me));
+      if (me === 0) {
+        // Root may signal anything; a plain user only its own processes.
+        assert.ok(signallableBy(pid, 0));
+        assert.equal(signallableBy(pid, 65534), false);
+        assert.equal(processFate(id, 65534), 'replaced');
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+    }
+    assert.equal(processFate(id, me), 'gone');
+    assert.equal(signallableBy(pid, 65534), false);
   });
 });

@@ -95,25 +95,39 @@ export class Sandbox {
 
   /**
    * A sandbox for the machine's shared daemon (run by root) and the given local users, whose
-   * CLI runs as them (`as`). Its directories are reachable by those users.
+   * CLI runs as them (`as`). Its directories are reachable by those users. Root's TMUX_TMPDIR
+   * (the sandbox's directory) is root's own; the users' shells have theirs (userTmpdir, open to
+   * all like /tmp); the servers of their jobs keep their sockets where the daemon puts them
+   * (userTmuxDir), as on a real machine.
    */
   static async shared(users: TestUser[]): Promise<Sandbox> {
     const sb = await Sandbox.create();
     fs.chmodSync(sb.dir, 0o755);
-    const tmux = path.join(sb.dir, 'tmux');
-    fs.mkdirSync(tmux, { mode: 0o1777 });
-    fs.chmodSync(tmux, 0o1777);
-    Object.assign(sb.env, { GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: path.join(sb.dir, 'shared'), GFLOW_SHARED_CONFIG_DIR: path.join(sb.dir, 'etc'), TMUX_TMPDIR: tmux });
+    fs.mkdirSync(sb.userTmpdir, { mode: 0o1777 });
+    fs.chmodSync(sb.userTmpdir, 0o1777);
+    Object.assign(sb.env, { GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: path.join(sb.dir, 'shared'), GFLOW_SHARED_CONFIG_DIR: path.join(sb.dir, 'etc') });
     sb.users.push(...users);
     return sb;
   }
 
   readonly users: TestUser[] = [];
 
+  /** The users' own TMUX_TMPDIR (their shells' tmux, their personal daemons): a stand-in for /tmp. */
+  get userTmpdir(): string {
+    return path.join(this.dir, 'tmp');
+  }
+
+  /** TMUX_TMPDIR of the users' jobs' tmux servers in shared mode (src/config/paths.ts jobTmuxTmpdir). */
+  get userTmuxDir(): string {
+    return path.join(this.env.GFLOW_SHARED_DIR!, 'tmux');
+  }
+
   /** The environment a user's shell would give the CLI (no GFLOW_MODE: the CLI finds the daemon). */
   userEnv(u: TestUser): NodeJS.ProcessEnv {
-    const pick = ['TMUX_TMPDIR', 'GFLOW_TMUX_SOCKET', 'GFLOW_SHARED_DIR', 'GFLOW_KILL_GRACE_SEC', 'NO_COLOR'];
-    return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: u.home, USER: u.name, LOGNAME: u.name, LANG: 'C.UTF-8', ...Object.fromEntries(pick.map((k) => [k, this.env[k]])) };
+    const pick = ['GFLOW_TMUX_SOCKET', 'GFLOW_SHARED_DIR', 'GFLOW_KILL_GRACE_SEC', 'NO_COLOR'];
+    // Not root's TMUX_TMPDIR: a user's shell has its own.
+    const tmux = this.env.GFLOW_MODE === 'shared' ? this.userTmpdir : this.env.TMUX_TMPDIR;
+    return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: u.home, USER: u.name, LOGNAME: u.name, LANG: 'C.UTF-8', TMUX_TMPDIR: tmux, ...Object.fromEntries(pick.map((k) => [k, this.env[k]])) };
   }
 
   /** Runs gflow (or another program) as a local user. */
@@ -259,7 +273,7 @@ export class Sandbox {
     await this.run('gflowd', ['down']);
     // Users' jobs live in their own tmux servers.
     for (const u of this.users) {
-      await this.as(u, ['-L', this.socket, 'kill-server'], { program: 'tmux', cwd: '/' });
+      for (const dir of [this.userTmuxDir, this.userTmpdir]) await this.as(u, ['-L', this.socket, 'kill-server'], { program: 'tmux', cwd: '/', env: { TMUX_TMPDIR: dir } });
       spawnSync('pkill', ['-KILL', '-u', String(u.uid)]);
     }
     for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

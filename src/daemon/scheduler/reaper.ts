@@ -56,7 +56,7 @@ export class Reaper {
     if (this.d.launching(id)) return 'running';
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {
-      const moved = job.pid !== seen.pid || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
+      const moved = job.pid !== seen.pid || (seen.pidStart !== undefined && job.pidStart !== seen.pidStart) || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
       const placedNow = seen.node != null && job.node == null;
       if (moved && this.d.leads()) this.d.store.setPlacement(id, { ...seen, ...(placedNow && { startedAt: this.d.clock.now() }) });
       if (placedNow) this.d.onPlaced?.(id);
@@ -70,7 +70,7 @@ export class Reaper {
     const now = this.d.store.get(id);
     if (now?.state !== 'running') return 'ended';
     const where = seen.outcome.where;
-    if (where && (where.node !== now.node || (where.slurmId !== undefined && where.slurmId !== now.slurmId)) && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, ...where });
+    if (where && (where.node !== now.node || (where.slurmId !== undefined && where.slurmId !== now.slurmId)) && this.d.leads()) this.d.store.setPlacement(id, { pid: now.pid, pidStart: now.pidStart, ...where });
     const ending = endingOf(now, seen.outcome);
     // --requeue: the run's session and status go first, so the same id can start again.
     const kept = requeueWanted(now, ending) && this.d.leads() ? await this.clearForRequeue(now) : undefined;
@@ -93,7 +93,7 @@ export class Reaper {
     if (!this.d.leads()) return;
     const back = this.d.store.atomically(() => {
       if (this.d.store.get(job.id)?.state !== 'running') return false;
-      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, slurmId: null, node: null, gpuIds: null });
+      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, pidStart: null, slurmId: null, node: null, gpuIds: null });
       return true;
     });
     if (!back) return;

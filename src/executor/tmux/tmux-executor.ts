@@ -8,22 +8,24 @@
 // readable by its owner only.
 import fs from 'node:fs';
 import path from 'node:path';
-import { jobDirs, type JobDirs, type Paths } from '../../config/paths.js';
+import { jobDirs, jobTmuxTmpdir, type JobDirs, type Paths } from '../../config/paths.js';
 import type { ExitStatus, Outcome } from '../../core/end-state.js';
 import { TOKEN_VAR } from '../../core/job-env.js';
 import { userById } from '../../identity/users.js';
 import { GflowError } from '../../protocol/errors.js';
-import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
+import { closeControlClient, sendKeys, killSession, listPanes, runAs, tmuxServerRunning, useControlClient, type RunAs } from '../../tmux/tmux.js';
 import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
-import { isAlive, readCmdline, readEnvironVar } from '../proc.js';
+import { processFate, readCmdline, readEnvironVar, readStat, signallableBy, type ProcessIdentity } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
 import { readStatus, statusFile } from './status-file.js';
-import { jobProcesses, signalJob, terminateJob } from './terminate.js';
+import { signallerFor } from './signaller.js';
+import { ensureSocketDir } from './socket-dir.js';
+import { jobProcesses, signalJob, terminateJob, type JobProcessRef } from './terminate.js';
 import { installWrapper } from './wrapper.js';
 
 const MY_UID = process.getuid?.() ?? 0;
@@ -64,7 +66,7 @@ export class TmuxExecutor implements Executor {
     if (id === MY_UID) return { as: undefined, dirs };
     const user = userById(id);
     if (!user) throw new GflowError('internal', `no account with uid ${id} on this machine`);
-    return { as: { uid: id, gid: user.gid, name: user.name, home: user.home }, dirs };
+    return { as: { uid: id, gid: user.gid, name: user.name, home: user.home, tmuxTmpdir: jobTmuxTmpdir(this.paths, id) }, dirs };
   }
 
   // The owner's directories (created once; in shared mode owned by the owner, and entered
@@ -102,6 +104,8 @@ export class TmuxExecutor implements Executor {
     const { job } = spec;
     const { as } = this.owner(job.uid);
     const dirs = this.prepare(job.uid ?? MY_UID);
+    // The owner's tmux server may start now: its socket directory first, made (or put right) by root.
+    if (as?.tmuxTmpdir) ensureSocketDir(as.tmuxTmpdir, as);
     // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
@@ -110,7 +114,10 @@ export class TmuxExecutor implements Executor {
       { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
       as,
     );
-    return { pid };
+    // The pane's process is known from now on by its pid and start time (see wrapperOf).
+    const owner = job.uid ?? MY_UID;
+    const stat = readStat(pid);
+    return { pid, pidStart: stat && signallableBy(pid, owner) ? stat.startTime : null };
   }
 
   async inspect(job: StartedJob): Promise<Inspection> {
@@ -118,36 +125,48 @@ export class TmuxExecutor implements Executor {
     this.prepare(job.uid ?? MY_UID);
     const status = readStatus(dirs.statusDir, job.id);
     if (status) return this.ended(job, status, as);
-    let pid = job.pid;
-    if (pid === null && job.session) {
-      // The previous daemon died between creating the session and recording its pid.
-      const pane = (await listPanes(job.session, as))[0];
-      if (pane && !pane.dead) pid = pane.pid;
-    }
-    if (pid !== null && isAlive(pid) && (await this.runsWrapperOf(pid, job, statusFile(dirs.statusDir, job.id), as))) return { kind: 'running', pid };
+    const { wrapper, replaced } = await this.wrapperOf(job, statusFile(dirs.statusDir, job.id), as);
+    if (wrapper) return { kind: 'running', pid: wrapper.pid, pidStart: wrapper.startTime };
     // The wrapper may have written its status just now.
     const late = readStatus(dirs.statusDir, job.id);
     if (late) return this.ended(job, late, as);
     // Its session or wrapper is gone (a `tmux kill-server`, a kill of the wrapper), but a job
     // is over only when none of its processes is left: they still run, and are stopped by a
     // cancel or a time limit like any job's.
-    const left = jobProcesses({ pid, token: job.token });
-    if (left.length > 0) return { kind: 'running', pid: pid !== null && isAlive(pid) ? pid : left[0]!.pid };
-    return this.ended(job, null, as);
+    const left = jobProcesses({ wrapper: null, token: job.token, uid: job.uid ?? MY_UID });
+    if (left.length > 0) return { kind: 'running', pid: left[0]!.pid, pidStart: left[0]!.startTime };
+    return this.ended(job, null, as, replaced ? `lost: its process ${job.pid} ended, and pid ${job.pid} now belongs to another process` : undefined);
   }
 
-  // Whether `pid` still runs the job: its command line names the job's status file (the wrapper),
-  // read from /proc, since tmux's answer to has-session waits behind whatever the server is doing
-  // (starting the next job) and held up the record of each end by ~10 ms. Otherwise tmux is
-  // asked: the pane may not have become the wrapper yet (forked, not yet exec'd), or /proc hides
-  // another user's process.
-  private async runsWrapperOf(pid: number, job: StartedJob, status: string, as: RunAs | undefined): Promise<boolean> {
-    return readCmdline(pid).includes(status) || !job.session || hasSession(job.session, as);
+  /**
+   * The job's wrapper, known by its pid and start time, while it runs (`replaced`: it ended and
+   * its pid now names another process, which is never taken for it). A record without a start
+   * time (the previous daemon died before it recorded the pid, or was an older gflow) takes it
+   * now from the pane's live process, or from the process that runs this job's wrapper command.
+   */
+  private async wrapperOf(job: StartedJob, status: string, as: RunAs | undefined): Promise<{ wrapper: ProcessIdentity | null; replaced: boolean }> {
+    let pid = job.pid;
+    let startTime = job.pidStart ?? null;
+    if (startTime === null && job.session) {
+      const pane = (await listPanes(job.session, as))[0];
+      if (pid === null && pane && !pane.dead) pid = pane.pid;
+      if (pid !== null && ((pane && !pane.dead && pane.pid === pid) || readCmdline(pid).includes(status))) startTime = readStat(pid)?.startTime ?? null;
+    }
+    if (pid === null || startTime === null) return { wrapper: null, replaced: false };
+    const wrapper = { pid, startTime };
+    const fate = processFate(wrapper, job.uid ?? MY_UID);
+    return { wrapper: fate === 'same' ? wrapper : null, replaced: fate === 'replaced' };
+  }
+
+  private async processRef(job: StartedJob): Promise<JobProcessRef> {
+    const { as, dirs } = this.owner(job.uid);
+    const { wrapper } = await this.wrapperOf(job, statusFile(dirs.statusDir, job.id), as);
+    return { wrapper, token: job.token, uid: job.uid ?? MY_UID };
   }
 
   // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
   // kernel killed for memory.
-  private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined): Promise<Inspection> {
+  private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined, lost?: string): Promise<Inspection> {
     if (exit) await whenLogComplete(this.logPath(job));
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
@@ -155,12 +174,12 @@ export class TmuxExecutor implements Executor {
     fs.rmSync(path.join(jobDirs(this.paths, job.uid ?? MY_UID).jobsDir, String(job.id), 'spec.sh'), { force: true });
     const outOfMemory = this.cgroups.oomKilled(job.id);
     this.cgroups.remove(job.id);
-    const outcome: Outcome = { exit, serverLost, outOfMemory };
+    const outcome: Outcome = { exit, serverLost, outOfMemory, ...(lost !== undefined && { lost }) };
     return { kind: 'ended', outcome };
   }
 
   async stop(job: StartedJob, o: StopOptions): Promise<void> {
-    await terminateJob({ pid: job.pid, token: job.token }, { graceMs: o.graceMs, onEscalate: o.onEscalate });
+    await terminateJob(await this.processRef(job), signallerFor(this.owner(job.uid).as), { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
   async purge(jobs: readonly PurgedJob[]): Promise<void> {
@@ -196,7 +215,7 @@ export class TmuxExecutor implements Executor {
   }
 
   async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
-    return signalJob({ pid: job.pid, token: job.token }, sig);
+    return signalJob(await this.processRef(job), sig, signallerFor(this.owner(job.uid).as));
   }
 
   async sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void> {
