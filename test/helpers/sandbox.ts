@@ -105,7 +105,9 @@ export class Sandbox {
     fs.chmodSync(sb.dir, 0o755);
     fs.mkdirSync(sb.userTmpdir, { mode: 0o1777 });
     fs.chmodSync(sb.userTmpdir, 0o1777);
-    Object.assign(sb.env, { GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: path.join(sb.dir, 'shared'), GFLOW_SHARED_CONFIG_DIR: path.join(sb.dir, 'etc') });
+    // minFree: the shared default (1G) would make every shared test fail on a CI disk with
+    // less free; the guard itself is tested on a small tmpfs (shared-disk-full.test.ts).
+    Object.assign(sb.env, { GFLOW_MODE: 'shared', GFLOW_SHARED_DIR: path.join(sb.dir, 'shared'), GFLOW_SHARED_CONFIG_DIR: path.join(sb.dir, 'etc'), GFLOW_MIN_FREE: '16M' });
     sb.users.push(...users);
     return sb;
   }
@@ -261,7 +263,10 @@ export class Sandbox {
       try {
         const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
         if (/\) Z /.test(stat)) continue;
-        if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').includes(this.socket)) out.push(Number(name));
+        // Users' processes started outside a job (a webhook sender, say) name the sandbox's
+        // directory in their command line. Nothing else of those users is touched: other test
+        // files run as the same users at the same time.
+        if (fs.readFileSync(`/proc/${name}/environ`, 'latin1').includes(this.socket) || fs.readFileSync(`/proc/${name}/cmdline`, 'latin1').includes(this.dir)) out.push(Number(name));
       } catch {
         // gone
       }
@@ -274,7 +279,6 @@ export class Sandbox {
     // Users' jobs live in their own tmux servers.
     for (const u of this.users) {
       for (const dir of [this.userTmuxDir, this.userTmpdir]) await this.as(u, ['-L', this.socket, 'kill-server'], { program: 'tmux', cwd: '/', env: { TMUX_TMPDIR: dir } });
-      spawnSync('pkill', ['-KILL', '-u', String(u.uid)]);
     }
     for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await this.run('tmux', ['kill-server']);
