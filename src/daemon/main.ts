@@ -4,6 +4,7 @@
 // their own tmux sessions and are adopted by the next daemon.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
@@ -33,6 +34,7 @@ import { ABANDONED, watchAbandonedReload } from './reload-watch.js';
 import { RELOAD_OF_ENV } from '../protocol/events.js';
 import { guardStorage, startDailyBackup } from './storage-guard.js';
 import { Lease } from '../store/lease.js';
+import { keepIdsAboveMark } from '../store/id-mark.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
@@ -110,6 +112,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     settingsStore = new SettingsStore(db);
     protectDatabase(paths);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
+    const lostIds = keepIdsAboveMark(db);
+    if (lostIds) log.error(`the database knows jobs up to ${lostIds.known} but ids up to ${lostIds.mark} were given out (${lostIds.file}): it lost its latest changes (a damaged ${path.basename(paths.db)}-wal?). New jobs start after ${lostIds.mark}; to get the lost jobs back, stop gflowd and restore a backup (\`gflowd restore\`)`);
     moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
     const mismatch = executorMismatch(settings.executor, store.byState('running'));
     if (mismatch) throw mismatch;
