@@ -9,6 +9,7 @@ import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { startRetention } from './retention.js';
+import { fileRemovals } from './file-removals.js';
 import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
@@ -143,8 +144,10 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   // Notifications are written with every change from now on; the leader sends them.
   const leads = (): boolean => scheduler.isLeader;
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
-  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked(), finishFileRemovals()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
   const hub = new EventHub(store);
+  // Files of jobs a clean removed that a crash kept from going: the leader removes them.
+  const finishFileRemovals = (): void => void fileRemovals({ store, executor, log }).drain().catch((err: Error) => log.warn(`removing files of cleaned jobs: ${err.message}`));
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
   const onGpusAllowed = (text: string): void => {
