@@ -174,6 +174,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(err);
   }
+  // Announced before any request is answered (this runs before the event loop turns): a CLI
+  // that got an answer from this daemon, `gflowd up` included, finds the discovery file there.
+  writeDiscovery(paths, settings.port);
   onGpuChange = () => {
     scheduler.requestPass();
     // One daemon tells (during a reload both see the change).
@@ -189,7 +192,6 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const lease = new Lease(store.db);
   const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   web.start(() => scheduler.isLeader);
-  writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready (${Math.round(performance.now())} ms after the process started)`);
 
   let stopping = false;

@@ -49,7 +49,7 @@ describe('kill -9 during gflow clean', () => {
   });
 });
 
-const users = testUsers(['gflowa', 'gflowb']);
+const users = testUsers(['gflowcla', 'gflowclb']);
 if (!users && process.env.CI === 'true') assert.fail('the shared-mode test needs root and useradd (CI=true)');
 
 describe('kill -9 during a user\'s gflow clean on the shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {

@@ -12,6 +12,7 @@ import { probe } from './health.js';
 import { portHolder } from './port-holder.js';
 import { waitUntil } from './wait-until.js';
 import { waitForControlLock } from './control-lock.js';
+import { announced } from '../locate.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -95,7 +96,8 @@ export async function start(flags: Partial<Settings>, say: (line: string) => voi
       pid ??= await findDaemonInSession();
       if (pid === undefined) return false;
       const p = await probe(port, 1000);
-      return p.kind === 'gflowd' && p.health.pid === pid;
+      // A shared daemon is ready once users' commands can find it too: its discovery file names it.
+      return p.kind === 'gflowd' && p.health.pid === pid && (paths.mode !== 'shared' || announced(paths)?.pid === pid);
     },
     { intervalMs: 25, timeoutMs: START_TIMEOUT_MS },
   );
