@@ -48,7 +48,7 @@ export class IdMark {
   keep(id: number): void {
     if (id <= this.written) return;
     try {
-      this.fd ??= fs.openSync(this.file, O_RDWR | O_CREAT | O_NOFOLLOW, 0o644);
+      this.fd ??= fs.openSync(this.file, O_RDWR | O_CREAT | O_NOFOLLOW, 0o600);
       const high = Math.max(id, this.read());
       // Same length every time: overwritten in place, never seen half-written or short.
       fs.writeSync(this.fd, `${String(high).padStart(15)}\n`, 0);
