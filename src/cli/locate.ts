@@ -14,15 +14,21 @@ export interface Target {
   port: number;
 }
 
-function sharedTarget(env: NodeJS.ProcessEnv): Target | undefined {
-  const paths = sharedPaths(env);
+/** What the shared daemon's discovery file says (src/daemon/state-dir.ts writes it), if anything. */
+export function announced(paths: Paths): { port: number; pid: number | undefined } | undefined {
   try {
-    const d = JSON.parse(fs.readFileSync(paths.discoveryFile, 'utf8')) as { port?: unknown };
-    if (typeof d.port === 'number') return { paths, port: d.port };
+    const d = JSON.parse(fs.readFileSync(paths.discoveryFile, 'utf8')) as { port?: unknown; pid?: unknown };
+    if (typeof d.port === 'number') return { port: d.port, pid: typeof d.pid === 'number' ? d.pid : undefined };
   } catch {
     // no shared daemon announced itself
   }
   return undefined;
+}
+
+function sharedTarget(env: NodeJS.ProcessEnv): Target | undefined {
+  const paths = sharedPaths(env);
+  const d = announced(paths);
+  return d && { paths, port: d.port };
 }
 
 export function locateDaemon(env: NodeJS.ProcessEnv = process.env): Target {
@@ -35,10 +41,29 @@ export function locateDaemon(env: NodeJS.ProcessEnv = process.env): Target {
   if (mode === 'shared') return sharedTarget(env) ?? { paths: sharedPaths(env), port: resolveSettings(sharedPaths(env)).port };
   const mine = personal();
   const me = process.getuid?.() ?? 0;
-  if (fs.existsSync(mine.paths.tokenFile) && listenerUid(DEFAULT_HOST, mine.port) === me) return mine;
-  const shared = sharedTarget(env);
+  const holder = listenerUid(DEFAULT_HOST, mine.port);
+  if (fs.existsSync(mine.paths.tokenFile) && holder === me) return mine;
+  const shared = sharedTarget(env) ?? (holder === 0 && me !== 0 ? sharedStartingOn(env, mine.port) : undefined);
   if (shared && listenerUid(DEFAULT_HOST, shared.port) === 0) return shared;
   return mine;
+}
+
+/** How long a command waits for a shared daemon that listens but has not announced itself yet. */
+const ANNOUNCE_WAIT_MS = 2000;
+
+/**
+ * Root holds the port and no discovery file is there (yet): a shared daemon that has just
+ * started listening writes it a moment later. Waited for briefly, where a shared daemon has run.
+ */
+function sharedStartingOn(env: NodeJS.ProcessEnv, port: number): Target | undefined {
+  if (!fs.existsSync(sharedPaths(env).stateDir)) return undefined;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (const until = Date.now() + ANNOUNCE_WAIT_MS; Date.now() < until && listenerUid(DEFAULT_HOST, port) === 0; ) {
+    const t = sharedTarget(env);
+    if (t) return t;
+    Atomics.wait(nap, 0, 0, 20); // a synchronous pause: locating a daemon is synchronous
+  }
+  return sharedTarget(env);
 }
 
 /** Refuses to talk to a listener owned by someone else than the daemon's owner should be. */

@@ -4,10 +4,12 @@
 // their own tmux sessions and are adopted by the next daemon.
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import chalk from 'chalk';
 import { resolvePaths } from '../config/paths.js';
 import { resolveSettings } from '../config/settings.js';
 import { startRetention } from './retention.js';
+import { fileRemovals } from './file-removals.js';
 import { parseSpan } from '../core/span.js';
 import { parseGpuList, type Settings } from '../config/schema.js';
 import { ensureToken } from '../config/token.js';
@@ -34,6 +36,7 @@ import { RELOAD_OF_ENV } from '../protocol/events.js';
 import { DiskGuard, guardStorage, startDailyBackup } from './storage-guard.js';
 import { admissionLimits } from './policy-settings.js';
 import { Lease } from '../store/lease.js';
+import { keepIdsAboveMark } from '../store/id-mark.js';
 import { startCheckpointer } from '../store/checkpointer.js';
 import { Notify } from '../notify/service.js';
 import { readSmtpPassword } from '../config/smtp-password.js';
@@ -111,6 +114,8 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     settingsStore = new SettingsStore(db);
     protectDatabase(paths);
     log.info(`database ${paths.db} (schema ${schemaVersion(db)})`);
+    const lostIds = keepIdsAboveMark(db);
+    if (lostIds) log.error(`the database knows jobs up to ${lostIds.known} but ids up to ${lostIds.mark} were given out (${lostIds.file}): it lost its latest changes (a damaged ${path.basename(paths.db)}-wal?). New jobs start after ${lostIds.mark}; to get the lost jobs back, stop gflowd and restore a backup (\`gflowd restore\`)`);
     moveLegacyGpuAllowList(settingsStore, paths.configFile, log);
     const mismatch = executorMismatch(settings.executor, store.byState('running'));
     if (mismatch) throw mismatch;
@@ -142,8 +147,10 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const notify = new Notify(store, { log, settings, smtpPassword: readSmtpPassword(paths), leads, alive: isAlive, logPathOf: (job) => executor.logPath(job) });
   const limits = admissionLimits(settings);
   const disk = new DiskGuard(paths.stateDir, limits.minFreeBytes, log);
-  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, startsRefused: () => disk.refusal(), onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
+  const scheduler = new Scheduler({ store, executor, gpus: choice.gpus ?? gpus, log, cpus: choice.cpus, killGraceMs: settings.killGraceSec * 1000, dbFile: paths.db, startsRefused: () => disk.refusal(), onLead: () => (store.envs.share(), daemonEvents.leaseTaken(), notify.sender.onLead(), dieIfAsked(), finishFileRemovals()), onForeignChange: () => (hub.foreignChange(), notify.sender.foreignChange()) });
   const hub = new EventHub(store);
+  // Files of jobs a clean removed that a crash kept from going: the leader removes them.
+  const finishFileRemovals = (): void => void fileRemovals({ store, executor, log }).drain().catch((err: Error) => log.warn(`removing files of cleaned jobs: ${err.message}`));
   // `gflow gpu allow` (which also writes the config file) replaces the start flag, so that a
   // reload, which passes the flags on, keeps what was allowed last.
   const onGpusAllowed = (text: string): void => {
@@ -170,6 +177,9 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   } catch (err) {
     return fail(err);
   }
+  // Announced before any request is answered (this runs before the event loop turns): a CLI
+  // that got an answer from this daemon, `gflowd up` included, finds the discovery file there.
+  writeDiscovery(paths, settings.port);
   onGpuChange = () => {
     scheduler.requestPass();
     // One daemon tells (during a reload both see the change).
@@ -185,7 +195,6 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
   const lease = new Lease(store.db);
   const stopStatusLine = startStatusLine({ store, gpus, hub, log, version, pane: process.env.TMUX_PANE, lease: () => ({ leader: scheduler.isLeader, holder: lease.holder()?.pid ?? null }) });
   web.start(() => scheduler.isLeader);
-  writeDiscovery(paths, settings.port);
   log.event(`listening on ${DEFAULT_HOST}:${settings.port} (${paths.mode} mode); ready (${Math.round(performance.now())} ms after the process started)`);
 
   let stopping = false;

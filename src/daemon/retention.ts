@@ -3,8 +3,8 @@
 // can still be decided.
 import type { Executor } from '../executor/executor.js';
 import { ENDED_STATES, type JobState } from '../protocol/job.js';
-import type { EndedRef } from '../store/job-history.js';
 import type { JobStore } from '../store/jobs.js';
+import { FILES_BATCH, fileRemovals } from './file-removals.js';
 import type { Logger } from './logger.js';
 
 export interface CleanOptions {
@@ -18,38 +18,37 @@ export interface CleanOptions {
 
 /** Ids per step: a step's records go in one short transaction, then the loop yields to requests. */
 const STEP = 400;
-/** Jobs whose files are removed in one go (their owners' log directories are read once per go). */
-const FILES_BATCH = 10_000;
 
+/**
+ * Removes ended jobs' records, then their files (src/daemon/file-removals.ts: also what an
+ * earlier clean cut off by a crash left); answers once both are gone.
+ */
 export async function cleanEnded(d: { store: JobStore; executor: Executor; log: Logger }, o: CleanOptions): Promise<{ removed: number[]; kept: number[] }> {
   const states = o.states.filter((s) => ENDED_STATES.includes(s));
   const needed = d.store.history.neededByActive();
+  const files = fileRemovals(d);
   const removed: number[] = [];
   const kept: number[] = [];
-  let pending: EndedRef[] = [];
-  const purge = async (): Promise<void> => {
-    try {
-      await d.executor.purge(pending);
-    } catch (err) {
-      d.log.warn(`clean: files of ${pending.length} job(s): ${(err as Error).message}`);
-    }
-    pending = [];
-  };
+  let pending = 0;
   for (let after = 0; ; ) {
     const page = d.store.history.endedBefore(states, o.now - o.olderThanMs, o.uid, after, STEP);
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     const jobs = page.filter((j) => (needed.has(j.id) ? (kept.push(j.id), false) : true));
     if (!o.dryRun && jobs.length > 0) {
-      // Records first: a job without a record is never looked at again; its files go next.
+      // Records first, with the list of files to remove: a job without a record is never looked
+      // at again; its files go next.
       d.store.unsynced(() => d.store.history.deleteEnded(jobs.map((j) => j.id)));
-      pending.push(...jobs);
-      if (pending.length >= FILES_BATCH) await purge();
+      pending += jobs.length;
+      if (pending >= FILES_BATCH) {
+        await files.drain();
+        pending = 0;
+      }
     }
     for (const j of jobs) removed.push(j.id);
     await new Promise((r) => setImmediate(r));
   }
-  if (pending.length > 0) await purge();
+  if (!o.dryRun) await files.drain();
   if (!o.dryRun && removed.length > 0) d.log.event(`cleaned ${removed.length} ended job(s)${o.uid === null ? '' : ` of uid ${o.uid}`}`);
   return { removed, kept };
 }

@@ -27,12 +27,35 @@ export class JobHistory {
     return out;
   }
 
-  /** Removes ended jobs' records, in one transaction (callers keep batches small: writers wait meanwhile). */
+  /**
+   * Removes ended jobs' records, in one transaction (callers keep batches small: writers wait
+   * meanwhile). The same transaction records which of them may have left files (they ran, or
+   * their script was kept), so that a daemon killed before the files went leaves them listed.
+   */
   deleteEnded(ids: readonly number[]): number {
+    const ended = "id = ? AND state NOT IN ('queued','hold','running')";
+    const listFiles = this.sql.get(`INSERT OR REPLACE INTO file_removals (${REF}) SELECT ${REF} FROM jobs WHERE ${ended} AND (session IS NOT NULL OR attempts IS NOT NULL OR script IS NOT NULL)`);
+    const remove = this.sql.get(`DELETE FROM jobs WHERE ${ended}`);
     let n = 0;
     this.sql.db.transaction(() => {
-      for (const id of ids) n += this.sql.get("DELETE FROM jobs WHERE id = ? AND state NOT IN ('queued','hold','running')").run(id).changes;
+      for (const id of ids) {
+        listFiles.run(id);
+        n += remove.run(id).changes;
+      }
     }).immediate();
     return n;
+  }
+
+  /** Removed jobs whose files are still to be removed, `limit` at a time. */
+  filesToRemove(limit: number): EndedRef[] {
+    return this.sql.decoded(REF_KEYS, `SELECT ${REF} FROM file_removals ORDER BY id LIMIT ?`, limit);
+  }
+
+  /** These jobs' files are gone. */
+  filesRemoved(ids: readonly number[]): void {
+    const done = this.sql.get('DELETE FROM file_removals WHERE id = ?');
+    this.sql.db.transaction(() => {
+      for (const id of ids) done.run(id);
+    }).immediate();
   }
 }

@@ -14,12 +14,12 @@ import { JobGroups } from './job-groups.js';
 import { JobHistory } from './job-history.js';
 import { JobLineage } from './job-lineage.js';
 import { JobEnvs } from './job-envs.js';
+import { IdMark } from './id-mark.js';
 import { listSql } from './job-list.js';
 import { ALL, inChunks, Statements } from './statements.js';
 import { JOB_COLUMNS, PLAN_KEYS, SLIM_KEYS, columnList, patched, selectList, type PlanJob, type SlimJob, type SqlValue } from './job-columns.js';
 
 export type { PlanJob, SlimJob } from './job-columns.js';
-
 const SLIM = selectList(SLIM_KEYS);
 const PLAN = selectList(PLAN_KEYS);
 
@@ -48,6 +48,7 @@ export class JobStore {
   constructor(
     readonly db: Db,
     private readonly logPathOf: (job: Pick<JobRecord, 'id' | 'uid'>) => string,
+    private readonly idMark = IdMark.beside(db.name),
   ) {
     this.sql = new Statements(db);
     this.events = new EventLog(this.sql);
@@ -67,14 +68,16 @@ export class JobStore {
 
   /**
    * Runs `fn` with every commit synced to disk before it returns: for what the API
-   * acknowledges (a submission, a cancel). The scheduler's own bookkeeping (starts, ends,
-   * pids) commits without waiting for the disk; the WAL is written in order, so the next
-   * synced commit makes it durable too, and a crash of the daemon never loses it.
+   * acknowledges (a submission, a cancel; the highest id given out also to src/store/id-mark.ts).
+   * The scheduler's own bookkeeping (starts, ends, pids) commits without waiting for the disk;
+   * the WAL is written in order, so the next synced commit makes it durable too.
    */
   async durable<T>(fn: () => T | Promise<T>): Promise<T> {
     this.db.pragma('synchronous = FULL');
     try {
-      return await fn();
+      const done = await fn();
+      this.idMark?.keep(this.nextId() - 1);
+      return done;
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }

@@ -132,6 +132,22 @@ export const MIGRATIONS: readonly Migration[] = [
     description: "a job's process is known by its pid and its start time: a reused pid is never taken for it",
     sql: `ALTER TABLE jobs ADD COLUMN pid_start TEXT;  -- /proc/<pid>/stat field 22 of the job's main process`,
   },
+  {
+    version: 19,
+    description: 'files of removed jobs still to be removed, written with the removal of their records',
+    // What removing a job's files needs (src/store/job-history.ts EndedRef), in the jobs table's
+    // columns: a clean cut off (kill -9) before the files went is finished by the next daemon.
+    sql: `
+      CREATE TABLE file_removals (
+        id             INTEGER PRIMARY KEY,  -- the removed job's id
+        uid            INTEGER,
+        session        TEXT,
+        session_closed INTEGER NOT NULL DEFAULT 0,
+        attempts       TEXT,
+        script         TEXT
+      );
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -115,6 +115,11 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
     throw new GflowError('start_failed', `${toGflowError(err).message}; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
   }
 
+  // Handing over to a daemon that is gone would leave none: the old one is kept instead.
+  if (!isAlive(newPid!)) {
+    await rollback(session);
+    throw new GflowError('start_failed', `the new daemon ${newPid} exited before the hand-over; the old daemon ${oldPid} keeps running`, 'its last lines are above; fix the cause and reload again');
+  }
   try {
     process.kill(oldPid, 'SIGUSR2');
   } catch {
@@ -148,7 +153,12 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
   if (problem) {
     const lines = (await capturePane(SERVER_SESSION)).split('\n').filter((l) => l.trim() !== '' && !/^Pane is dead/.test(l)).slice(-10);
     if (lines.length) process.stderr.write(`${lines.map((l) => `  | ${l}`).join('\n')}\n`);
-    const pid = problem.startAnother ? await start(flags, (l) => process.stderr.write(`${l}\n`)) : undefined;
+    let pid: number | undefined;
+    try {
+      if (problem.startAnother) pid = await start(flags, (l) => process.stderr.write(`${l}\n`));
+    } catch (err) {
+      throw new GflowError('start_failed', `the reload did not end well: ${problem.what}, and a fresh daemon did not start (${toGflowError(err).message}): no gflowd runs now`, `start one with \`gflowd up\` (its log: ${resolvePaths().daemonLog})`);
+    }
     throw new GflowError('start_failed', `the reload did not end well: ${problem.what}${pid ? `; started a fresh daemon (pid ${pid})` : ''}`, 'its last lines are above; `gflowd status` shows what runs now');
   }
   const summary = { oldPid, newPid: newPid!, session: SERVER_SESSION, totalMs: Math.round(performance.now() - t0), steps };
@@ -158,22 +168,25 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
 
 /** What is wrong after a hand-over, if anything: the new daemon gone or silent, or another daemon of this state directory still running. */
 async function servingProblem(port: number, newPid: number, othersFound: Promise<number[]>): Promise<{ what: string; startAnother: boolean } | undefined> {
+  const exited = { what: `the new daemon ${newPid} exited after the hand-over`, startAnother: true };
   // The hand-over is done when the new daemon schedules (it took the lease the old one left).
-  let answers = false;
   await waitUntil(
     async () => {
       if (!isAlive(newPid)) return true;
       const p = await probe(port, 1000);
-      answers = p.kind === 'gflowd' && p.health.pid === newPid;
-      return answers && p.kind === 'gflowd' && p.health.scheduling;
+      return p.kind === 'gflowd' && p.health.pid === newPid && p.health.scheduling;
     },
     { intervalMs: 20, timeoutMs: 10_000 },
   );
-  if (!isAlive(newPid)) return { what: `the new daemon ${newPid} exited after the hand-over`, startAnother: true };
-  if (!answers) return { what: `the new daemon ${newPid} does not answer on port ${port}`, startAnother: false };
+  if (!isAlive(newPid)) return exited;
   const others = await othersFound;
   if (others.length) return { what: `another daemon of this state directory still runs (pid ${others.join(', ')}) beside the new one ${newPid}`, startAnother: false };
-  return undefined;
+  // The last word, right before success is said (the search for others took a while): the new
+  // daemon answers, from its own pid.
+  const last = await probe(port, 1000);
+  if (last.kind === 'gflowd' && last.health.pid === newPid) return undefined;
+  if (!isAlive(newPid)) return exited;
+  return { what: `the new daemon ${newPid} does not answer on port ${port}`, startAnother: false };
 }
 
 // Removes a replacement that failed, after showing what it said.

@@ -12,6 +12,7 @@ import { probe } from './health.js';
 import { portHolder } from './port-holder.js';
 import { waitUntil } from './wait-until.js';
 import { waitForControlLock } from './control-lock.js';
+import { announced } from '../locate.js';
 
 const START_TIMEOUT_MS = 20_000;
 
@@ -82,7 +83,14 @@ export async function start(flags: Partial<Settings>, say: (line: string) => voi
 
   fs.mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   // remain-on-exit: if the daemon dies during start-up, its last words stay readable.
-  await newSession({ name: SERVER_SESSION, argv: daemonArgv(flags), env: daemonEnv(port), remainOnExit: true, cwd: paths.stateDir });
+  const create = (): Promise<number> => newSession({ name: SERVER_SESSION, argv: daemonArgv(flags), env: daemonEnv(port), remainOnExit: true, cwd: paths.stateDir });
+  // A stale session that was the tmux server's last one takes the server with it: a session
+  // created meanwhile meets a server on its way out ("server exited unexpectedly"). Once more
+  // starts a server of its own.
+  await create().catch(async (err: unknown) => {
+    if (await hasSession(SERVER_SESSION)) throw err;
+    await create();
+  });
   let pid: number | undefined;
   let died = false;
   await waitUntil(
@@ -95,7 +103,8 @@ export async function start(flags: Partial<Settings>, say: (line: string) => voi
       pid ??= await findDaemonInSession();
       if (pid === undefined) return false;
       const p = await probe(port, 1000);
-      return p.kind === 'gflowd' && p.health.pid === pid;
+      // A shared daemon is ready once users' commands can find it too: its discovery file names it.
+      return p.kind === 'gflowd' && p.health.pid === pid && (paths.mode !== 'shared' || announced(paths)?.pid === pid);
     },
     { intervalMs: 25, timeoutMs: START_TIMEOUT_MS },
   );
