@@ -4,6 +4,7 @@
 import chalk from 'chalk';
 import type { Job, JobState } from '../protocol/job.js';
 import type { ColumnSpec } from './columns-format.js';
+import { escapeControl } from '../core/control-chars.js';
 
 export const OUTPUTS = ['table', 'json', 'csv', 'yaml'] as const;
 export type Output = (typeof OUTPUTS)[number];
@@ -31,7 +32,8 @@ const GAP = '  ';
  * terminal of `termWidth` columns (0: not a terminal) that is too narrow, NAME is cut first.
  */
 export function columnTable(specs: readonly ColumnSpec[], jobs: readonly Job[], termWidth: number, now = Date.now()): string {
-  const cells = jobs.map((j) => specs.map((s) => s.column.text(j, now).replace(/[\r\n\t]/g, ' ')));
+  // Other users' names and commands reach this terminal: their control characters as escapes.
+  const cells = jobs.map((j) => specs.map((s) => escapeControl(s.column.text(j, now).replace(/[\r\n\t]/g, ' '))));
   const widths = specs.map((s, i) => s.width ?? Math.max(s.column.header.length, ...cells.map((r) => r[i]!.length)));
   if (termWidth > 0) {
     const total = widths.reduce((a, b) => a + b, 0) + GAP.length * (widths.length - 1);

@@ -5,7 +5,7 @@
 // C0 but the newline, DEL, and C1 (which some terminals take as ESC + a letter).
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g;
 
-/** `\x1b`, `\r`, `\x9b`… in place of each control character; a newline is kept. */
+/** `\x1b`, `\x0d`, `\x9b`… in place of each control character; a newline is kept. */
 export function escapeControl(text: string): string {
   return text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

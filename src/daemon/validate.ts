@@ -56,7 +56,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
   }
   if (b.name !== undefined && b.name !== null) {
     out.name = str(b.name, 'name', 200);
-    if (/[\0-\x1f\x7f]/.test(out.name)) throw bad('name', 'a name without control characters');
+    if (/[\0-\x1f\x7f-\x9f]/.test(out.name)) throw bad('name', 'a name without control characters');
   }
   if (b.priority !== undefined) out.priority = int(b.priority, 'priority', -1_000_000, 1_000_000);
   if (b.cpus !== undefined) out.cpus = int(b.cpus, 'cpus', 1, 4096);

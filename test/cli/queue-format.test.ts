@@ -133,6 +133,13 @@ describe('queue --format and outputs', () => {
     for (const l of narrow.trimEnd().split('\n')) assert.ok(l.length <= 40, l);
   });
 
+  it("shows control characters in another user's command as escapes, never raw", () => {
+    const job = { id: 8, name: null, command: ['echo', '\x1b]0;owned\x07\x1b[2J\x9b1m'], user: 'u', state: 'queued', reason: null, project: null, startedAt: null, finishedAt: null, gpus: 0 } as unknown as Job;
+    const table = columnTable(parseFormat('JOBID,COMMAND'), [job], 0);
+    assert.ok(!/[\x1b\x07\x9b]/.test(table), JSON.stringify(table));
+    assert.match(table, /echo \\x1b\]0;owned\\x07\\x1b\[2J\\x9b1m/);
+  });
+
   it('gflow show takes several jobs; --json gives a list for several and an object for one', async () => {
     const text = await sb.ok('gflow', 'show', String(done), `${failed},${held}`);
     for (const id of [done, failed, held]) assert.match(text, new RegExp(`^Job: +${id} `, 'm'));
