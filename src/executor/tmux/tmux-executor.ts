@@ -19,6 +19,7 @@ import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, 
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { isAlive, readCmdline, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
+import { fdPath, openDirectory } from '../safe-open.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
@@ -30,6 +31,7 @@ const MY_UID = process.getuid?.() ?? 0;
 
 export class TmuxExecutor implements Executor {
   private readonly watchers = new Map<string, fs.FSWatcher>();
+  private readonly unwatchable = new Set<string>();
   private onMaybeEnded: (id: number) => void = () => {};
   private wrapper = '';
   private readonly cgroups: MemoryCgroups;
@@ -86,9 +88,23 @@ export class TmuxExecutor implements Executor {
       for (const d of [dirs.statusDir, dirs.logsDir]) ensureDir(d, 0o700);
       if (this.paths.mode === 'personal') ensureDir(dirs.jobsDir, 0o700);
     }
-    const watcher = fs.watch(dirs.statusDir, (_event, file) => {
-      if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
-    });
+    // Watched through a descriptor opened without following a link the owner planted (the
+    // watch stays on that directory; the descriptor is not needed once the watch is set).
+    const fd = openDirectory(dirs.statusDir);
+    if (fd === undefined) {
+      // The owner replaced it (a link?): their jobs' ends are found by the periodic check only.
+      if (!this.unwatchable.has(dirs.statusDir)) this.warn(`${dirs.statusDir} is not a directory of its owner's; not watched`);
+      this.unwatchable.add(dirs.statusDir);
+      return dirs;
+    }
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(fdPath(fd), (_event, file) => {
+        if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
     watcher.on('error', (err) => this.warn(`status watcher ${dirs.statusDir}: ${err.message}`));
     this.watchers.set(dirs.statusDir, watcher);
     return dirs;
@@ -116,7 +132,7 @@ export class TmuxExecutor implements Executor {
   async inspect(job: StartedJob): Promise<Inspection> {
     const { as, dirs } = this.owner(job.uid);
     this.prepare(job.uid ?? MY_UID);
-    const status = readStatus(dirs.statusDir, job.id);
+    const status = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
     if (status) return this.ended(job, status, as);
     let pid = job.pid;
     if (pid === null && job.session) {
@@ -126,7 +142,7 @@ export class TmuxExecutor implements Executor {
     }
     if (pid !== null && isAlive(pid) && (await this.runsWrapperOf(pid, job, statusFile(dirs.statusDir, job.id), as))) return { kind: 'running', pid };
     // The wrapper may have written its status just now.
-    const late = readStatus(dirs.statusDir, job.id);
+    const late = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
     if (late) return this.ended(job, late, as);
     // Its session or wrapper is gone (a `tmux kill-server`, a kill of the wrapper), but a job
     // is over only when none of its processes is left: they still run, and are stopped by a
@@ -148,7 +164,7 @@ export class TmuxExecutor implements Executor {
   // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
   // kernel killed for memory.
   private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined): Promise<Inspection> {
-    if (exit) await whenLogComplete(this.logPath(job));
+    if (exit) await whenLogComplete(this.logPath(job), job.uid ?? MY_UID);
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
     // The spec holds the submitter's environment: no copy outlives the job.
