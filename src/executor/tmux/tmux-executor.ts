@@ -17,6 +17,7 @@ import { closeControlClient, hasSession, sendKeys, killSession, listPanes, runAs
 import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
+import { holdJobGpus } from '../gpu-hold.js';
 import { isAlive, readCmdline, readEnvironVar } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { fdPath, openDirectory } from '../safe-open.js';
@@ -121,11 +122,20 @@ export class TmuxExecutor implements Executor {
     // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
-    const pid = await launchJob(
-      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
-      { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
-      as,
-    );
+    // Another user's job cannot open root's GPU lock files: root holds its locks for it.
+    const gpuHold = as ? await holdJobGpus(env, this.warn) : undefined;
+    let pid: number;
+    try {
+      pid = await launchJob(
+        { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
+        { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
+        as,
+      );
+    } catch (err) {
+      gpuHold?.release();
+      throw err;
+    }
+    gpuHold?.attach(pid);
     return { pid };
   }
 
