@@ -96,6 +96,11 @@ describe('shared daemon: GPU locks against another user', { skip: users ? false 
         assert.match(r.stderr, /Permission denied/, cmd);
       }
 
+      // Root's holders outlive the daemon, as the jobs do: after a reload the locks are still held.
+      await sb.ok('gflowd', 'reload');
+      assert.equal(lockHolders(locks()).size, 3);
+      for (const id of ids) assert.equal((await sb.job(id)).state, 'running');
+
       // The jobs end; their locks are let go.
       fs.writeFileSync(gate(), '');
       for (const id of ids) assert.equal((await sb.waitFor(id, (j) => j.state !== 'running')).state, 'finished');
