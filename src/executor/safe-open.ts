@@ -31,8 +31,10 @@ function openName(dirFd: number, name: string, flags: number, dir: fs.Stats): nu
   try {
     return fs.openSync(at, flags | O_NOFOLLOW);
   } catch (err) {
-    // ELOOP: `name` is a symlink; followed only where nobody else could have put it.
-    if ((err as NodeJS.ErrnoException).code !== 'ELOOP' || !trusted(dir)) throw err;
+    // A symlink (ELOOP; ENOTDIR when a directory was asked for): followed only where nobody
+    // else could have put it.
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code !== 'ELOOP' && code !== 'ENOTDIR') || !trusted(dir) || !fs.lstatSync(at).isSymbolicLink()) throw err;
     return fs.openSync(at, flags);
   }
 }
