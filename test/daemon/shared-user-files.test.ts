@@ -105,6 +105,26 @@ describe("shared daemon: files in users' directories", { skip: users ? false : '
     assert.doesNotMatch(r.stdout + r.stderr, /ROOT-SECRET/);
   });
 
+  it("does not list a root directory through a user's status link when it starts (job ids stay low)", async () => {
+    const status = path.join(usersDir(), String(b.uid), 'status');
+    const decoy = rootOnly('99999999', '0\n');
+    const swap = await sb.as(b, ['-c', `mv ${status} ${status}.real && ln -s ${decoy} ${status}`], { program: '/bin/bash' });
+    assert.equal(swap.code, 0, swap.stderr);
+    try {
+      process.kill(await sb.daemonPid(), 'SIGKILL');
+      await sb.up('--cpus', '2');
+      const id = await sb.submit('--', 'true');
+      assert.ok(id < 1000, `job id ${id}: the ids were raised to a name in root's directory`);
+    } finally {
+      fs.rmSync(status);
+      fs.renameSync(`${status}.real`, status);
+    }
+    // Its status directory back in place, the user's jobs end as before (after a restart: watched again).
+    process.kill(await sb.daemonPid(), 'SIGKILL');
+    await sb.up('--cpus', '2');
+    await finished(b, 'true');
+  });
+
   it('opens nothing below users/<uid>/ by a path while jobs run, end and are read (strace)', async () => {
     assert.equal(spawnSync('strace', ['-V']).status, 0, 'strace is missing: scripts/system-deps.sh --test installs it');
     const ready = await finished(b, 'true'); // the user's directories exist before the trace starts
