@@ -3,7 +3,7 @@
 # tmux (jobs and the daemon live in it), a C/C++ toolchain for the native addons; with --test
 # also what the tests drive: chromium (the dashboard's browser tests), Slurm + munge (a real one-node
 # cluster; no daemon is started by the packages here: without systemd invoke-rc.d does nothing),
-# zsh and fish (completion tests).
+# zsh and fish (completion tests), strace (the shared daemon's file opens are traced).
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
@@ -17,6 +17,7 @@ if [ "${1:-}" = --test ]; then
   command -v munged >/dev/null 2>&1 || need+=(munge)
   command -v zsh >/dev/null 2>&1 || need+=(zsh)
   command -v fish >/dev/null 2>&1 || need+=(fish)
+  command -v strace >/dev/null 2>&1 || need+=(strace)
 fi
 if ((${#need[@]} == 0)); then exit 0; fi
 echo "installing: ${need[*]}"

@@ -16,9 +16,11 @@ export function jobEnvironment(job: Pick<JobRecord, 'id' | 'name' | 'cpus' | 'en
   if (job.memMb !== null) env.GFLOW_MEM_MB = String(job.memMb);
   if (job.arrayTaskId !== null) env.GFLOW_ARRAY_TASK_ID = String(job.arrayTaskId);
   for (const [k, v] of Object.entries(job.params ?? {})) env[`GFLOW_PARAM_${k}`] = v;
-  // The wrapper holds these locks while the job lives (src/executor/gpu-locks.ts).
+  // The wrapper (or, for a shared daemon's user, root: src/executor/gpu-hold.ts) holds these
+  // locks while the job lives (src/executor/gpu-locks.ts); never the submitter's.
   delete env.GFLOW_GPU_LOCKS;
   delete env.GFLOW_GPU_SHARED;
+  delete env.GFLOW_GPU_BUSY;
   if (gpuLocks.length) env.GFLOW_GPU_LOCKS = gpuLocks.join(':');
   if (gpuLocks.length && job.gpuShared) env.GFLOW_GPU_SHARED = '1';
   // The wrapper activates it (src/executor/tmux/wrapper.ts); never one from the submitter's shell.

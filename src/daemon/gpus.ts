@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import type { GpuSlot } from '../core/plan.js';
 import type { Executor } from '../executor/executor.js';
 import { queryGpus, type GpuInventory } from '../executor/nvidia-smi.js';
-import { ensureGpuLockDir, gpuLockFile, lockHolders } from '../executor/gpu-locks.js';
+import { ensureGpuLockDir, ensureGpuLockFile, gpuLockFile, lockHolders } from '../executor/gpu-locks.js';
 import { readStat } from '../executor/proc.js';
 import type { GpuInfo } from '../protocol/api.js';
 import { GflowError } from '../protocol/errors.js';
@@ -17,6 +17,7 @@ import type { Logger } from './logger.js';
 import type { GpuView } from './scheduler/planning.js';
 
 const IGNORED_KEY = 'ignored_gpu_processes';
+const AS_ROOT = process.getuid?.() === 0;
 
 /** A process an admin chose to ignore, tied to its start time: a reused PID is not ignored. */
 interface IgnoredProcess {
@@ -62,8 +63,8 @@ export class Gpus implements GpuView {
 
   async start(refreshMs = 10_000): Promise<void> {
     try {
-      ensureGpuLockDir(this.o.lockDir);
-      this.locksUsable = true;
+      this.locksUsable = ensureGpuLockDir(this.o.lockDir);
+      if (!this.locksUsable) this.o.log.warn(`GPU locks in ${this.o.lockDir} are root's (a shared daemon's): this daemon's jobs take none; their GPU use is seen by nvidia-smi only`);
       // A job of any daemon lets go of its GPUs by touching their lock files: look again.
       this.lockWatcher = fs.watch(this.o.lockDir, () => {
         this.readLocks();
@@ -156,7 +157,16 @@ export class Gpus implements GpuView {
     if (!this.locksUsable) return [];
     return indices.flatMap((i) => {
       const d = this.inventory.devices.find((x) => x.index === i);
-      return d ? [gpuLockFile(this.o.lockDir, d.uuid)] : [];
+      if (!d) return [];
+      const file = gpuLockFile(this.o.lockDir, d.uuid);
+      if (!AS_ROOT) return [file];
+      try {
+        ensureGpuLockFile(file);
+        return [file];
+      } catch (err) {
+        this.o.log.warn(`GPU lock ${file}: ${(err as Error).message}; the job runs without it`);
+        return [];
+      }
     });
   }
 

@@ -10,6 +10,7 @@ import { GflowError } from '../protocol/errors.js';
 import type { Db } from '../store/db.js';
 import { backupDatabase, checkIntegrityOf, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
 import type { Logger } from './logger.js';
+import { fdPath, openDirectory } from '../executor/safe-open.js';
 
 /** The highest job id that a status file or a job's spec directory is named after. */
 export function highestIdOnDisk(paths: Paths): number {
@@ -21,11 +22,17 @@ export function highestIdOnDisk(paths: Paths): number {
   return max;
 }
 
+// A user's status directory is theirs: listed through a descriptor opened without following a
+// link they planted (a link to /proc would raise the ids to the highest pid).
 function readdir(dir: string): string[] {
+  const fd = openDirectory(dir);
+  if (fd === undefined) return [];
   try {
-    return fs.readdirSync(dir);
+    return fs.readdirSync(fdPath(fd));
   } catch {
     return [];
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

@@ -3,8 +3,9 @@
 // can write (a shared daemon reads its users' status files and logs) are opened without
 // following a symlink and without blocking on a FIFO, and must be regular files.
 import fs from 'node:fs';
+import { openOwnedFile } from './safe-open.js';
 
-const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_APPEND, O_NONBLOCK } = fs.constants;
+const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_APPEND } = fs.constants;
 
 export interface Owner {
   uid: number;
@@ -29,34 +30,32 @@ export function openAppend(file: string, mode = 0o600): number {
 }
 
 /**
- * Opens a regular file for reading, or returns undefined (missing, a symlink, a FIFO or
- * anything else that is not a plain file).
+ * Opens a regular file owned by `owner` (default: this process's user) for reading, or returns
+ * undefined (missing, a FIFO or anything else that is not a plain file, someone else's, or
+ * reached through a symlink someone else could have planted: src/executor/safe-open.ts).
  */
-export function openRegular(file: string, followLinks = false): number | undefined {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, O_RDONLY | O_NONBLOCK | (followLinks ? 0 : O_NOFOLLOW));
-  } catch {
-    return undefined;
-  }
-  if (fs.fstatSync(fd).isFile()) return fd;
-  fs.closeSync(fd);
-  return undefined;
+export function openRegular(file: string, owner?: number): number | undefined {
+  return openOwnedFile(file, owner);
 }
 
 /** Reads `length` bytes of a regular file from `position` (-length from the end when negative). */
-export function readRegular(file: string, length: number, position = 0, followLinks = false): Buffer | undefined {
-  const fd = openRegular(file, followLinks);
+export function readRegular(file: string, length: number, position = 0, owner?: number): Buffer | undefined {
+  const fd = openRegular(file, owner);
   if (fd === undefined) return undefined;
   try {
-    const size = fs.fstatSync(fd).size;
-    const start = position < 0 ? Math.max(0, size + position) : position;
-    const buf = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
-    const n = fs.readSync(fd, buf, 0, buf.length, start);
-    return buf.subarray(0, n);
+    return readAt(fd, length, position);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/** Reads `length` bytes of an open file from `position` (-length from the end when negative). */
+export function readAt(fd: number, length: number, position = 0): Buffer {
+  const size = fs.fstatSync(fd).size;
+  const start = position < 0 ? Math.max(0, size + position) : position;
+  const buf = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
+  const n = fs.readSync(fd, buf, 0, buf.length, start);
+  return buf.subarray(0, n);
 }
 
 /** Creates a directory (and its parents) owned by `owner`, never through a symlink at its place. */

@@ -184,8 +184,9 @@ export class NotifySender {
     if (d.channel === 'command') return runCommand(d.target, d.uid, n, this.o.timeoutMs);
     const ended = n.job !== null && n.notify !== 'start';
     // The log is in its owner's directory (an admin's rule for every user is not the owner).
-    const path = n.job ? this.o.logPathOf({ id: n.job.id, uid: this.o.outbox.noticeJob(n.job.id)?.uid ?? d.uid }) : null;
-    return sendEmail(this.o.smtp, d.target, n, { path, tail: ended && path ? readLogTail(path) : null }, this.o.timeoutMs);
+    const owner = n.job ? (this.o.outbox.noticeJob(n.job.id)?.uid ?? d.uid) : null;
+    const path = n.job ? this.o.logPathOf({ id: n.job.id, uid: owner }) : null;
+    return sendEmail(this.o.smtp, d.target, n, { path, tail: ended && path ? readLogTail(path, owner ?? undefined) : null }, this.o.timeoutMs);
   }
 
   private prune(): void {

@@ -2,8 +2,9 @@
 // terminal view. `offset=N` starts at a byte, `tail=N` at the start of the last N lines;
 // `follow=1` keeps the answer open and sends what the job prints until it has ended. A client
 // whose answer ends while the job still runs (a `gflowd reload`) asks again from where it was.
-// In shared mode only the job's owner (or root) may read it; the file is opened without
-// following a symlink (src/executor/safe-file.ts).
+// In shared mode only the job's owner (or root) may read it; the file must be the owner's and
+// is opened without following a link anyone else could plant on the way
+// (src/executor/safe-open.ts), and watched through its descriptor, not its path.
 import fs from 'node:fs';
 import type http from 'node:http';
 import { lastLinesStart } from '../cli/log-read.js';
@@ -15,6 +16,7 @@ import { ACTIVE_STATES } from '../protocol/job.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { LOG_MAX_BYTES, LOG_SIZE_HEADER, LOG_START_HEADER } from '../protocol/web.js';
 import { openRegular } from '../executor/safe-file.js';
+import { fdPath, openOwned } from '../executor/safe-open.js';
 import { SECURITY_HEADERS } from './security.js';
 import type { OpenStreams } from './streams.js';
 
@@ -37,7 +39,10 @@ export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URL
   const tail = whole(params, 'tail');
   const follow = params.get('follow') === '1';
   const file = ctx.store.toJob(job).logPath;
-  let fd = openRegular(file);
+  const owner = job.uid ?? undefined;
+  const opened = openOwned(file, owner);
+  if (opened === 'refused') throw new GflowError('forbidden', `job ${id}'s log is not a plain file of its owner's where it should be (${file})`, 'the daemon reads logs only in their own place, never through a link: put the logs directory back');
+  let fd = typeof opened === 'number' ? opened : undefined;
   let start = 0;
   let size = 0;
   if (fd !== undefined) {
@@ -79,10 +84,10 @@ export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URL
     const closed = new Promise<void>((r) => res.once('close', r));
     try {
       for (;;) {
-        fd ??= openRegular(file);
+        fd ??= openRegular(file, owner);
         if (!watcher && fd !== undefined) {
           try {
-            watcher = fs.watch(file, () => wake?.());
+            watcher = fs.watch(fdPath(fd), () => wake?.());
           } catch {
             // a safety-net check every CHECK_MS still finds new output
           }

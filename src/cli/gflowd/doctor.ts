@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { resolvePaths } from '../../config/paths.js';
 import type { Settings } from '../../config/schema.js';
 import { memoryCgroups } from '../../executor/cgroup.js';
-import { gpuLockDir } from '../../executor/gpu-locks.js';
+import { gpuLockDir, rootLockDir } from '../../executor/gpu-locks.js';
 import { daemonStatus } from './status.js';
 
 type Check = { ok: boolean | 'warn'; what: string; detail: string };
@@ -43,8 +43,11 @@ export async function doctor(flags: Partial<Settings> & { json?: boolean }): Pro
   const lockDir = gpuLockDir();
   let locks: Check;
   try {
-    const st = fs.statSync(lockDir);
-    locks = (st.mode & 0o1777) === 0o1777 ? { ok: true, what: 'GPU locks', detail: `${lockDir}: shared by every daemon of the machine` } : { ok: 'warn', what: 'GPU locks', detail: `${lockDir} is not 1777 (${(st.mode & 0o7777).toString(8)}): other users' jobs cannot lock GPUs there; \`sudo chmod 1777 ${lockDir}\`` };
+    const st = fs.lstatSync(lockDir);
+    // src/executor/gpu-locks.ts: root's directory, or (no shared daemon) one for everyone.
+    if (rootLockDir(lockDir)) locks = { ok: true, what: 'GPU locks', detail: `${lockDir}: root's; the shared daemon holds its jobs' locks, a personal daemon takes none (nvidia-smi shows its GPU use)` };
+    else if (st.isDirectory() && (st.mode & 0o1777) === 0o1777) locks = { ok: 'warn', what: 'GPU locks', detail: `${lockDir}: every user may lock there, also by hand, and block others' GPU jobs; a shared daemon (\`sudo gflowd up\`) makes it root's` };
+    else locks = { ok: 'warn', what: 'GPU locks', detail: `${lockDir} is neither root's (0755) nor for everyone (1777): a shared daemon (\`sudo gflowd up\`) makes it root's` };
   } catch {
     locks = { ok: true, what: 'GPU locks', detail: `${lockDir}: created by the first daemon that sees GPUs` };
   }

@@ -122,8 +122,8 @@ export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Ans
   return [200, { job: ctx.store.toJob(job) }];
 }
 
-function keptScript(id: number, file: string): string {
-  const text = readRegular(file, 1024 * 1024)?.toString('utf8');
+function keptScript(id: number, file: string, owner: number | null): string {
+  const text = readRegular(file, 1024 * 1024, 0, owner ?? undefined)?.toString('utf8');
   if (text === undefined) throw new GflowError('conflict', `the script job ${id} ran is gone (cleaned up?)`, 'submit the script again with `gflow submit`');
   return text;
 }
@@ -161,7 +161,7 @@ export function redo(ctx: Ctx, caller: Caller, id: number, body: unknown): Answe
       // A script kept with the old job (copied at submit) is copied again for the new one, so
       // that cleaning the old job never takes the new one's script away.
       if (job.script !== null && job.scriptPath !== null) {
-        ctx.store.setScript(next.id, ctx.executor.keepScript(next, keptScript(job.id, job.script)));
+        ctx.store.setScript(next.id, ctx.executor.keepScript(next, keptScript(job.id, job.script, job.uid)));
         next = ctx.store.require(next.id);
       }
       replaced.set(job.id, next.id);

@@ -10,6 +10,8 @@ import { admitSubmission } from './admission.js';
 import type { Answer, Ctx } from './context.js';
 import { afterBurst } from '../memory-return.js';
 
+const MY_UID = process.getuid?.() ?? 0;
+
 // The owner is who the kernel says called, whatever the request claims.
 export function newJob(caller: Caller, req: SubmitRequest, groupId: string | null, task: TaskSpec = {}): NewJob {
   return {
@@ -68,8 +70,17 @@ function insert(ctx: Ctx, job: NewJob, scriptText: string | undefined, now: numb
   return ctx.store.require(row.id);
 }
 
+// A shared daemon (root) never opens a path a user names: whatever the user could not read
+// would be read for them. `gflow submit` and the MCP tool read the script as the user and send
+// its text; a bare `script` path is for a daemon that runs as its caller.
+function refuseScriptPath(ctx: Ctx, caller: Caller, req: SubmitRequest): void {
+  if (req.script === undefined || ctx.paths.mode !== 'shared' || caller.uid === MY_UID) return;
+  throw new GflowError('bad_request', 'the shared daemon does not open files for its users: send the script itself (scriptText), not its path', 'gflow submit <script> sends it for you');
+}
+
 export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const req = validateSubmit(body);
+  refuseScriptPath(ctx, caller, req);
   if (req.maxConcurrent !== undefined) throw new GflowError('bad_request', 'maxConcurrent caps the tasks of an array or sweep; a single job has none', 'drop --max-concurrent, or submit an --array or --param sweep');
   const deps = resolveDeps(ctx.store, req);
   if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr applies to the tasks of an array or sweep', 'submit an --array, or use afterok');
@@ -85,6 +96,7 @@ export function submit(ctx: Ctx, caller: Caller, body: unknown): Answer {
 
 export function submitBatch(ctx: Ctx, caller: Caller, body: unknown): Answer {
   const { base, tasks } = validateBatch(body);
+  refuseScriptPath(ctx, caller, base);
   const deps = resolveDeps(ctx.store, base);
   Object.assign(base, deps.fixed);
   const groupId = crypto.randomUUID();

@@ -2,7 +2,7 @@
 // is logged from its first byte, and the pane stays after exit for inspection.
 import path from 'node:path';
 import { newSession, type RunAs } from '../../tmux/tmux.js';
-import { writeSpec, scriptArgv } from './job-spec.js';
+import { writeSpec, scriptArgv, scriptArgvAs } from './job-spec.js';
 import { logPipeCommand } from './log-pipe.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 
@@ -30,7 +30,7 @@ export interface LaunchFiles {
 export async function launchJob(job: LaunchInput, files: LaunchFiles, as?: RunAs & Owner): Promise<number> {
   const spec = path.join(files.jobDir, 'spec.sh');
   ensureDir(files.jobDir, as ? 0o711 : 0o700);
-  writeSpec(spec, { cwd: job.cwd, argv: job.command ?? scriptArgv(job.script!), env: job.env }, as);
+  writeSpec(spec, { cwd: job.cwd, argv: job.command ?? (as ? await scriptArgvAs(job.script!, files.jobDir, as) : scriptArgv(job.script!)), env: job.env }, as);
   // The log is created here, as a regular file (never through a planted symlink). Another
   // user's log lives in a directory that user controls: root does not create files there;
   // the pane's logger, running as the owner, creates it.

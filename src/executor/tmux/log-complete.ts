@@ -2,19 +2,25 @@
 // the line that says so): tmux copies the pane's output to the log a few milliseconds after
 // the job printed it.
 import fs from 'node:fs';
-import { readRegular } from '../safe-file.js';
+import { openRegular, readAt } from '../safe-file.js';
+import { fdPath } from '../safe-open.js';
 import { END_MARK } from './wrapper.js';
 import { LOG_CUT_TAIL } from './log-pipe.js';
 
-function endsWithMark(file: string): boolean {
-  const tail = readRegular(file, 64, -64)?.toString('latin1');
-  return tail !== undefined && (tail.includes(END_MARK) || tail.endsWith(LOG_CUT_TAIL));
+function endsWithMark(fd: number): boolean {
+  const tail = readAt(fd, 64, -64).toString('latin1');
+  return tail.includes(END_MARK) || tail.endsWith(LOG_CUT_TAIL);
 }
 
-/** Resolves once the log ends with the end mark, or after `timeoutMs` (a pane killed early never writes it). */
-export function whenLogComplete(file: string, timeoutMs = 2000): Promise<void> {
-  if (endsWithMark(file)) return Promise.resolve();
-  return new Promise((resolve) => {
+/**
+ * Resolves once the log ends with the end mark, or after `timeoutMs` (a pane killed early never
+ * writes it). `owner`: the job's; the log is opened once, safely, and watched through its
+ * descriptor (src/executor/safe-open.ts).
+ */
+export function whenLogComplete(file: string, owner?: number, timeoutMs = 2000): Promise<void> {
+  const fd = openRegular(file, owner);
+  if (fd === undefined) return new Promise((resolve) => setTimeout(resolve, timeoutMs)); // no log yet: wait for the timeout
+  return new Promise<void>((resolve) => {
     let watcher: fs.FSWatcher | undefined;
     const done = (): void => {
       clearTimeout(timer);
@@ -22,13 +28,14 @@ export function whenLogComplete(file: string, timeoutMs = 2000): Promise<void> {
       resolve();
     };
     const timer = setTimeout(done, timeoutMs);
+    if (endsWithMark(fd)) return done();
     try {
-      watcher = fs.watch(file, () => {
-        if (endsWithMark(file)) done();
+      watcher = fs.watch(fdPath(fd), () => {
+        if (endsWithMark(fd)) done();
       });
     } catch {
-      // no log at all: wait for the timeout
+      // not watchable: wait for the timeout
     }
-    if (endsWithMark(file)) done(); // written between the first check and the watch
-  });
+    if (endsWithMark(fd)) done(); // written between the first check and the watch
+  }).finally(() => fs.closeSync(fd));
 }

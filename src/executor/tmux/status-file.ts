@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { ExitStatus } from '../../core/end-state.js';
-import { readRegular } from '../safe-file.js';
+import { openRegular, readAt } from '../safe-file.js';
 
 export function statusFile(statusDir: string, id: number): string {
   return path.join(statusDir, String(id));
@@ -22,16 +22,16 @@ export function parseStatus(text: string): ExitStatus | undefined {
   return { exitCode: code, signal: name ?? null };
 }
 
-// The job's owner can write here: a symlink or a FIFO at the path is not read.
-export function readStatus(statusDir: string, id: number): ExitStatus | undefined {
-  const file = statusFile(statusDir, id);
-  const text = readRegular(file, 64)?.toString('utf8');
-  const status = text === undefined ? undefined : parseStatus(text);
-  if (!status) return undefined;
-  // The file was written when the job ended: its time is the job's end time.
+// The job's owner (`owner`) can write here: nothing but the owner's plain file is read, and
+// never through a link (src/executor/safe-open.ts).
+export function readStatus(statusDir: string, id: number, owner?: number): ExitStatus | undefined {
+  const fd = openRegular(statusFile(statusDir, id), owner);
+  if (fd === undefined) return undefined;
   try {
-    return { ...status, at: Math.floor(fs.lstatSync(file).mtimeMs) };
-  } catch {
-    return status;
+    const status = parseStatus(readAt(fd, 64).toString('utf8'));
+    // The file was written when the job ended: its time is the job's end time.
+    return status && { ...status, at: Math.floor(fs.fstatSync(fd).mtimeMs) };
+  } finally {
+    fs.closeSync(fd);
   }
 }

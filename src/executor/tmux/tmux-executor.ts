@@ -17,8 +17,10 @@ import { closeControlClient, sendKeys, killSession, listPanes, runAs, tmuxServer
 import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
+import { holdJobGpus } from '../gpu-hold.js';
 import { processFate, readCmdline, readEnvironVar, readStat, signallableBy, type ProcessIdentity } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
+import { fdPath, openDirectory } from '../safe-open.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';
@@ -32,6 +34,7 @@ const MY_UID = process.getuid?.() ?? 0;
 
 export class TmuxExecutor implements Executor {
   private readonly watchers = new Map<string, fs.FSWatcher>();
+  private readonly unwatchable = new Set<string>();
   private onMaybeEnded: (id: number) => void = () => {};
   private wrapper = '';
   private readonly cgroups: MemoryCgroups;
@@ -88,9 +91,23 @@ export class TmuxExecutor implements Executor {
       for (const d of [dirs.statusDir, dirs.logsDir]) ensureDir(d, 0o700);
       if (this.paths.mode === 'personal') ensureDir(dirs.jobsDir, 0o700);
     }
-    const watcher = fs.watch(dirs.statusDir, (_event, file) => {
-      if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
-    });
+    // Watched through a descriptor opened without following a link the owner planted (the
+    // watch stays on that directory; the descriptor is not needed once the watch is set).
+    const fd = openDirectory(dirs.statusDir);
+    if (fd === undefined) {
+      // The owner replaced it (a link?): their jobs' ends are found by the periodic check only.
+      if (!this.unwatchable.has(dirs.statusDir)) this.warn(`${dirs.statusDir} is not a directory of its owner's; not watched`);
+      this.unwatchable.add(dirs.statusDir);
+      return dirs;
+    }
+    let watcher: fs.FSWatcher;
+    try {
+      watcher = fs.watch(fdPath(fd), (_event, file) => {
+        if (file && /^\d+$/.test(file)) this.onMaybeEnded(Number(file));
+      });
+    } finally {
+      fs.closeSync(fd);
+    }
     watcher.on('error', (err) => this.warn(`status watcher ${dirs.statusDir}: ${err.message}`));
     this.watchers.set(dirs.statusDir, watcher);
     return dirs;
@@ -109,11 +126,20 @@ export class TmuxExecutor implements Executor {
     // With --mem, the wrapper moves itself into the job's memory cgroup before the job runs.
     const env = { ...spec.env };
     if (job.memMb !== null && this.cgroups.enforced) env.GFLOW_CGROUP_PROCS = this.cgroups.create(job.id, job.memMb, as);
-    const pid = await launchJob(
-      { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
-      { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
-      as,
-    );
+    // Another user's job cannot open root's GPU lock files: root holds its locks for it.
+    const gpuHold = as ? await holdJobGpus(env, this.warn) : undefined;
+    let pid: number;
+    try {
+      pid = await launchJob(
+        { id: job.id, session: spec.session, command: job.command, script: job.script, cwd: job.cwd, env, maxLogBytes: job.maxLogBytes ?? this.maxLogBytes },
+        { jobDir: path.join(dirs.jobsDir, String(job.id)), statusFile: statusFile(dirs.statusDir, job.id), logFile: logFile(dirs.logsDir, job.id), wrapper: this.wrapper },
+        as,
+      );
+    } catch (err) {
+      gpuHold?.release();
+      throw err;
+    }
+    gpuHold?.attach(pid);
     // The pane's process is known from now on by its pid and start time (see wrapperOf).
     const owner = job.uid ?? MY_UID;
     const stat = readStat(pid);
@@ -123,12 +149,12 @@ export class TmuxExecutor implements Executor {
   async inspect(job: StartedJob): Promise<Inspection> {
     const { as, dirs } = this.owner(job.uid);
     this.prepare(job.uid ?? MY_UID);
-    const status = readStatus(dirs.statusDir, job.id);
+    const status = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
     if (status) return this.ended(job, status, as);
     const { wrapper, replaced } = await this.wrapperOf(job, statusFile(dirs.statusDir, job.id), as);
     if (wrapper) return { kind: 'running', pid: wrapper.pid, pidStart: wrapper.startTime };
     // The wrapper may have written its status just now.
-    const late = readStatus(dirs.statusDir, job.id);
+    const late = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
     if (late) return this.ended(job, late, as);
     // Its session or wrapper is gone (a `tmux kill-server`, a kill of the wrapper), but a job
     // is over only when none of its processes is left: they still run, and are stopped by a
@@ -167,7 +193,7 @@ export class TmuxExecutor implements Executor {
   // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
   // kernel killed for memory.
   private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined, lost?: string): Promise<Inspection> {
-    if (exit) await whenLogComplete(this.logPath(job));
+    if (exit) await whenLogComplete(this.logPath(job), job.uid ?? MY_UID);
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
     // The spec holds the submitter's environment: no copy outlives the job.

@@ -57,12 +57,20 @@ unset GFLOW_CGROUP_PROCS
 # The job's GPUs: a lock on each GPU's file, held while any process of the job lives (its
 # processes inherit the descriptors). Taken by another daemon's job: not started, and the
 # daemon puts the job back in the queue.
+# A shared daemon (root) holds a user's job's locks itself (src/executor/gpu-hold.ts) and
+# says here when one was taken.
+if [ -n "\${GFLOW_GPU_BUSY:-}" ]; then
+  echo "gflow: a GPU lock is held by another gflow daemon's job; back to the queue" >&2
+  finish_job 75 gpu-busy
+fi
 gpu_fds=()
 if [ -n "\${GFLOW_GPU_LOCKS:-}" ]; then
   IFS=: read -r -a _locks <<< "$GFLOW_GPU_LOCKS"
   for _l in "\${_locks[@]}"; do
-    [ -e "$_l" ] || (umask 0; : >> "$_l") 2>/dev/null
-    if ! { exec {_fd}<"$_l"; } 2>/dev/null; then
+    # Created anew if missing (noclobber: O_EXCL, nothing followed); only a regular file is
+    # opened (a FIFO would hang the job, a link lead anywhere).
+    [ -e "$_l" ] || [ -L "$_l" ] || (umask 0; set -o noclobber; : > "$_l") 2>/dev/null
+    if [ -L "$_l" ] || [ ! -f "$_l" ] || ! { exec {_fd}<"$_l"; } 2>/dev/null; then
       echo "gflow: warning: cannot open the GPU lock $_l; running without it" >&2
       continue
     fi
