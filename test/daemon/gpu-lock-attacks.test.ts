@@ -42,11 +42,8 @@ describe('shared daemon: GPU locks against another user', { skip: users ? false 
     sb = await Sandbox.shared(users!);
     const smi = new FakeNvidiaSmi(path.join(sb.dir, 'nvidia'), [{ index: 0 }, { index: 1 }, { index: 2 }]);
     sb.env.PATH = `${smi.binDir}:${sb.env.PATH ?? ''}`;
-    // Like /tmp: anyone may create there.
-    const tmp = path.join(sb.dir, 'tmp');
-    fs.mkdirSync(tmp, { mode: 0o1777 });
-    fs.chmodSync(tmp, 0o1777);
-    lockDir = path.join(tmp, 'gflow-gpu-locks');
+    // The users' stand-in for /tmp (1777): anyone may create there.
+    lockDir = path.join(sb.userTmpdir, 'gflow-gpu-locks');
     sb.env.GFLOW_GPU_LOCK_DIR = lockDir;
   });
   after(async () => {

@@ -27,10 +27,14 @@ describe("shared daemon: a user's escape sequences on root's terminal", { skip: 
   it('shows ESC ] 0 ; title BEL, \\r, ESC [ 2 J and a C1 CSI escaped in the log file and the pane', async () => {
     const pane = async (format: string): Promise<string> => (await sb.run('tmux', ['display-message', '-p', '-t', '=gflow_server:', format])).stdout.trim();
     const titleBefore = await pane('#{pane_title}');
-    const r = await sb.as(user, ['submit', '--json', '--hold', '--name', 'n\u009b2Jx', '--', 'echo', '\x1b]0;pwned-title\x07', 'fake\rline', '\x1b[2J', 'del\x7f']);
+    const r = await sb.as(user, ['submit', '--json', '--hold', '--name', 'n2Jx', '--', 'echo', '\x1b]0;pwned-title\x07', 'fake\rline', '\x1b[2J', 'del\x7f', 'csi\u009b1m']);
     assert.equal(r.code, 0, r.stderr);
+    // A name is refused any control character, C1 included.
+    const named = await sb.as(user, ['submit', '--hold', '--name', 'n\u009b2Jx', '--', 'true']);
+    assert.equal(named.code, 2, named.stderr);
+    assert.match(named.stderr, /without control characters/);
     const id = (JSON.parse(r.stdout) as Job).id;
-    const escaped = String.raw`(n\x9b2Jx): echo \x1b]0;pwned-title\x07 fake\x0dline \x1b[2J del\x7f`;
+    const escaped = String.raw`(n2Jx): echo \x1b]0;pwned-title\x07 fake\x0dline \x1b[2J del\x7f csi\x9b1m`;
 
     const file = path.join(sb.env.GFLOW_SHARED_DIR!, 'gflowd.log');
     const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.includes(`job ${id} submitted`));
