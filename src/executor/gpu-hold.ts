@@ -6,9 +6,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 // Args: "s" for shared locks (a shared GPU job) or "", then the lock files. Prints "held" or
-// "busy" (another daemon's job holds one), then reads the wrapper's pid: an end of input
-// instead (the launch failed) lets go at once. `tail --pid` looks every 0.2 s whether the
-// wrapper still lives; after letting go, a touch wakes the daemons watching the directory.
+// "busy" (another daemon's job holds one), then reads the wrapper's pid and start time
+// (/proc/<pid>/stat field 22): an end of input instead (the launch failed) lets go at once.
+// It holds while that pid is still the wrapper (a pid taken by another process after the
+// wrapper ended must not keep a GPU locked for good, nor a zombie nobody reaps): `tail --pid`
+// notices the end within 0.2 s, and every 5 s the start time and state are checked again. After letting go, a touch wakes the
+// daemons watching the directory.
 const HOLDER = `
 shared=$1; shift
 fds=()
@@ -18,16 +21,17 @@ for l in "$@"; do
   fds+=("$fd")
 done
 echo held
-read -r pid || exit 0
+read -r pid start || exit 0
 exec 0</dev/null 1>/dev/null
-/usr/bin/tail -s 0.2 --pid="$pid" -f /dev/null
+same() { local s; read -r s 2>/dev/null < "/proc/$pid/stat" || return 1; s=\${s##*) }; set -- $s; [ "$1" != Z ] && [ -n "$start" ] && [ "\${20}" = "$start" ]; }
+while same; do /usr/bin/timeout 5 /usr/bin/tail -s 0.2 --pid="$pid" -f /dev/null; done
 for fd in "\${fds[@]}"; do exec {fd}<&-; done
 /usr/bin/touch -c -- "$@"
 `;
 
 export interface GpuHold {
   /** The job runs: its locks are held until this process (its wrapper) has ended. */
-  attach(pid: number): void;
+  attach(pid: number, startTime: string): void;
   /** The job did not start: let go now. */
   release(): void;
 }
@@ -56,7 +60,7 @@ function hold(child: ChildProcess): GpuHold {
     child.stderr!.destroy();
     child.unref();
   };
-  return { attach: (pid) => done(`${pid}\n`), release: () => done('') };
+  return { attach: (pid, startTime) => done(`${pid} ${startTime}\n`), release: () => done('') };
 }
 
 /**

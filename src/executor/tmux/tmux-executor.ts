@@ -139,10 +139,10 @@ export class TmuxExecutor implements Executor {
       gpuHold?.release();
       throw err;
     }
-    gpuHold?.attach(pid);
     // The pane's process is known from now on by its pid and start time (see wrapperOf).
     const owner = job.uid ?? MY_UID;
     const stat = readStat(pid);
+    gpuHold?.attach(pid, stat?.startTime ?? '');
     return { pid, pidStart: stat && signallableBy(pid, owner) ? stat.startTime : null };
   }
 
