@@ -6,7 +6,7 @@
 import type http from 'node:http';
 import type net from 'node:net';
 import type { Caller } from '../identity/caller.js';
-import { peerUid } from '../identity/peer-uid.js';
+import { socketUid } from '../identity/peer-uid.js';
 import { userById } from '../identity/users.js';
 import { GflowError } from '../protocol/errors.js';
 import { assertNotFromWebPage } from '../web/security.js';
@@ -24,17 +24,6 @@ export interface Identity {
    * on a connection of that user's UID only (socketUid); on another it is refused
    */
   sessions?: { callerOf(req: http.IncomingMessage): Caller | undefined };
-}
-
-const uids = new WeakMap<net.Socket, number | undefined>();
-
-/** The UID at the other end of a connection (looked up once per connection). */
-export function socketUid(sock: net.Socket): number | undefined {
-  if (!uids.has(sock)) {
-    const { remoteAddress, remotePort, localAddress, localPort } = sock;
-    uids.set(sock, remoteAddress && remotePort && localAddress && localPort ? peerUid(remoteAddress, remotePort, localAddress, localPort) : undefined);
-  }
-  return uids.get(sock);
 }
 
 /** The peer as a log line names it: its UID from the kernel, else its address. */

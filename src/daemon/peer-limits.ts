@@ -6,7 +6,7 @@
 // get through, and a daemon's owner has other ways to hurt it anyway.
 import type net from 'node:net';
 import { GflowError } from '../protocol/errors.js';
-import { socketUid } from './identify.js';
+import { socketUid } from '../identity/peer-uid.js';
 
 export const MAX_CONNECTIONS_PER_PEER = 128;
 

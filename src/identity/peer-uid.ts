@@ -5,6 +5,7 @@
 // NETLINK_SOCK_DIAG), /proc/net/tcp (or tcp6) is read instead — milliseconds, and growing
 // with every TIME_WAIT socket on the machine.
 import fs from 'node:fs';
+import type net from 'node:net';
 import { createRequire } from 'node:module';
 import { packagePath } from '../version.js';
 
@@ -91,4 +92,15 @@ export function listenerUid(ip: string, port: number): number | undefined {
   if (fast !== undefined) return fast ?? undefined;
   const local = hexAddress(ip, port);
   return local ? findUid('/proc/net/tcp', local, '00000000:0000') : undefined;
+}
+
+const uids = new WeakMap<net.Socket, number | undefined>();
+
+/** The UID at the other end of a connection (looked up once per connection). */
+export function socketUid(sock: net.Socket): number | undefined {
+  if (!uids.has(sock)) {
+    const { remoteAddress, remotePort, localAddress, localPort } = sock;
+    uids.set(sock, remoteAddress && remotePort && localAddress && localPort ? peerUid(remoteAddress, remotePort, localAddress, localPort) : undefined);
+  }
+  return uids.get(sock);
 }

@@ -6,6 +6,7 @@
 // daemon's (which may hold the SMTP password). A rule of the daemon's own account (a personal
 // daemon's user, a shared daemon's admin) is the daemon's to run.
 import { userById } from '../identity/users.js';
+import { accountEnv, switchTo } from '../identity/as-account.js';
 import { SMTP_PASSWORD_ENV } from '../config/smtp-password.js';
 
 export const myUid = process.getuid?.() ?? 0;
@@ -33,8 +34,8 @@ export function launchAs(uid: number | null, argv: string[], cwd?: string): Laun
   if (!u) throw new Error(`no account with uid ${uid} on this machine`);
   return {
     file: 'setpriv',
-    args: [`--reuid=${u.uid}`, `--regid=${u.gid}`, '--init-groups', '--', ...argv],
-    env: { HOME: u.home, USER: u.name, LOGNAME: u.name, SHELL: u.shell, PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin', LANG: process.env.LANG ?? 'C.UTF-8' },
+    args: [...switchTo(u), ...argv],
+    env: accountEnv(u),
     cwd: cwd ?? (u.home || '/'),
   };
 }

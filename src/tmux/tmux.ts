@@ -5,6 +5,7 @@
 // GFLOW_TMUX_SOCKET selects a private server (`tmux -L <name>`); tests use it, users don't.
 import { execFile } from 'node:child_process';
 import { TmuxControl } from './control.js';
+import { accountEnv, switchTo, type Account } from '../identity/as-account.js';
 
 export interface TmuxResult {
   code: number;
@@ -39,11 +40,7 @@ export function closeControlClient(): void {
  * Another account whose own tmux server a command goes to (a shared daemon runs each job in
  * its owner's server, so the owner can attach to it and nobody else can).
  */
-export interface RunAs {
-  uid: number;
-  gid: number;
-  name: string;
-  home: string;
+export interface RunAs extends Account {
   /** TMUX_TMPDIR of that account's server (unset: tmux's default, /tmp) */
   tmuxTmpdir?: string;
 }
@@ -56,9 +53,9 @@ const myUid = process.getuid?.() ?? 0;
 function command(args: string[], as: RunAs | undefined): { file: string; argv: string[]; env: NodeJS.ProcessEnv } {
   const tmuxArgs = [...socketArgs(), ...args];
   if (!as || as.uid === myUid) return { file: 'tmux', argv: tmuxArgs, env: as?.tmuxTmpdir ? { ...process.env, TMUX_TMPDIR: as.tmuxTmpdir } : process.env };
-  const env: NodeJS.ProcessEnv = { HOME: as.home, USER: as.name, LOGNAME: as.name, PATH: process.env.PATH, LANG: process.env.LANG ?? 'C.UTF-8', TERM: process.env.TERM ?? 'xterm-256color' };
+  const env: NodeJS.ProcessEnv = { ...accountEnv(as), TERM: process.env.TERM ?? 'xterm-256color' };
   if (as.tmuxTmpdir) env.TMUX_TMPDIR = as.tmuxTmpdir;
-  return { file: 'setpriv', argv: [`--reuid=${as.uid}`, `--regid=${as.gid}`, '--init-groups', '--', 'tmux', ...tmuxArgs], env };
+  return { file: 'setpriv', argv: [...switchTo(as), 'tmux', ...tmuxArgs], env };
 }
 
 /**
@@ -68,10 +65,9 @@ function command(args: string[], as: RunAs | undefined): { file: string; argv: s
  * long (the account owns the process and could stop it: what waits for it must not wait forever).
  */
 export function runAs(as: RunAs, argv: string[], o: { groups?: boolean; timeoutMs?: number } = {}): Promise<TmuxResult> {
-  const c = command([], as);
-  const switchTo = c.argv.slice(0, c.argv.indexOf('--') + 1).map((a) => (a === '--init-groups' && o.groups === false ? '--clear-groups' : a));
+  const { env } = command([], as);
   return new Promise((resolve) => {
-    execFile('setpriv', [...switchTo, ...argv], { env: c.env, timeout: o.timeoutMs ?? 0, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+    execFile('setpriv', [...switchTo(as, o), ...argv], { env, timeout: o.timeoutMs ?? 0, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       resolve({ code: err ? 1 : 0, stdout, stderr });
     });
   });

@@ -6,7 +6,7 @@
 // have been seen by someone else; from another UID's connection either is refused, never taken
 // as that other user.
 import type http from 'node:http';
-import { socketUid } from '../daemon/identify.js';
+import { socketUid } from '../identity/peer-uid.js';
 import type { Caller } from '../identity/caller.js';
 import { GflowError } from '../protocol/errors.js';
 import { LOGIN_CODE_TTL_MS, SESSION_TTL_MS } from '../protocol/web.js';
