@@ -187,7 +187,7 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
   }],
   [['ui'], (cmd) => {
     cmd
-      .description('print (and on a desktop open) a link to the web dashboard that logs the browser in once')
+      .description("print (and on a desktop open, through a one-time local address) a link to the web dashboard that logs your account's browser in once, within a minute")
       .option('--no-open', 'only print the link')
       .action(run(async () => (await import('./commands/ui.js')).uiCommand));
   }],
