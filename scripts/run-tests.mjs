@@ -18,5 +18,15 @@ if (only.length > 0 && files.length === 0) {
   process.stderr.write(`run-tests: no test file under dist/test matches ${only.join(', ')} (paths are like cli/clean.test.js)\n`);
   process.exit(2);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+// A test that hangs fails after TEST_TIMEOUT_MS instead of holding the run; a file whose handles
+// stay open after its tests is ended (--test-force-exit); and the whole run has a deadline, well
+// inside CI's, so a hang shows up as a failed run that names what ran last, not as a timeout.
+const TEST_TIMEOUT_MS = 5 * 60_000;
+const RUN_TIMEOUT_MS = 45 * 60_000;
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${TEST_TIMEOUT_MS}`, '--test-force-exit', ...files], {
+  stdio: 'inherit',
+  timeout: RUN_TIMEOUT_MS,
+  killSignal: 'SIGKILL',
+});
+if (r.error?.code === 'ETIMEDOUT') process.stderr.write(`run-tests: the run took longer than ${RUN_TIMEOUT_MS / 60_000} min and was stopped\n`);
 process.exit(r.status ?? 1);

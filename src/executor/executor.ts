@@ -76,5 +76,5 @@ export interface Executor {
   cluster?(): Promise<SlurmClusterInfo>;
   /** Where the job's output is logged. */
   logPath(job: OwnedJob): string;
-  close(): void;
+  close(): Promise<void>;
 }

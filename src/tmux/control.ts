@@ -5,6 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { TmuxResult } from './tmux.js';
 
+/** How long a detaching client is given before it is killed. */
+const CLOSE_WAIT_MS = 1000;
+
 interface Pending {
   blocks: number;
   out: string[];
@@ -53,10 +56,19 @@ export class TmuxControl {
     });
   }
 
-  close(): void {
+  /**
+   * Detaches: the client leaves on the end of its input and the server drops it in its own time.
+   * Waited for, because tmux 3.3's server can crash when a session closes while a control client
+   * is half gone (a reload kills the old daemon's session right after that daemon exits).
+   */
+  async close(): Promise<void> {
     this.dead = true;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.stdin!.end();
-    this.child.kill();
+    const timer = setTimeout(() => this.child.kill(), CLOSE_WAIT_MS);
+    await exited;
+    clearTimeout(timer);
   }
 
   private onData(chunk: string): void {

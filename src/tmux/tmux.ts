@@ -31,9 +31,10 @@ export function useControlClient(env: NodeJS.ProcessEnv = process.env): void {
   control = TmuxControl.start(socketArgs(env), env.TMUX_PANE, env);
 }
 
-export function closeControlClient(): void {
-  control?.close();
+export async function closeControlClient(): Promise<void> {
+  const c = control;
   control = undefined;
+  await c?.close();
 }
 
 /**
@@ -168,6 +169,12 @@ export async function listPanes(session: string, as?: RunAs): Promise<PaneInfo[]
 
 export async function listSessions(): Promise<string[]> {
   const r = await tmux(['list-sessions', '-F', '#{session_name}']);
+  return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
+}
+
+/** The clients attached to a session (control clients too): their ttys. */
+export async function listClients(session: string): Promise<string[]> {
+  const r = await tmux(['list-clients', '-t', target(session), '-F', '#{client_tty}']);
   return r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [];
 }
 

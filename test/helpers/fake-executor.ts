@@ -115,5 +115,5 @@ export class FakeExecutor implements Executor {
     return `/nonexistent/${job.id}.log`;
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 }

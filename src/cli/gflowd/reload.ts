@@ -14,7 +14,7 @@ import { isAlive, processMark } from '../../executor/proc.js';
 import { GflowError, toGflowError } from '../../protocol/errors.js';
 import { SERVER_SESSION } from '../../protocol/version.js';
 import { RELOAD_BY_ENV, RELOAD_OF_ENV } from '../../protocol/events.js';
-import { capturePane, hasSession, killSession, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
+import { capturePane, hasSession, killSession, listClients, listPanes, newSession, renameSession } from '../../tmux/tmux.js';
 import { carryOver } from './carry-over.js';
 import { daemonArgv, daemonEnv } from './daemon-session.js';
 import { daemonInPanes, daemonsOf, otherDaemonError, sessionDaemon } from './find-daemon.js';
@@ -142,7 +142,8 @@ async function hand(o: ReloadOptions, resolvedPort: number, stateDir: string): P
 
   if (await hasSession(SERVER_SESSION)) {
     // Let tmux reap the old daemon (its pane turns dead) before its session goes.
-    await waitUntil(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead), { intervalMs: 10, timeoutMs: 2000 });
+    // and its control client has left (tmux 3.3 can crash closing a session a control client is leaving).
+    await waitUntil(async () => (await listPanes(SERVER_SESSION)).every((p) => p.dead) && (await listClients(SERVER_SESSION)).length === 0, { intervalMs: 10, timeoutMs: 2000 });
     await killSession(SERVER_SESSION);
   }
   await renameSession(session, SERVER_SESSION);

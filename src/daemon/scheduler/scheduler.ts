@@ -286,6 +286,6 @@ export class Scheduler {
     await this.launcher.settle();
     await this.reaper.settle();
     this.leadership.close();
-    this.o.executor.close();
+    await this.o.executor.close();
   }
 }

@@ -278,7 +278,7 @@ export class SlurmExecutor implements Executor {
     return logFile(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, job.id);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.watcher?.close();
     this.queue.close();
   }

@@ -278,9 +278,9 @@ export class TmuxExecutor implements Executor {
     return logFile(jobDirs(this.paths, job.uid ?? MY_UID).logsDir, job.id);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
-    closeControlClient();
+    await closeControlClient();
   }
 }
