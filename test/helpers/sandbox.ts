@@ -124,12 +124,15 @@ export class Sandbox {
     return path.join(this.env.GFLOW_SHARED_DIR!, 'tmux');
   }
 
-  /** The environment a user's shell would give the CLI (no GFLOW_MODE: the CLI finds the daemon). */
+  /**
+   * The environment a user's shell would give the CLI (no GFLOW_MODE: the CLI finds the daemon),
+   * with the Node under test first on PATH (bin/* start with `#!/usr/bin/env node`).
+   */
   userEnv(u: TestUser): NodeJS.ProcessEnv {
     const pick = ['GFLOW_TMUX_SOCKET', 'GFLOW_SHARED_DIR', 'GFLOW_KILL_GRACE_SEC', 'NO_COLOR'];
     // Not root's TMUX_TMPDIR: a user's shell has its own.
     const tmux = this.env.GFLOW_MODE === 'shared' ? this.userTmpdir : this.env.TMUX_TMPDIR;
-    return { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: u.home, USER: u.name, LOGNAME: u.name, LANG: 'C.UTF-8', TMUX_TMPDIR: tmux, ...Object.fromEntries(pick.map((k) => [k, this.env[k]])) };
+    return { PATH: `${path.dirname(process.execPath)}:/usr/local/bin:/usr/bin:/bin`, HOME: u.home, USER: u.name, LOGNAME: u.name, LANG: 'C.UTF-8', TMUX_TMPDIR: tmux, ...Object.fromEntries(pick.map((k) => [k, this.env[k]])) };
   }
 
   /** Runs gflow (or another program) as a local user. */
