@@ -33,7 +33,7 @@ describe('one GPU, two personal daemons', { skip: users ? false : 'needs root an
       fs.chownSync(home, u.uid, u.gid);
       const env = {
         GFLOW_MODE: 'personal',
-        PATH: `${smi.binDir}:/usr/local/bin:/usr/bin:/bin`,
+        PATH: `${smi.binDir}:${sb.userEnv(u).PATH}`,
         XDG_DATA_HOME: path.join(home, 'data'),
         XDG_CONFIG_HOME: path.join(home, 'config'),
         GFLOW_PORT: String(await freePort()),
