@@ -24,7 +24,7 @@ export const target = (session: string): string => `=${session}:`;
  * Output as UTF-8 whatever the locale: in a C locale (LANG unset, as for a systemd service)
  * tmux prints a tab of a -F format as `_`, and gflow reads tab-separated formats.
  */
-export const UTF8 = '-u';
+const UTF8 = '-u';
 
 let control: TmuxControl | undefined;
 
