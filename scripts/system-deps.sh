@@ -3,7 +3,8 @@
 # tmux (jobs and the daemon live in it), a C/C++ toolchain for the native addons; with --test
 # also what the tests drive: chromium (the dashboard's browser tests), Slurm + munge (a real one-node
 # cluster; no daemon is started by the packages here: without systemd invoke-rc.d does nothing),
-# zsh and fish (completion tests), strace (the shared daemon's file opens are traced).
+# zsh and fish (completion tests), strace (the shared daemon's file opens are traced), systemd
+# (its systemd-analyze verifies the service units gflowd writes; nothing of it is started).
 set -euo pipefail
 need=()
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
@@ -18,6 +19,7 @@ if [ "${1:-}" = --test ]; then
   command -v zsh >/dev/null 2>&1 || need+=(zsh)
   command -v fish >/dev/null 2>&1 || need+=(fish)
   command -v strace >/dev/null 2>&1 || need+=(strace)
+  command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 fi
 if ((${#need[@]} == 0)); then exit 0; fi
 echo "installing: ${need[*]}"

@@ -110,6 +110,19 @@ export function gflowdProgram(): Command {
   cpus(port(program.command('run').description('run the daemon in the foreground (what the tmux session runs)'))).action(
     guard(async (o: DaemonFlags) => (await import('../daemon/main.js')).runDaemon(o)),
   );
+  const service = program
+    .command('service')
+    .description('run the daemon as a systemd service that starts at boot: install, print or remove its unit (the daemon still lives in tmux session gflow_server)');
+  const user = (c: Command) => c.option('--user', "a systemd user unit for your personal daemon (~/.config/systemd/user), instead of the system unit for the machine's shared daemon");
+  user(service.command('install'))
+    .description('write the unit (root: /etc/systemd/system/gflow.service), enable it and start it; a daemon already running is kept. systemctl start/stop/reload gflow then run gflowd up/down/reload; stopping never stops jobs')
+    .action(guard(async (o: { user?: boolean }) => (await import('./gflowd/service.js')).installService(o)));
+  user(service.command('print'))
+    .description('print the unit install would write, without installing it (works without systemd)')
+    .action(guard(async (o: { user?: boolean }) => (await import('./gflowd/service.js')).printUnit(o)));
+  user(service.command('remove'))
+    .description('stop and disable the service (gflowd down: running jobs keep running) and remove the unit; the state, logs and configuration stay')
+    .action(guard(async (o: { user?: boolean }) => (await import('./gflowd/service.js')).removeService(o)));
   addCompletionCommands(program);
 
   return program;

@@ -23,6 +23,8 @@ export interface Outcome {
    * signals): the job is lost, whatever stop was asked for; why, in words
    */
   lost?: string;
+  /** it ran in an earlier boot of this machine: the reboot ended every process of it */
+  rebooted?: boolean;
   /** the kernel killed it for going over its memory limit (--mem) */
   outOfMemory?: boolean;
   /** a batch system (Slurm) ended it, not the job itself: how, in its words */
@@ -36,6 +38,9 @@ export interface BatchEnd {
   state: 'cancelled' | 'timeout' | 'failed';
   reason: string;
 }
+
+/** Why a job that was running when the machine rebooted ended. */
+export const REBOOT_REASON = 'ended by a reboot of the machine';
 
 export interface Ending {
   state: Extract<JobState, 'finished' | 'failed' | 'cancelled' | 'timeout'>;
@@ -60,6 +65,9 @@ export function endingOf(job: { stopRequest: StopRequest | null; escalated: bool
   if (job.stopRequest === 'timeout') return { ...base, state: 'timeout', reason: 'time limit reached' };
   if (outcome.batch) return { ...base, state: outcome.batch.state, reason: outcome.batch.reason };
   if (outcome.outOfMemory) return { ...base, state: 'failed', reason: 'out of memory' };
+  // Killed, or vanished without a word, in a boot that is over: the reboot ended it. A job that
+  // exited of its own accord before the reboot keeps its own end.
+  if (outcome.rebooted && (exit === null || exit.signal !== null)) return { ...base, endedBy: null, state: 'failed', reason: REBOOT_REASON };
   if (outcome.serverLost) return { ...base, state: 'failed', reason: 'tmux server lost' };
   if (exit === null) return { ...base, state: 'failed', reason: 'lost' };
   if (exit.exitCode === 0) return { ...base, state: 'finished', reason: null };

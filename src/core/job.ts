@@ -43,6 +43,11 @@ export interface JobRecord {
    * its identity, so that another process given the same pid later is never taken for the job's
    */
   pidStart: string | null;
+  /**
+   * the kernel's id of the boot of this machine during which the job ran (src/executor/proc.ts
+   * bootId): a job of an earlier boot was ended by the reboot, and its pid names nothing of it
+   */
+  bootId: string | null;
   /** the Slurm job id of a job handed to Slurm (executor slurm) */
   slurmId: number | null;
   /** the node a Slurm job runs on (null while it waits in Slurm) */
@@ -108,7 +113,7 @@ export type JobKey = keyof JobRecord;
 
 /** Fields the daemon sets while a job runs and ends; a new job starts without them. */
 export const RUNTIME_KEYS = [
-  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'pidStart', 'slurmId', 'node',
+  'id', 'state', 'reason', 'submittedAt', 'startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'pidStart', 'bootId', 'slurmId', 'node',
   'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'gpuIds', 'cancelledBy', 'attempts',
 ] as const satisfies readonly JobKey[];
 type RuntimeKey = (typeof RUNTIME_KEYS)[number];
@@ -123,6 +128,7 @@ export const NOT_RUN_YET = {
   session: null,
   pid: null,
   pidStart: null,
+  bootId: null,
   slurmId: null,
   node: null,
   stopRequest: null,
@@ -143,7 +149,7 @@ export const UPDATABLE_KEYS = ['name', 'priority', 'cpus', 'timeLimitSec', 'gpus
 export type JobPatch = Partial<Pick<JobRecord, (typeof UPDATABLE_KEYS)[number]>>;
 
 /** Fields a state transition may set along with the new state. */
-export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'pidStart' | 'slurmId' | 'node' | 'gpuIds' | 'cancelledBy'>>;
+export type TransitionPatch = Partial<Pick<JobRecord, 'reason' | 'startedAt' | 'finishedAt' | 'exitCode' | 'signal' | 'endedBy' | 'session' | 'pid' | 'pidStart' | 'bootId' | 'slurmId' | 'node' | 'gpuIds' | 'cancelledBy'>>;
 
 /** Defaults of a submission's optional fields. */
 export const NEW_JOB_DEFAULTS = {

@@ -5,7 +5,7 @@ import type { JobRecord } from '../core/job.js';
 import type { SlurmClusterInfo } from '../protocol/api.js';
 
 /** What an executor needs to know of a job that was started. */
-export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId' | 'pidStart'>>;
+export type StartedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'pid' | 'token' | 'stopRequest'> & Partial<Pick<JobRecord, 'slurmId' | 'pidStart' | 'bootId'>>;
 
 /** What removing an ended job's files needs to know of it. */
 export type PurgedJob = Pick<JobRecord, 'id' | 'uid' | 'session' | 'sessionClosed' | 'attempts' | 'script'>;
@@ -29,6 +29,8 @@ export interface Placement {
   pid: number | null;
   /** the start time of process `pid` (src/core/job.ts pidStart) */
   pidStart?: string | null;
+  /** the boot of this machine it runs in (src/core/job.ts bootId); set by executors that run jobs here */
+  bootId?: string | null;
   slurmId?: number | null;
   node?: string | null;
 }

@@ -134,10 +134,38 @@ export function signallableBy(pid: number, uid: number): boolean {
   return ids !== undefined && (ids.real === uid || ids.saved === uid);
 }
 
+/**
+ * The kernel's id of this boot of the machine (null where it does not say). A pid and a start
+ * time (ticks after boot) name a process within one boot only: after a reboot both count from
+ * scratch, and the same pair can name another process. Read once: it cannot change while a
+ * process lives.
+ * Fault injection for tests: GFLOW_TEST_BOOT_ID_FILE names the file it is read from instead of
+ * the kernel's, so that a test can simulate a reboot by changing it between two daemons.
+ */
+export function bootId(): string | null {
+  if (boot === undefined) {
+    try {
+      boot = fs.readFileSync(process.env.GFLOW_TEST_BOOT_ID_FILE || '/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+    } catch {
+      boot = null;
+    }
+  }
+  return boot;
+}
+let boot: string | null | undefined;
+
+/** Whether something recorded in boot `id` belongs to an earlier boot (unknown: not). */
+export function ofEarlierBoot(id: string | null | undefined): boolean {
+  const now = bootId();
+  return !!id && now !== null && id !== now;
+}
+
 /** A process as known when it was found: a pid is that process only while its start time is the same. */
 export interface ProcessIdentity {
   pid: number;
   startTime: string;
+  /** the boot it was found in (absent: this one); a process of an earlier boot is gone */
+  bootId?: string | null;
 }
 
 /**
@@ -145,6 +173,8 @@ export interface ProcessIdentity {
  * with its pid now taken by another process, or by one `owner` could not signal (`replaced`).
  */
 export function processFate(id: ProcessIdentity, owner: number): 'same' | 'gone' | 'replaced' {
+  // Whatever has its pid now is of this boot: never it.
+  if (ofEarlierBoot(id.bootId)) return 'gone';
   const s = readStat(id.pid);
   if (!s) return 'gone';
   if (s.startTime !== id.startTime || !signallableBy(id.pid, owner)) return 'replaced';

@@ -36,7 +36,7 @@ export function parseJobState(value: string): JobState | undefined {
 export type EndedBy = 'natural' | 'soft' | 'hard';
 
 /** Fields of a job that stay inside the daemon. */
-const PRIVATE_KEYS = ['env', 'token', 'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'pidStart'] as const;
+const PRIVATE_KEYS = ['env', 'token', 'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'pidStart', 'bootId'] as const;
 type PrivateKey = (typeof PRIVATE_KEYS)[number];
 /** Times travel as ISO 8601 strings. */
 const TIME_KEYS = ['submittedAt', 'startedAt', 'finishedAt', 'beginAt'] as const;

@@ -34,6 +34,7 @@ export const JOB_COLUMNS: { readonly [K in JobKey]: readonly [column: string, co
   session: ['session', 'plain'],
   pid: ['pid', 'plain'],
   pidStart: ['pid_start', 'plain'],
+  bootId: ['boot_id', 'plain'],
   slurmId: ['slurm_id', 'plain'],
   node: ['node', 'plain'],
   token: ['token', 'plain'],

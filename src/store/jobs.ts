@@ -256,7 +256,7 @@ export class JobStore {
       assertRequeue(id, job.state);
       this.stmt("UPDATE jobs SET state = 'queued' WHERE id = ?").run(id);
       this.write(id, { attempts: [...job.attempts, attemptOf(job, log)], attempt: countsAsRetry ? job.attempt + 1 : job.attempt, reason: null, ...(env ? { env } : {}) });
-      const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'pidStart', 'slurmId', 'node', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
+      const cleared = ['startedAt', 'finishedAt', 'exitCode', 'signal', 'endedBy', 'session', 'pid', 'pidStart', 'bootId', 'slurmId', 'node', 'stopRequest', 'stopRequestedAt', 'gpuIds', 'cancelledBy'] as const;
       this.stmt(`UPDATE jobs SET ${cleared.map((k) => `${JOB_COLUMNS[k][0]} = NULL`).join(', ')}, escalated = 0, session_closed = 0 WHERE id = ?`).run(id);
       const back = this.require(id);
       this.events.appendJob('job.requeued', back, Date.now());
@@ -270,8 +270,8 @@ export class JobStore {
   }
 
   /** Where a started job runs (src/executor/executor.ts Placement); fields not given stay. */
-  setPlacement(id: number, p: { pid: number | null; pidStart?: string | null; slurmId?: number | null; node?: string | null; startedAt?: number }): void {
-    this.write(id, { pid: p.pid, pidStart: p.pidStart ?? null, ...(p.slurmId !== undefined && { slurmId: p.slurmId }), ...(p.node !== undefined && { node: p.node }), ...(p.startedAt !== undefined && { startedAt: p.startedAt }) });
+  setPlacement(id: number, p: { pid: number | null; pidStart?: string | null; bootId?: string | null; slurmId?: number | null; node?: string | null; startedAt?: number }): void {
+    this.write(id, { pid: p.pid, pidStart: p.pidStart ?? null, ...(p.bootId !== undefined && { bootId: p.bootId }), ...(p.slurmId !== undefined && { slurmId: p.slurmId }), ...(p.node !== undefined && { node: p.node }), ...(p.startedAt !== undefined && { startedAt: p.startedAt }) });
   }
 
   setScript(id: number, file: string): void {

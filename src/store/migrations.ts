@@ -148,6 +148,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 20,
+    description: 'the boot of the machine a job ran in: after a reboot it is recorded as ended by it, and its old pid is never taken for it',
+    sql: `ALTER TABLE jobs ADD COLUMN boot_id TEXT;  -- /proc/sys/kernel/random/boot_id while the job ran`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

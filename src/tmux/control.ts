@@ -36,8 +36,8 @@ export class TmuxControl {
   }
 
   /** Attaches a control client to `target` (a session or pane) without taking part in its size or output. */
-  static start(socketArgs: string[], target: string, env: NodeJS.ProcessEnv): TmuxControl {
-    const child = spawn('tmux', [...socketArgs, '-C', 'attach-session', '-t', target, '-f', 'no-output,ignore-size'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
+  static start(tmuxArgs: string[], target: string, env: NodeJS.ProcessEnv): TmuxControl {
+    const child = spawn('tmux', [...tmuxArgs, '-C', 'attach-session', '-t', target, '-f', 'no-output,ignore-size'], { env, stdio: ['pipe', 'pipe', 'ignore'] });
     return new TmuxControl(child);
   }
 

@@ -20,6 +20,12 @@ export function socketArgs(env: NodeJS.ProcessEnv = process.env): string[] {
 
 export const target = (session: string): string => `=${session}:`;
 
+/**
+ * Output as UTF-8 whatever the locale: in a C locale (LANG unset, as for a systemd service)
+ * tmux prints a tab of a -F format as `_`, and gflow reads tab-separated formats.
+ */
+const UTF8 = '-u';
+
 let control: TmuxControl | undefined;
 
 /**
@@ -28,7 +34,7 @@ let control: TmuxControl | undefined;
  */
 export function useControlClient(env: NodeJS.ProcessEnv = process.env): void {
   if (!env.TMUX || !env.TMUX_PANE) return;
-  control = TmuxControl.start(socketArgs(env), env.TMUX_PANE, env);
+  control = TmuxControl.start([UTF8, ...socketArgs(env)], env.TMUX_PANE, env);
 }
 
 export async function closeControlClient(): Promise<void> {
@@ -52,7 +58,7 @@ const myUid = process.getuid?.() ?? 0;
 // with its groups; the environment is the account's, plus where its server keeps its socket
 // (never this process's own TMUX_TMPDIR: root's is no place for a user's socket).
 function command(args: string[], as: RunAs | undefined): { file: string; argv: string[]; env: NodeJS.ProcessEnv } {
-  const tmuxArgs = [...socketArgs(), ...args];
+  const tmuxArgs = [UTF8, ...socketArgs(), ...args];
   if (!as || as.uid === myUid) return { file: 'tmux', argv: tmuxArgs, env: as?.tmuxTmpdir ? { ...process.env, TMUX_TMPDIR: as.tmuxTmpdir } : process.env };
   const env: NodeJS.ProcessEnv = { ...accountEnv(as), TERM: process.env.TERM ?? 'xterm-256color' };
   if (as.tmuxTmpdir) env.TMUX_TMPDIR = as.tmuxTmpdir;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { endingOf, type Outcome } from '../../src/core/end-state.js';
+import { endingOf, REBOOT_REASON, type Outcome } from '../../src/core/end-state.js';
 
 const exited = (exitCode: number, signal: string | null = null): Outcome => ({ exit: { exitCode, signal }, serverLost: false });
 const lost: Outcome = { exit: null, serverLost: false };
@@ -24,5 +24,15 @@ describe('endingOf', () => {
     assert.deepEqual(endingOf(natural, lost), { state: 'failed', reason: 'lost', exitCode: null, signal: null, endedBy: null });
     assert.deepEqual(endingOf(natural, { exit: null, serverLost: true }), { state: 'failed', reason: 'tmux server lost', exitCode: null, signal: null, endedBy: null });
     assert.deepEqual(endingOf(natural, { exit: { exitCode: 129, signal: 'SIGHUP' }, serverLost: true }), { state: 'failed', reason: 'tmux server lost', exitCode: 129, signal: 'SIGHUP', endedBy: 'natural' });
+  });
+
+  it('says a job of an earlier boot was ended by the reboot, unless it exited on its own first', () => {
+    const rebooted = (o: Outcome): Outcome => ({ ...o, rebooted: true });
+    assert.deepEqual(endingOf(natural, rebooted(lost)), { state: 'failed', reason: REBOOT_REASON, exitCode: null, signal: null, endedBy: null });
+    // Killed on the way down (the wrapper wrote the status): the reboot still.
+    assert.deepEqual(endingOf(natural, rebooted({ exit: { exitCode: 143, signal: 'SIGTERM' }, serverLost: true })), { state: 'failed', reason: REBOOT_REASON, exitCode: 143, signal: 'SIGTERM', endedBy: null });
+    assert.deepEqual(endingOf(natural, rebooted(exited(0))), { state: 'finished', reason: null, exitCode: 0, signal: null, endedBy: 'natural' });
+    assert.deepEqual(endingOf(natural, rebooted(exited(2))).reason, 'exit code 2');
+    assert.equal(endingOf({ stopRequest: 'cancel', escalated: false }, rebooted(lost)).reason, 'cancelled by user');
   });
 });

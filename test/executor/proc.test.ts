@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { descendantsOf, isAlive, parseStat, processFate, readStat, signallableBy } from '../../src/executor/proc.js';
+import { bootId, descendantsOf, isAlive, ofEarlierBoot, parseStat, processFate, readStat, signallableBy } from '../../src/executor/proc.js';
 
 describe('/proc parsing', () => {
   it('parses stat lines whose comm holds spaces and parentheses', () => {
@@ -34,6 +34,9 @@ describe('/proc parsing', () => {
     const id = { pid, startTime: readStat(pid)!.startTime };
     try {
       assert.equal(processFate(id, me), 'same');
+      assert.equal(processFate({ ...id, bootId: bootId() }, me), 'same');
+      // Found in an earlier boot: whatever has the pid and start time now is not it.
+      assert.equal(processFate({ ...id, bootId: 'another-boot' }, me), 'gone');
       // Another start time: another process with the same pid.
       assert.equal(processFate({ pid, startTime: String(Number(id.startTime) + 1) }, me), 'replaced');
       assert.ok(signallableBy(pid, me));
@@ -49,5 +52,12 @@ describe('/proc parsing', () => {
     }
     assert.equal(processFate(id, me), 'gone');
     assert.equal(signallableBy(pid, 65534), false);
+  });
+
+  it("reads the kernel's boot id, and tells an earlier boot's from this one's", () => {
+    assert.match(bootId() ?? '', /^[0-9a-f-]{36}$/);
+    assert.equal(ofEarlierBoot(bootId()), false);
+    assert.equal(ofEarlierBoot(null), false);
+    assert.equal(ofEarlierBoot('another-boot'), true);
   });
 });

@@ -56,7 +56,7 @@ export class Reaper {
     if (this.d.launching(id)) return 'running';
     const seen = await this.d.executor.inspect(job);
     if (seen.kind === 'running') {
-      const moved = job.pid !== seen.pid || (seen.pidStart !== undefined && job.pidStart !== seen.pidStart) || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
+      const moved = job.pid !== seen.pid || (seen.pidStart !== undefined && job.pidStart !== seen.pidStart) || (seen.bootId !== undefined && job.bootId !== seen.bootId) || (seen.slurmId !== undefined && job.slurmId !== seen.slurmId) || (seen.node !== undefined && job.node !== seen.node);
       const placedNow = seen.node != null && job.node == null;
       if (moved && this.d.leads()) this.d.store.setPlacement(id, { ...seen, ...(placedNow && { startedAt: this.d.clock.now() }) });
       if (placedNow) this.d.onPlaced?.(id);
@@ -93,7 +93,7 @@ export class Reaper {
     if (!this.d.leads()) return;
     const back = this.d.store.atomically(() => {
       if (this.d.store.get(job.id)?.state !== 'running') return false;
-      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, pidStart: null, slurmId: null, node: null, gpuIds: null });
+      this.d.store.transition(job.id, 'queued', { reason, startedAt: null, session: null, pid: null, pidStart: null, bootId: null, slurmId: null, node: null, gpuIds: null });
       return true;
     });
     if (!back) return;

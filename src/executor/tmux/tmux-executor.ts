@@ -18,7 +18,7 @@ import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { holdJobGpus } from '../gpu-hold.js';
-import { processFate, readCmdline, readEnvironVar, readStat, signallableBy, type ProcessIdentity } from '../proc.js';
+import { bootId, ofEarlierBoot, processFate, readCmdline, readEnvironVar, readStat, signallableBy, type ProcessIdentity } from '../proc.js';
 import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
 import { fdPath, openDirectory } from '../safe-open.js';
 import { launchJob } from './launch.js';
@@ -143,25 +143,28 @@ export class TmuxExecutor implements Executor {
     const owner = job.uid ?? MY_UID;
     const stat = readStat(pid);
     gpuHold?.attach(pid, stat?.startTime ?? '');
-    return { pid, pidStart: stat && signallableBy(pid, owner) ? stat.startTime : null };
+    return { pid, pidStart: stat && signallableBy(pid, owner) ? stat.startTime : null, bootId: bootId() };
   }
 
   async inspect(job: StartedJob): Promise<Inspection> {
     const { as, dirs } = this.owner(job.uid);
     this.prepare(job.uid ?? MY_UID);
     const status = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
-    if (status) return this.ended(job, status, as);
+    // Started in an earlier boot: the reboot ended all of it (the wrapper may have had time to
+    // write the status of a job killed on the way down). Nothing of this boot is looked for.
+    if (ofEarlierBoot(job.bootId)) return this.ended(job, status ?? null, as, { rebooted: true });
+    if (status) return this.ended(job, status, as, {});
     const { wrapper, replaced } = await this.wrapperOf(job, statusFile(dirs.statusDir, job.id), as);
-    if (wrapper) return { kind: 'running', pid: wrapper.pid, pidStart: wrapper.startTime };
+    if (wrapper) return { kind: 'running', pid: wrapper.pid, pidStart: wrapper.startTime, bootId: bootId() };
     // The wrapper may have written its status just now.
     const late = readStatus(dirs.statusDir, job.id, job.uid ?? MY_UID);
-    if (late) return this.ended(job, late, as);
+    if (late) return this.ended(job, late, as, {});
     // Its session or wrapper is gone (a `tmux kill-server`, a kill of the wrapper), but a job
     // is over only when none of its processes is left: they still run, and are stopped by a
     // cancel or a time limit like any job's.
     const left = jobProcesses({ wrapper: null, token: job.token, uid: job.uid ?? MY_UID });
-    if (left.length > 0) return { kind: 'running', pid: left[0]!.pid, pidStart: left[0]!.startTime };
-    return this.ended(job, null, as, replaced ? `lost: its process ${job.pid} ended, and pid ${job.pid} now belongs to another process` : undefined);
+    if (left.length > 0) return { kind: 'running', pid: left[0]!.pid, pidStart: left[0]!.startTime, bootId: bootId() };
+    return this.ended(job, null, as, replaced ? { lost: `lost: its process ${job.pid} ended, and pid ${job.pid} now belongs to another process` } : {});
   }
 
   /**
@@ -179,12 +182,14 @@ export class TmuxExecutor implements Executor {
       if (pid !== null && ((pane && !pane.dead && pane.pid === pid) || readCmdline(pid).includes(status))) startTime = readStat(pid)?.startTime ?? null;
     }
     if (pid === null || startTime === null) return { wrapper: null, replaced: false };
-    const wrapper = { pid, startTime };
+    const wrapper = { pid, startTime, bootId: job.bootId };
     const fate = processFate(wrapper, job.uid ?? MY_UID);
     return { wrapper: fate === 'same' ? wrapper : null, replaced: fate === 'replaced' };
   }
 
-  private async processRef(job: StartedJob): Promise<JobProcessRef> {
+  /** null: the job ran in an earlier boot; no process of this boot is its, none is signalled. */
+  private async processRef(job: StartedJob): Promise<JobProcessRef | null> {
+    if (ofEarlierBoot(job.bootId)) return null;
     const { as, dirs } = this.owner(job.uid);
     const { wrapper } = await this.wrapperOf(job, statusFile(dirs.statusDir, job.id), as);
     return { wrapper, token: job.token, uid: job.uid ?? MY_UID };
@@ -192,7 +197,7 @@ export class TmuxExecutor implements Executor {
 
   // Waits for the log to be complete; tells a lost tmux server from a lost job, and a job the
   // kernel killed for memory.
-  private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined, lost?: string): Promise<Inspection> {
+  private async ended(job: StartedJob, exit: ExitStatus | null, as: RunAs | undefined, why: Pick<Outcome, 'lost' | 'rebooted'>): Promise<Inspection> {
     if (exit) await whenLogComplete(this.logPath(job), job.uid ?? MY_UID);
     // A job that died of a hang-up, or vanished, with no tmux server left: the server went.
     const serverLost = (exit === null || exit.signal === 'SIGHUP') && !job.stopRequest && !(await tmuxServerRunning(as));
@@ -200,12 +205,13 @@ export class TmuxExecutor implements Executor {
     fs.rmSync(path.join(jobDirs(this.paths, job.uid ?? MY_UID).jobsDir, String(job.id), 'spec.sh'), { force: true });
     const outOfMemory = this.cgroups.oomKilled(job.id);
     this.cgroups.remove(job.id);
-    const outcome: Outcome = { exit, serverLost, outOfMemory, ...(lost !== undefined && { lost }) };
+    const outcome: Outcome = { exit, serverLost, outOfMemory, ...why };
     return { kind: 'ended', outcome };
   }
 
   async stop(job: StartedJob, o: StopOptions): Promise<void> {
-    await terminateJob(await this.processRef(job), signallerFor(this.owner(job.uid).as), { graceMs: o.graceMs, onEscalate: o.onEscalate });
+    const ref = await this.processRef(job);
+    if (ref) await terminateJob(ref, signallerFor(this.owner(job.uid).as), { graceMs: o.graceMs, onEscalate: o.onEscalate });
   }
 
   async purge(jobs: readonly PurgedJob[]): Promise<void> {
@@ -241,7 +247,8 @@ export class TmuxExecutor implements Executor {
   }
 
   async signal(job: StartedJob, sig: NodeJS.Signals): Promise<number> {
-    return signalJob(await this.processRef(job), sig, signallerFor(this.owner(job.uid).as));
+    const ref = await this.processRef(job);
+    return ref ? signalJob(ref, sig, signallerFor(this.owner(job.uid).as)) : 0;
   }
 
   async sendKeys(job: StartedJob, text: string, enter: boolean): Promise<void> {
