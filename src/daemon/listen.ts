@@ -1,7 +1,8 @@
 // Binds the daemon's port with SO_REUSEPORT so that a second daemon can bind it during a
-// reload. Node 20 has no `reusePort` option, so a small N-API addon (native/reuseport.c)
-// creates the socket (close-on-exec: no child inherits it) and Node listens on its fd.
-// Where Node >= 22.12 runs, its own `reusePort` does the same.
+// reload. A small N-API addon (native/reuseport.c) creates the socket (close-on-exec: no child
+// inherits it) and Node listens on its fd, on every Node version: Node 20 has no `reusePort`
+// option, and where Node has one (>= 22.12) it keeps the fd to itself, which the hand-over
+// needs to steer new connections to the successor.
 import { createRequire } from 'node:module';
 import type net from 'node:net';
 import { GflowError } from '../protocol/errors.js';
@@ -15,11 +16,6 @@ interface ReusePortAddon {
 
 const BACKLOG = 511;
 
-function nodeHasReusePort(): boolean {
-  const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
-  return major > 22 || (major === 22 && minor >= 12);
-}
-
 function loadAddon(): ReusePortAddon {
   return createRequire(import.meta.url)(packagePath('build/Release/reuseport.node')) as ReusePortAddon;
 }
@@ -30,24 +26,17 @@ export interface Listener {
 }
 
 export async function listenReusePort(server: net.Server, host: string, port: number): Promise<Listener> {
-  // Node's own option where it has one (>= 22.12), else a handle `{ fd }` from the addon.
-  let options: net.ListenOptions | { fd: number };
-  let fd: number | undefined;
-  if (nodeHasReusePort()) {
-    options = { host, port, backlog: BACKLOG, reusePort: true } as net.ListenOptions;
-  } else {
-    try {
-      fd = loadAddon().bindReusePort(host, port, BACKLOG);
-    } catch (err) {
-      throw bindError(err, host, port);
-    }
-    options = { fd };
+  let fd: number;
+  try {
+    fd = loadAddon().bindReusePort(host, port, BACKLOG);
+  } catch (err) {
+    throw bindError(err, host, port);
   }
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(bindError(err, host, port)));
-    server.listen(options, () => resolve());
+    server.listen({ fd }, () => resolve());
   });
-  return { handOver: () => (fd === undefined ? Promise.resolve() : drainTo(fd)) };
+  return { handOver: () => drainTo(fd) };
 }
 
 // New connections go to the successor (the second socket of the port's group); the ones
