@@ -23,7 +23,7 @@ export function mcpServer(): McpServer {
 }
 
 export async function serve(): Promise<void> {
-  if (process.stdin.isTTY) process.stderr.write('gflow mcp serve speaks the Model Context Protocol on stdin/stdout: an MCP client starts it (README: Use from an AI agent). Ctrl-D ends it.\n');
+  if (process.stdin.isTTY) process.stderr.write('gflow mcp serve speaks the Model Context Protocol on stdin/stdout: an MCP client starts it (docs/mcp.md). Ctrl-D ends it.\n');
   const server = mcpServer();
   const transport = new StdioServerTransport();
   // The client ends the session by closing our stdin.

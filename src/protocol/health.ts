@@ -6,7 +6,7 @@ export function isHealth(value: unknown): value is Health {
 }
 
 /**
- * What `/health` tells a peer that is not the daemon's owner (see README, Security): a shared
+ * What `/health` tells a peer that is not the daemon's owner (see docs/daemon.md, Security): a shared
  * daemon's other users get the full answer without `scheduling`; an unidentified peer only this.
  */
 export type PublicHealth = Omit<Health, 'scheduling'> | Pick<Health, 'status' | 'protocol' | 'mode'>;

@@ -10,7 +10,7 @@ export function addCompletionCommands(program: Command, opts: { jobIds?: boolean
   const name = program.name();
   program
     .command('completion')
-    .description(`print the shell completion script: \`source <(${name} completion bash)\`; zsh and fish too (README: Shell completion)`)
+    .description(`print the shell completion script: \`source <(${name} completion bash)\`; zsh and fish too (docs/completion.md)`)
     .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
     .action(async (shell: 'bash' | 'zsh' | 'fish', _flags: unknown, cmd: Command) => {
       try {

@@ -5,7 +5,7 @@ import { reportAndExit } from '../fail.js';
 export function addMcpCommand(program: Command): void {
   program
     .command('mcp')
-    .description('for AI agents: a Model Context Protocol server (README: Use from an AI agent)')
+    .description('for AI agents: a Model Context Protocol server (docs/mcp.md)')
     .command('serve')
     .description('serve gflow\'s tools over stdio, acting as you; an MCP client (Claude, …) starts it')
     .action(async () => {
