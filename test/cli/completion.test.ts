@@ -9,8 +9,7 @@ import { describe, it } from 'node:test';
 import pty from 'node-pty';
 import { pollUntil } from '../helpers/wait.js';
 import { BIN, Sandbox, useSandbox } from '../helpers/sandbox.js';
-
-const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+import { HOW, installed, requires } from '../helpers/requires.js';
 
 /** What the completion offers for these words (the last is the one being completed), one per line. */
 function complete(sb: Sandbox, program: 'gflow' | 'gflowd', script: string, words: string[]): Promise<string[]> {
@@ -92,7 +91,7 @@ describe('gflow completion zsh and fish', () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), ['--cpus', '1']);
 
-  it('zsh completes `gflow ca` and the ids of active jobs, on a real terminal', { skip: !has('zsh') && 'zsh is not installed' }, async () => {
+  it('zsh completes `gflow ca` and the ids of active jobs, on a real terminal', requires('zsh', installed('zsh'), HOW.systemDeps), async () => {
     const id = await sb.submit('--name', 'sleeper', '--', 'sleep', '300');
     const queued = await sb.submit('--name', 'waiter', '--', 'sleep', '300');
     fs.writeFileSync(path.join(sb.dir, '_gflow'), await sb.ok('gflow', 'completion', 'zsh'));
@@ -118,7 +117,7 @@ describe('gflow completion zsh and fish', () => {
     }
   });
 
-  it('fish completes `gflow ca` and option values', { skip: !has('fish') && 'fish is not installed' }, async () => {
+  it('fish completes `gflow ca` and option values', requires('fish', installed('fish'), HOW.systemDeps), async () => {
     const script = await sb.ok('gflow', 'completion', 'fish');
     const run = (line: string): string[] => {
       const r = spawnSync('fish', ['--no-config', '-c', `${script}\ncomplete -C '${line}'`], { env: shellEnv(sb), encoding: 'utf8' });

@@ -13,10 +13,9 @@ import { Sandbox } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
 import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
 import { fromPage, send } from './http.js';
+import { HOW, requires } from '../helpers/requires.js';
 
-const noBrowser = fs.existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (scripts/system-deps.sh installs it)`;
-
-describe('web dashboard', { skip: noBrowser }, () => {
+describe('web dashboard', requires(`Chromium at ${CHROMIUM}`, fs.existsSync(CHROMIUM), HOW.systemDeps), () => {
   let sb: Sandbox;
   let browser: TestBrowser;
   let page: Page;

@@ -11,8 +11,7 @@ import type { Page } from 'playwright-core';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
-
-const noBrowser = fs.existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (scripts/system-deps.sh installs it)`;
+import { HOW, requires } from '../helpers/requires.js';
 
 /** A day of minute samples shaped like a working machine. */
 function seedSamples(dbFile: string, now: number): void {
@@ -40,7 +39,7 @@ function seedSamples(dbFile: string, now: number): void {
   }
 }
 
-describe('dashboard screenshots', { skip: noBrowser }, () => {
+describe('dashboard screenshots', requires(`Chromium at ${CHROMIUM}`, fs.existsSync(CHROMIUM), HOW.systemDeps), () => {
   let sb: Sandbox;
   let browser: TestBrowser;
   let page: Page;

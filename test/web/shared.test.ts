@@ -9,12 +9,13 @@ import type { Job } from '../../src/protocol/job.js';
 import { LOG_START_HEADER } from '../../src/protocol/web.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { fromPage, sendAs } from './http.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 // Users of their own: a sandbox's cleanup kills every process of its users, and test files run
 // side by side.
 const users = testUsers(['gflowweba', 'gflowwebb']);
 
-describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('dashboard on a shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;
