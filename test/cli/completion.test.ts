@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import pty from 'node-pty';
 import { pollUntil } from '../helpers/wait.js';
 import { BIN, Sandbox, useSandbox } from '../helpers/sandbox.js';
@@ -35,9 +35,11 @@ describe('gflow completion bash', () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), ['--cpus', '1']);
   let script = '';
+  before(async () => {
+    script = await sb.ok('gflow', 'completion', 'bash');
+  });
 
   it('completes commands, options and their values from the command definitions', async () => {
-    script = await sb.ok('gflow', 'completion', 'bash');
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'ca']), ['cancel']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'q']), ['q', 'queue', 'quota']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'log', '--f']), ['--first', '--follow']);
