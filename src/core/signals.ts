@@ -28,7 +28,7 @@ export function parseSignalSpec(text: string): { signal: NodeJS.Signals; beforeS
  */
 export function checkWarnSignal(beforeSec: number, timeLimitSec: number | null | undefined): void {
   if (timeLimitSec === null || timeLimitSec === undefined) {
-    throw new GflowError('bad_request', 'the warning signal is sent before the time limit, and the job has none', `add a time limit, e.g. -t 2:00:00 --signal USR1@${beforeSec}`);
+    throw new GflowError('bad_request', 'the warning signal is sent before the time limit, and the job has none', `add a time limit longer than ${beforeSec} s (-t/--time)`);
   }
   if (beforeSec >= timeLimitSec) {
     throw new GflowError('bad_request', `the warning signal ${beforeSec} s before the time limit would be due before the job starts: its time limit is ${timeLimitSec} s`, 'give fewer seconds (--signal SIG@SECONDS), or a longer time limit (-t/--time)');

@@ -57,7 +57,7 @@ describe('signalling jobs', () => {
     }
     const none = await sb.gflow('submit', '--signal', 'USR1@10', '--', 'true');
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /^gflow: the warning signal is sent before the time limit, and the job has none\n {2}hint: add a time limit, e.g. -t 2:00:00 --signal USR1@10\n$/);
+    assert.match(none.stderr, /^gflow: the warning signal is sent before the time limit, and the job has none\n {2}hint: add a time limit longer than 10 s \(-t\/--time\)\n$/);
 
     // The daemon holds the same rule for any client.
     const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();

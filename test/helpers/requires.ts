@@ -18,6 +18,9 @@ export const HOW = {
   tmpfs: 'run the tests as root where mount is permitted (a container needs CAP_SYS_ADMIN)',
 } as const;
 
+/** node:test options: skipped, saying why, or not. */
+export type Needs = { skip: string | false };
+
 function message(what: string, hint: string): string {
   return `needs ${what}: ${hint}`;
 }
@@ -26,7 +29,7 @@ function message(what: string, hint: string): string {
  * Options for `describe` or `it` that need `what`. Missing under CI: one failing test named after
  * what is missing is added beside them (they are not run: they would only fail less clearly).
  */
-export function requires(what: string, available: boolean, hint: string): { skip: string | false } {
+export function requires(what: string, available: boolean, hint: string): Needs {
   if (available) return { skip: false };
   const why = message(what, hint);
   if (CI) it(`requires ${what}`, () => assert.fail(`${why} (CI=true: a missing part fails the run)`));
@@ -51,6 +54,6 @@ export function installed(program: string): boolean {
 }
 
 /** `requires` for tests that run as several local users (testUsers: undefined where it cannot make them). */
-export function requiresUsers(users: readonly unknown[] | undefined): { skip: string | false } {
+export function requiresUsers(users: readonly unknown[] | undefined): Needs {
   return requires('local users (root and useradd)', users !== undefined, HOW.users);
 }

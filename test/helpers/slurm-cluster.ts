@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { pollUntil } from './wait.js';
-import { requires } from './requires.js';
+import { requires, type Needs } from './requires.js';
 import { freePort, ROOT } from './sandbox.js';
 
 const BINARIES = ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo', 'srun'];
@@ -35,7 +35,7 @@ function slurmUnavailable(): string | undefined {
 }
 
 /** Test options (see requires) for tests that run the cluster. */
-export function requiresSlurm(): ReturnType<typeof requires> {
+export function requiresSlurm(): Needs {
   const why = slurmUnavailable();
   return requires('a Slurm cluster (slurmctld, slurmd and munged as root)', why === undefined, why ?? '');
 }
