@@ -123,7 +123,6 @@ export function parseDirectiveTokens(tokens: string[], where: string): { flags: 
  */
 export function checkCombinations(f: SubmitFlags): void {
   if (f.name !== undefined && f.jobName !== undefined) throw usage('--name and -J/--job-name both name the job', 'give one of them');
-  if (f.signal !== undefined && f.time === undefined) throw usage('--signal is sent before the time limit, and the job has none', 'add -t/--time, e.g. -t 2:00:00 --signal USR1@120');
   if (f.gres !== undefined && f.gpus !== undefined) throw usage('--gres and --gpus both ask for GPUs', 'give one of them');
   if (f.gpuMemory !== undefined && !f.shared) {
     throw usage('--gpu-memory applies to a shared GPU job only', 'add --shared to share a GPU within that memory, or drop --gpu-memory and ask for whole GPUs with -g N');

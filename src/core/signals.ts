@@ -20,3 +20,17 @@ export function parseSignalSpec(text: string): { signal: NodeJS.Signals; beforeS
   if (beforeSec < 1 || beforeSec > 365 * 86400) throw new GflowError('usage', `invalid --signal '${text}'`, 'give 1 or more seconds before the time limit');
   return { signal: parseSignal(m[1]!), beforeSec };
 }
+
+/**
+ * A warning signal (`--signal SIG@SECONDS`) is sent SECONDS before the time limit, while the job
+ * runs: it needs a time limit longer than SECONDS. The one rule for the CLI's flags and the
+ * daemon's check of a request, said as the error both give.
+ */
+export function checkWarnSignal(beforeSec: number, timeLimitSec: number | null | undefined): void {
+  if (timeLimitSec === null || timeLimitSec === undefined) {
+    throw new GflowError('bad_request', 'the warning signal is sent before the time limit, and the job has none', `add a time limit longer than ${beforeSec} s (-t/--time)`);
+  }
+  if (beforeSec >= timeLimitSec) {
+    throw new GflowError('bad_request', `the warning signal ${beforeSec} s before the time limit would be due before the job starts: its time limit is ${timeLimitSec} s`, 'give fewer seconds (--signal SIG@SECONDS), or a longer time limit (-t/--time)');
+  }
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GflowError } from '../protocol/errors.js';
 import type { UpdateRequest } from '../protocol/api.js';
 import { EMAIL_ADDRESS, isNotifyEvent, type NotifyEvent } from '../core/notify-on.js';
+import { checkWarnSignal } from '../core/signals.js';
 import { DEP_KINDS, parseJobState, type BatchRequest, type DepKind, type JobState, type ListQuery, type SubmitRequest, type TaskSpec } from '../protocol/job.js';
 
 const MAX_TEXT = 64 * 1024;
@@ -87,6 +88,7 @@ export function validateSubmit(body: unknown): SubmitRequest {
     out.warnSignal = str(b.warnSignal, 'warnSignal', 20);
     if (!/^SIG[A-Z0-9]+$/.test(out.warnSignal)) throw bad('warnSignal', 'a signal name like SIGUSR1');
     out.warnBeforeSec = seconds(b.warnBeforeSec, 'warnBeforeSec');
+    checkWarnSignal(out.warnBeforeSec, out.timeLimitSec);
   }
   if (b.mailUser !== undefined) {
     out.mailUser = str(b.mailUser, 'mailUser', 254);

@@ -5,12 +5,11 @@ import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import pty from 'node-pty';
 import { pollUntil } from '../helpers/wait.js';
 import { BIN, Sandbox, useSandbox } from '../helpers/sandbox.js';
-
-const has = (shell: string): boolean => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+import { HOW, installed, requires } from '../helpers/requires.js';
 
 /** What the completion offers for these words (the last is the one being completed), one per line. */
 function complete(sb: Sandbox, program: 'gflow' | 'gflowd', script: string, words: string[]): Promise<string[]> {
@@ -36,9 +35,11 @@ describe('gflow completion bash', () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), ['--cpus', '1']);
   let script = '';
+  before(async () => {
+    script = await sb.ok('gflow', 'completion', 'bash');
+  });
 
   it('completes commands, options and their values from the command definitions', async () => {
-    script = await sb.ok('gflow', 'completion', 'bash');
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'ca']), ['cancel']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'q']), ['q', 'queue', 'quota']);
     assert.deepEqual(await complete(sb, 'gflow', script, ['gflow', 'log', '--f']), ['--first', '--follow']);
@@ -92,7 +93,7 @@ describe('gflow completion zsh and fish', () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), ['--cpus', '1']);
 
-  it('zsh completes `gflow ca` and the ids of active jobs, on a real terminal', { skip: !has('zsh') && 'zsh is not installed' }, async () => {
+  it('zsh completes `gflow ca` and the ids of active jobs, on a real terminal', requires('zsh', installed('zsh'), HOW.systemDeps), async () => {
     const id = await sb.submit('--name', 'sleeper', '--', 'sleep', '300');
     const queued = await sb.submit('--name', 'waiter', '--', 'sleep', '300');
     fs.writeFileSync(path.join(sb.dir, '_gflow'), await sb.ok('gflow', 'completion', 'zsh'));
@@ -118,7 +119,7 @@ describe('gflow completion zsh and fish', () => {
     }
   });
 
-  it('fish completes `gflow ca` and option values', { skip: !has('fish') && 'fish is not installed' }, async () => {
+  it('fish completes `gflow ca` and option values', requires('fish', installed('fish'), HOW.systemDeps), async () => {
     const script = await sb.ok('gflow', 'completion', 'fish');
     const run = (line: string): string[] => {
       const r = spawnSync('fish', ['--no-config', '-c', `${script}\ncomplete -C '${line}'`], { env: shellEnv(sb), encoding: 'utf8' });

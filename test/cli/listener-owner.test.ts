@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { Sandbox, testUsers, useSandbox } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa']);
 
-describe('a port held by another user', { skip: users ? false : 'needs root and useradd to create a local user' }, () => {
+describe('a port held by another user', requiresUsers(users), () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), null);
 

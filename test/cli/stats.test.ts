@@ -11,6 +11,7 @@ import { sparkline } from '../../src/cli/sparkline.js';
 import type { Job } from '../../src/protocol/job.js';
 import type { StatsResponse } from '../../src/protocol/stats.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 describe('gflow stats', () => {
   let sb: Sandbox;
@@ -108,7 +109,7 @@ describe('gflow stats', () => {
 
 const users = testUsers(['gflowa', 'gflowb']);
 
-describe('gflow stats on a shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('gflow stats on a shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

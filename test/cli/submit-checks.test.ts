@@ -18,6 +18,7 @@ describe('submit and log refusals', () => {
     assert.match(lines[0]!, message);
     assert.match(r.stderr, hint);
     assert.equal(r.stdout, '');
+    assert.equal(fs.existsSync(path.join(sb.stateDir, 'gflow.db')), false, 'a refusal created daemon state');
   }
 
   it('suggests only commands that exist, read from the real command lines', async () => {
@@ -56,10 +57,6 @@ describe('submit and log refusals', () => {
     const script = path.join(sb.dir, 'arr.sh');
     fs.writeFileSync(script, '#!/bin/bash\n# GFLOW --array=1-4%2\ntrue\n');
     await refused(['submit', '--max-concurrent', '3', script], /both cap the running tasks/, /give one of them/);
-  });
-
-  it('nothing was written: no daemon state was created by the refusals', () => {
-    assert.equal(fs.existsSync(path.join(sb.stateDir, 'gflow.db')), false);
   });
 });
 

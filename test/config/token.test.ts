@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { ensureToken, readToken } from '../../src/config/token.js';
+import { HOW, requiresNow } from '../helpers/requires.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-token-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +45,7 @@ describe('API token', () => {
     const file = path.join(dir, 'b', 'token');
     const token = ensureToken(file);
     fs.chmodSync(file, 0o644);
-    if (!immutable(file, true)) return t.skip('chattr +i is not available here');
+    if (!requiresNow(t, 'chattr +i (root, e2fsprogs, a filesystem with the immutable flag)', immutable(file, true), HOW.systemDeps)) return;
     try {
       assert.throws(() => ensureToken(file), /cannot replace the API token .*which others could read \(mode 644\)/);
     } finally {

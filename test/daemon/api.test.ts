@@ -52,6 +52,7 @@ describe('API robustness', () => {
       ['POST', '/v1/jobs', JSON.stringify({ ...valid, env: { A: 1 } })],
       ['POST', '/v1/jobs', JSON.stringify({ ...valid, script: '/x' })],
       ['POST', '/v1/jobs', JSON.stringify({ ...valid, name: 'a\nb' })],
+      ['POST', '/v1/jobs', JSON.stringify({ ...valid, timeLimitSec: 300, warnSignal: 'SIGUSR1', warnBeforeSec: 600 })],
       ['POST', '/v1/jobs', '['.repeat(100_000)],
       ['POST', '/v1/jobs', Buffer.alloc(5 * 1024 * 1024, 0x20)],
       ['POST', '/v1/jobs/-1/cancel', ''],
@@ -67,7 +68,14 @@ describe('API robustness', () => {
       ['PUT', '/health', undefined],
       ['GET', '/nope', undefined],
       ['POST', '/v1/close', '{"ids":[-1]}'],
+      // Found by the fuzzing (fuzz.test.ts): a clean whose states are not a list, or that is not an object.
+      ['POST', '/v1/clean', '{"states":5}'],
+      ['POST', '/v1/clean', '{"states":{"a":1}}'],
+      ['POST', '/v1/clean', '[]'],
+      ['POST', '/v1/clean', '5'],
     ];
+    const list = async (): Promise<string> => (await request(sb.port, 'GET', '/v1/jobs?all=1', undefined, auth)).body;
+    const queue = await list();
     for (const [method, p, body] of cases) {
       let res: Res;
       try {
@@ -80,12 +88,17 @@ describe('API robustness', () => {
       assert.ok(res.status >= 400 && res.status < 500, `${method} ${p} → ${res.status} ${res.body.slice(0, 200)}`);
       const err = JSON.parse(res.body) as { code: string; message: string };
       assert.equal(typeof err.code, 'string');
-      assert.ok(err.message.length > 0);
+      assert.ok(err.message.length > 0 && !err.message.includes('\n'), err.message);
     }
     const health = await request(sb.port, 'GET', '/health');
     assert.equal(health.status, 200);
-    const jobs = JSON.parse((await request(sb.port, 'GET', '/v1/jobs?all=1', undefined, auth)).body) as { jobs: unknown[] };
-    assert.deepEqual(jobs.jobs, []);
+    assert.equal(await list(), queue);
+  });
+
+  it('refuses a clean whose states are not a list, saying what to send', async () => {
+    const res = await request(sb.port, 'POST', '/v1/clean', '{"states":5}', { ...auth, 'content-type': 'application/json' });
+    assert.equal(res.status, 400);
+    assert.deepEqual(JSON.parse(res.body), { code: 'bad_request', message: "invalid field 'states': expected an array of ended states", hint: 'use CD, F, CA, TO or their names' });
   });
 
   it('cuts off a client that never finishes its request, and keeps serving others', async () => {
@@ -100,12 +113,13 @@ describe('API robustness', () => {
   it('answers a retried submission with the same idempotency key only once', async () => {
     const body = JSON.stringify({ cwd: '/', env: {}, user: 'u', command: ['true'], hold: true });
     const headers = { ...auth, 'content-type': 'application/json', 'idempotency-key': 'retry-1' };
+    const count = async (): Promise<number> => (JSON.parse((await request(sb.port, 'GET', '/v1/jobs?all=1', undefined, auth)).body) as { jobs: unknown[] }).jobs.length;
+    const before = await count();
     const a = await request(sb.port, 'POST', '/v1/jobs', body, headers);
     const b = await request(sb.port, 'POST', '/v1/jobs', body, headers);
     assert.equal(a.status, 201);
     assert.equal(b.status, 201);
     assert.equal((JSON.parse(a.body) as { job: { id: number } }).job.id, (JSON.parse(b.body) as { job: { id: number } }).job.id);
-    const jobs = JSON.parse((await request(sb.port, 'GET', '/v1/jobs?all=1', undefined, auth)).body) as { jobs: unknown[] };
-    assert.equal(jobs.jobs.length, 1);
+    assert.equal(await count(), before + 1);
   });
 });

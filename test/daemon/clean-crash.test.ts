@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../src/protocol/job.js';
 import { pollUntil } from '../helpers/wait.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const DIE = 'GFLOW_TEST_DIE_BEFORE_FILE_REMOVAL';
 
@@ -50,9 +51,8 @@ describe('kill -9 during gflow clean', () => {
 });
 
 const users = testUsers(['gflowcla', 'gflowclb']);
-if (!users && process.env.CI === 'true') assert.fail('the shared-mode test needs root and useradd (CI=true)');
 
-describe('kill -9 during a user\'s gflow clean on the shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('kill -9 during a user\'s gflow clean on the shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

@@ -12,9 +12,9 @@ import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa', 'gflowb']);
-if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd');
 
 // The processes that have `file` open (not an earlier file at its path: that reads "(deleted)").
 function openers(file: string): number[] {
@@ -29,7 +29,7 @@ function openers(file: string): number[] {
   return out;
 }
 
-describe('shared daemon: GPU locks against another user', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: GPU locks against another user', requiresUsers(users), () => {
   let sb: Sandbox;
   let attacker: TestUser;
   let victim: TestUser;

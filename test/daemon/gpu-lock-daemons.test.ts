@@ -8,11 +8,12 @@ import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { BIN, freePort, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa', 'gflowb']);
 const ROUNDS = 20;
 
-describe('one GPU, two personal daemons', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('one GPU, two personal daemons', requiresUsers(users), () => {
   let sb: Sandbox;
   const envs = new Map<string, NodeJS.ProcessEnv>();
   const probe = (): string => path.join(sb.dir, 'gpu0');

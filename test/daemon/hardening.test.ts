@@ -8,7 +8,8 @@ import { describe, it } from 'node:test';
 import { pollUntil } from '../helpers/wait.js';
 import { isAlive } from '../../src/executor/proc.js';
 import type { Job } from '../../src/protocol/job.js';
-import { ROOT, Sandbox, useSandbox } from '../helpers/sandbox.js';
+import { ROOT, Sandbox, testUsers, useSandbox } from '../helpers/sandbox.js';
+import { HOW, requiresNow, requiresUsers } from '../helpers/requires.js';
 
 const NASTY = ['; touch pwned1', '$(touch pwned2)', '`touch pwned3`', "it's \"quoted\"", 'line1\nline2', '#{session_name} #(touch pwned4)', '-rf', '\\', '  spaced  ', '*', '~'];
 
@@ -152,11 +153,8 @@ describe('faults', () => {
     const data = path.join(sb.dir, 'data');
     fs.mkdirSync(data, { recursive: true });
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', data]).status === 0;
-    if (!mounted) {
-      await sb.cleanup();
-      t.skip('cannot mount a small tmpfs here (needs root and mount permission)');
-      return;
-    }
+    if (!mounted) await sb.cleanup();
+    if (!requiresNow(t, 'a small tmpfs mounted', mounted, HOW.tmpfs)) return;
     try {
       await sb.up();
       const kept = await sb.submit('--hold', '--', 'true');
@@ -178,19 +176,17 @@ describe('faults', () => {
   });
 });
 
-describe('other users', () => {
-  it('a process of another user cannot bind the daemon\'s port', async (t) => {
-    if (process.getuid?.() !== 0 || spawnSync('id', ['gflowtest']).status !== 0 && spawnSync('useradd', ['--system', '--no-create-home', 'gflowtest']).status !== 0) {
-      t.skip('needs root and useradd to create a second user');
-      return;
-    }
-    const uid = Number(execFileSync('id', ['-u', 'gflowtest'], { encoding: 'utf8' }));
+const users = testUsers(['gflowtest']);
+
+describe('other users', requiresUsers(users), () => {
+  it('a process of another user cannot bind the daemon\'s port', async () => {
+    const { uid, gid } = users![0]!;
     const sb = await Sandbox.create();
     try {
       await sb.up();
       const addon = path.join(ROOT, 'build', 'Release', 'reuseport.node');
       const code = `try { require(${JSON.stringify(addon)}).bindReusePort('127.0.0.1', ${sb.port}, 5); console.log('bound') } catch (e) { console.log(e.code) }`;
-      const child = spawn(process.execPath, ['-e', code], { uid, gid: uid, cwd: '/' });
+      const child = spawn(process.execPath, ['-e', code], { uid, gid, cwd: '/' });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       await new Promise((r) => child.once('exit', r));
@@ -200,18 +196,14 @@ describe('other users', () => {
     }
   });
 
-  it("refuses another user's connection to a personal daemon, even with the owner's token", async (t) => {
-    if (process.getuid?.() !== 0 || spawnSync('id', ['gflowtest']).status !== 0) {
-      t.skip('needs root and the user gflowtest (created by the test above)');
-      return;
-    }
-    const uid = Number(execFileSync('id', ['-u', 'gflowtest'], { encoding: 'utf8' }));
+  it("refuses another user's connection to a personal daemon, even with the owner's token", async () => {
+    const { uid, gid } = users![0]!;
     const sb = await Sandbox.create();
     try {
       await sb.up();
       const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();
       const code = `require('node:http').get({ host: '127.0.0.1', port: ${sb.port}, path: '/v1/jobs', headers: { authorization: 'Bearer ${token}' } }, (res) => { let b = ''; res.on('data', (c) => (b += c)); res.on('end', () => console.log(res.statusCode, b)); }).on('error', (e) => console.log(e.code));`;
-      const child = spawn(process.execPath, ['-e', code], { uid, gid: uid, cwd: '/' });
+      const child = spawn(process.execPath, ['-e', code], { uid, gid, cwd: '/' });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       await new Promise((r) => child.once('exit', r));

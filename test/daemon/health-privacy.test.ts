@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { BIN, Sandbox, testUsers } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa']);
 
@@ -21,7 +22,7 @@ function health(port: number): Promise<{ status: number; body: Record<string, un
 // The same request, made by another local user.
 const AS_OTHER = `require('http').get({host:'127.0.0.1',port:+process.argv[1],path:'/health',agent:false},(r)=>{let t='';r.on('data',(c)=>t+=c);r.on('end',()=>console.log(JSON.stringify({status:r.statusCode,body:JSON.parse(t)})))})`;
 
-describe('/health without a token', { skip: users ? false : 'needs root and useradd to create a second local user' }, () => {
+describe('/health without a token', requiresUsers(users), () => {
   const u = users![0]!;
   let sb!: Sandbox;
   let shared!: Sandbox;

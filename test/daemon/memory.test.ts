@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { memoryCgroups } from '../../src/executor/cgroup.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
+import { HOW, requires } from '../helpers/requires.js';
 
 const cgroups = memoryCgroups('/probe');
 
-describe('memory limits', { skip: cgroups.enforced ? false : cgroups.describe }, () => {
+describe('memory limits', requires('writable memory cgroups', cgroups.enforced, HOW.cgroups), () => {
   let sb!: Sandbox;
   useSandbox((s) => (sb = s), ['--cpus', '4']);
 

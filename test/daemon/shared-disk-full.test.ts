@@ -12,14 +12,14 @@ import type { Job } from '../../src/protocol/job.js';
 import { freeBytes } from '../../src/daemon/storage-guard.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowf1', 'gflowf2']);
-if (process.env.CI === 'true') assert.ok(users, 'this test needs root and useradd to create local users');
 
 const MB = 1024 * 1024;
 const FULL = /the disk of gflow's state directory .* \(its database and job logs\) has [\d.]+[KM]? free, less than the 12M kept so that the database can always write: new jobs are refused until there is room\n\s+hint: `gflow clean` removes your ended jobs and their logs/;
 
-describe('shared daemon: a user fills the state directory\'s disk', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: a user fills the state directory\'s disk', requiresUsers(users), () => {
   let sb: Sandbox;
   let victim: TestUser;
   let attacker: TestUser;

@@ -8,11 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowe1']);
-if (process.env.CI === 'true') assert.ok(users, 'this test needs root and useradd to create local users');
 
-describe("shared daemon: a user's escape sequences on root's terminal", { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe("shared daemon: a user's escape sequences on root's terminal", requiresUsers(users), () => {
   let sb: Sandbox;
   let user: TestUser;
   before(async () => {

@@ -10,9 +10,9 @@ import { descendantsOf, readStat } from '../../src/executor/proc.js';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowpa', 'gflowpb']);
-if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd');
 
 /**
  * Starts `argv` as `u` with pid `pid` (the kernel gives the next one after ns_last_pid); retried
@@ -32,7 +32,7 @@ async function spawnWithPid(u: TestUser, pid: number, argv: string[]): Promise<C
   return undefined;
 }
 
-describe('shared daemon: a reused pid', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: a reused pid', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

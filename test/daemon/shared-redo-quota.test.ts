@@ -6,11 +6,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowq1', 'gflowq2']);
-if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd to create local users');
 
-describe('shared daemon: max-queued holds against redo and requeue', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: max-queued holds against redo and requeue', requiresUsers(users), () => {
   let sb: Sandbox;
   let victim: TestUser;
   let attacker: TestUser;

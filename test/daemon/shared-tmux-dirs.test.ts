@@ -11,11 +11,11 @@ import pty from 'node-pty';
 import type { Job } from '../../src/protocol/job.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowta', 'gflowtb']);
-if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd');
 
-describe('shared daemon: tmux socket directories', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: tmux socket directories', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

@@ -3,18 +3,18 @@
 // script, gets a refusal and nothing of the file; and, traced with strace, the daemon opens
 // nothing below users/<uid>/ by a path (only name by name through /proc/self/fd).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readLogTail } from '../../src/notify/log-tail.js';
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { HOW, installed, requires, requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa', 'gflowb']);
-if (process.env.CI === 'true') assert.ok(users, 'these tests need root and useradd');
 
-describe("shared daemon: files in users' directories", { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe("shared daemon: files in users' directories", requiresUsers(users), () => {
   let sb: Sandbox;
   let b: TestUser;
   const usersDir = (): string => path.join(sb.env.GFLOW_SHARED_DIR!, 'users');
@@ -125,8 +125,7 @@ describe("shared daemon: files in users' directories", { skip: users ? false : '
     await finished(b, 'true');
   });
 
-  it('opens nothing below users/<uid>/ by a path while jobs run, end and are read (strace)', async () => {
-    assert.equal(spawnSync('strace', ['-V']).status, 0, 'strace is missing: scripts/system-deps.sh --test installs it');
+  it('opens nothing below users/<uid>/ by a path while jobs run, end and are read (strace)', requires('strace', installed('strace'), HOW.systemDeps), async () => {
     const ready = await finished(b, 'true'); // the user's directories exist before the trace starts
     const trace = path.join(sb.dir, 'strace.out');
     const calls = 'open,openat,openat2,stat,lstat,newfstatat,statx,access,faccessat,faccessat2,readlink,readlinkat,inotify_add_watch,unlink,unlinkat,rename,renameat,renameat2,mkdir,mkdirat,chown,lchown,fchownat,chmod,fchmodat,execve';

@@ -13,10 +13,11 @@ import { MAX_CONNECTIONS_PER_PEER } from '../../src/daemon/peer-limits.js';
 import type { Job } from '../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa', 'gflowb']);
 
-describe('shared daemon: several users', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('shared daemon: several users', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

@@ -45,8 +45,46 @@ describe('signalling jobs', () => {
     const job = await sb.waitEnded(id);
     assert.equal(job.state, 'finished');
     assert.match(await sb.ok('gflow', 'log', String(id)), /^checkpoint$/m);
-    const r = await sb.gflow('submit', '--signal', 'USR1@10', '--', 'true');
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /the job has none/);
+  });
+
+  it('refuses a warning signal not due while the job runs: on the command line (either order) and over the API, submit and update', async () => {
+    const before = await sb.ok('gflow', 'queue', '-a', '--json');
+    const early = /^gflow: the warning signal 600 s before the time limit would be due before the job starts: its time limit is 300 s\n {2}hint: give fewer seconds .*or a longer time limit \(-t\/--time\)\n$/;
+    for (const args of [['--signal', 'USR1@600', '--time', '5:00'], ['--time', '5:00', '--signal', 'USR1@600'], ['-t', '5:00', '--signal', 'USR1@300']]) {
+      const r = await sb.gflow('submit', ...args, '--', 'true');
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr.replace('300 s before', '600 s before'), early);
+    }
+    const none = await sb.gflow('submit', '--signal', 'USR1@10', '--', 'true');
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /^gflow: the warning signal is sent before the time limit, and the job has none\n {2}hint: add a time limit longer than 10 s \(-t\/--time\)\n$/);
+
+    // The daemon holds the same rule for any client.
+    const token = fs.readFileSync(path.join(sb.configDir, 'token'), 'utf8').trim();
+    const post = async (route: string, body: object): Promise<{ status: number; body: { code: string; message: string; hint?: string } }> => {
+      const r = await fetch(`http://127.0.0.1:${sb.port}${route}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as { code: string; message: string; hint?: string } };
+    };
+    const job = { cwd: '/', env: {}, command: ['true'], hold: true, warnSignal: 'SIGUSR1', warnBeforeSec: 600 };
+    for (const [body, said] of [[{ ...job, timeLimitSec: 300 }, /would be due before the job starts: its time limit is 300 s/], [job, /and the job has none/]] as const) {
+      for (const route of ['/v1/jobs', '/v1/jobs/dry-run']) {
+        const r = await post(route, body);
+        assert.equal(r.status, 400, `${route}: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.code, 'bad_request');
+        assert.match(r.body.message, said);
+        assert.ok(r.body.hint, 'a hint says what to do');
+      }
+    }
+    assert.equal(await sb.ok('gflow', 'queue', '-a', '--json'), before, 'nothing was submitted');
+    // A held job with a warning 120 s before its 10 minutes: its limit cannot shrink to 2 minutes.
+    const held = await sb.submit('--hold', '-t', '10:00', '--signal', 'USR1@120', '--', 'true');
+    const shrink = await post(`/v1/jobs/${held}/update`, { timeLimitSec: 120 });
+    assert.deepEqual([shrink.status, shrink.body.code], [400, 'bad_request']);
+    assert.match(shrink.body.message, /its time limit is 120 s/);
+    const cli = await sb.gflow('update', String(held), '--time', '2:00');
+    assert.notEqual(cli.code, 0); // 1: update acts job by job, and this job's change was refused
+    assert.match(cli.stderr, /^gflow: the warning signal 120 s before the time limit would be due before the job starts: its time limit is 120 s\n {2}hint: /);
+    assert.equal((await sb.job(held)).timeLimitSec, 600);
+    await sb.ok('gflow', 'cancel', String(held));
   });
 });

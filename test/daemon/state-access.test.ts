@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { BIN, testUsers } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const users = testUsers(['gflowa']);
 
@@ -17,7 +18,7 @@ function runAs(uid: number, gid: number, dir: string): { code: number | null; st
   return { code: r.status, stderr: r.stderr };
 }
 
-describe('a state directory gflowd may not write', { skip: users ? false : 'needs root and useradd to run the daemon as an ordinary user' }, () => {
+describe('a state directory gflowd may not write', requiresUsers(users), () => {
   const u = users![0]!;
   const sandbox = (): string => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-access-'));

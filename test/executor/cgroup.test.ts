@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { memoryCgroups } from '../../src/executor/cgroup.js';
+import { HOW, requires } from '../helpers/requires.js';
 
 describe('memory cgroups', () => {
   const cg = memoryCgroups(`/test/${process.pid}`);
 
-  it('kills a process over its limit and says it was for memory', { skip: cg.enforced ? false : cg.describe }, () => {
+  it('kills a process over its limit and says it was for memory', requires('writable memory cgroups', cg.enforced, HOW.cgroups), () => {
     const procs = cg.create(1, 50);
     try {
       const r = spawnSync('bash', ['-c', `echo $$ > ${procs}; exec python3 -c "a = bytearray(300 * 2**20)"`]);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pollUntil } from '../helpers/wait.js';
 import { ensureGpuLockDir, ensureGpuLockFile, gpuLockFile, lockHolders, parseProcLocks, rootLockDir } from '../../src/executor/gpu-locks.js';
+import { HOW, requires } from '../helpers/requires.js';
 
 describe('GPU locks', () => {
   const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gflow-locks-')), 'locks');
@@ -32,7 +33,7 @@ describe('GPU locks', () => {
     await pollUntil(() => !lockHolders([file]).has(file), { timeout: 5000 });
   });
 
-  it("as root, makes the directory root's (0755) whatever was at its place, and each lock a root-only regular file", { skip: process.getuid?.() === 0 ? false : 'needs root' }, () => {
+  it("as root, makes the directory root's (0755) whatever was at its place, and each lock a root-only regular file", requires('root', process.getuid?.() === 0, HOW.root), () => {
     const other = path.join(path.dirname(dir), 'elsewhere');
     fs.mkdirSync(other, { recursive: true });
     // A link at the directory's place (a user got there first after /tmp was cleared).

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDirectory, openOwned } from '../../src/executor/safe-open.js';
+import { HOW, requires } from '../helpers/requires.js';
 
 const ME = process.getuid?.() ?? 0;
 
@@ -54,7 +55,7 @@ describe('safe-open', () => {
     assert.equal(read(path.join(base, 'real', 'f'), ME + 1), 'refused');
   });
 
-  it("refuses a link in a directory another user owns (a shared daemon's users/<uid>/logs)", { skip: ME === 0 ? false : 'needs root to chown' }, () => {
+  it("refuses a link in a directory another user owns (a shared daemon's users/<uid>/logs)", requires('root (to chown)', ME === 0, HOW.root), () => {
     const user = path.join(base, 'user');
     fs.mkdirSync(user, { mode: 0o700 });
     fs.chownSync(user, 65534, 65534);

@@ -48,7 +48,9 @@ export function testUsers(names: string[]): TestUser[] | undefined {
   if (process.getuid?.() !== 0) return undefined;
   const out: TestUser[] = [];
   for (const name of names) {
-    if (spawnSync('id', ['-u', name]).status !== 0 && spawnSync('useradd', ['--create-home', '--shell', '/bin/bash', name]).status !== 0) return undefined;
+    const exists = (): boolean => spawnSync('id', ['-u', name]).status === 0;
+    // Another test file may create the same user at the same moment: its useradd then wins.
+    if (!exists() && spawnSync('useradd', ['--create-home', '--shell', '/bin/bash', name]).status !== 0 && !exists()) return undefined;
     const [, , uid, gid, , home] = execFileSync('getent', ['passwd', name], { encoding: 'utf8' }).trim().split(':');
     fs.mkdirSync(home!, { recursive: true });
     fs.chownSync(home!, Number(uid), Number(gid));

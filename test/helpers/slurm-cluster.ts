@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
 import { pollUntil } from './wait.js';
+import { requires, type Needs } from './requires.js';
 import { freePort, ROOT } from './sandbox.js';
 
 const BINARIES = ['munged', 'mungekey', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo', 'srun'];
@@ -22,15 +23,21 @@ let availability: string | undefined | null = null;
 
 /**
  * Why a real cluster cannot run here (undefined: it can). Installs the packages
- * (scripts/system-deps.sh) when they are missing; only a machine where that fails skips.
+ * (scripts/system-deps.sh) when they are missing; only a machine where that fails lacks them.
  */
-export function slurmUnavailable(): string | undefined {
+function slurmUnavailable(): string | undefined {
   if (availability !== null) return availability;
   if (process.getuid?.() !== 0) return (availability = 'the Slurm tests start slurmctld/slurmd as root; run them as root');
   if (missing().length > 0) spawnSync('bash', [path.join(ROOT, 'scripts', 'system-deps.sh'), '--test'], { stdio: 'ignore' });
   const left = missing();
   availability = left.length ? `Slurm packages cannot be installed here (missing ${left.join(', ')}; scripts/system-deps.sh --test installs slurm-wlm and munge)` : undefined;
   return availability;
+}
+
+/** Test options (see requires) for tests that run the cluster. */
+export function requiresSlurm(): Needs {
+  const why = slurmUnavailable();
+  return requires('a Slurm cluster (slurmctld, slurmd and munged as root)', why === undefined, why ?? '');
 }
 
 export interface ClusterOptions {
@@ -202,12 +209,11 @@ export function processesMentioning(text: string): number[] {
 
 /**
  * One cluster for the enclosing test file or `describe`, started before its tests and stopped
- * after them. `set` receives undefined when Slurm cannot run here (the tests then skip, saying why).
+ * after them; the `describe` around it says `requiresSlurm()`.
  */
 export function useSlurmCluster(set: (c: SlurmCluster) => void, o: ClusterOptions = {}): void {
   let c: SlurmCluster | undefined;
   before(async () => {
-    if (slurmUnavailable()) return;
     c = await SlurmCluster.start(o);
     set(c);
   });

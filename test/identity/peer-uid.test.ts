@@ -6,6 +6,7 @@ import net from 'node:net';
 import { describe, it } from 'node:test';
 import { listenerUid, peerUid } from '../../src/identity/peer-uid.js';
 import { testUsers } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 const me = process.getuid?.() ?? 0;
 
@@ -34,7 +35,7 @@ describe('peer UID from the kernel', () => {
   });
 
   const users = testUsers(['gflowtest']);
-  it('names another user as that user', { skip: users ? false : 'needs root and useradd' }, async () => {
+  it('names another user as that user', requiresUsers(users), async () => {
     const u = users![0]!;
     const { srv, port, next } = await server();
     const accepted = next();

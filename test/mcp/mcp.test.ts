@@ -9,6 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { BIN, Sandbox, testUsers, useSandbox, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 interface Agent {
   call(name: string, args?: Record<string, unknown>): Promise<{ error: boolean; text: string }>;
@@ -186,7 +187,7 @@ describe('gflow mcp serve', () => {
 
 const users = testUsers(['gflowa', 'gflowb']);
 
-describe('gflow mcp serve in shared mode', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('gflow mcp serve in shared mode', requiresUsers(users), () => {
   it("acts as the user who started it: another user's job is refused", async () => {
     const [ua, ub] = users!;
     const sb = await Sandbox.shared(users!);

@@ -9,6 +9,7 @@ import type { Notification, NotifyListResponse } from '../../src/protocol/notify
 import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { decodeQuotedPrintable, SmtpReceiver } from './receivers.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 describe('command notifications', () => {
   let sb: Sandbox;
@@ -50,7 +51,7 @@ describe('command notifications', () => {
 
 const users = testUsers(['gflowa', 'gflowb']);
 
-describe('command notifications on a shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('command notifications on a shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

@@ -12,12 +12,13 @@ import type { Job } from '../../src/protocol/job.js';
 import type { Notification, NotifyListResponse } from '../../src/protocol/notify.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { HttpReceiver } from './receivers.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 // Users of their own: the sandbox's cleanup kills every process of its users, which must not
 // hit another test file's jobs running at the same time.
 const users = testUsers(['gfsenda', 'gfsendb']);
 
-describe('notifications on a shared daemon: sent as their owner, fairly', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create local users' }, () => {
+describe('notifications on a shared daemon: sent as their owner, fairly', requiresUsers(users), () => {
   let sb: Sandbox;
   let rx: HttpReceiver;
   let a: TestUser;

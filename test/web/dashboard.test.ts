@@ -6,17 +6,16 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { sessionCookieName } from '../../src/protocol/web.js';
 import { Sandbox } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
-import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
+import { CHROMIUM, launchBrowser, shootBothSchemes, type TestBrowser } from './browser.js';
 import { fromPage, send } from './http.js';
+import { HOW, requires } from '../helpers/requires.js';
 
-const noBrowser = fs.existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (scripts/system-deps.sh installs it)`;
-
-describe('web dashboard', { skip: noBrowser }, () => {
+describe('web dashboard', requires(`Chromium at ${CHROMIUM}`, fs.existsSync(CHROMIUM), HOW.systemDeps), () => {
   let sb: Sandbox;
   let browser: TestBrowser;
   let page: Page;
@@ -51,6 +50,11 @@ describe('web dashboard', { skip: noBrowser }, () => {
   after(async () => {
     await browser?.close();
     await sb?.cleanup();
+  });
+  // Each test answers for what its page did: no CSP violation, no script error.
+  afterEach(() => {
+    const seen = [...cspErrors.splice(0), ...pageErrors.splice(0)];
+    assert.deepEqual(seen, [], 'the page hit its Content-Security-Policy or a script error');
   });
 
   it('logs in through the link, once; the code leaves the address; the token appears nowhere', async () => {
@@ -267,19 +271,29 @@ describe('web dashboard', { skip: noBrowser }, () => {
     assert.equal(await page.locator('.chart figcaption').count(), 3); // jobs, GPU 0, GPU 1
   });
 
-  it('ran under its strict Content-Security-Policy without a violation or a script error', () => {
-    assert.deepEqual(cspErrors, []);
-    assert.deepEqual(pageErrors, []);
+  it('runs every view under its strict Content-Security-Policy, without a violation or a script error', async () => {
+    const id = await sb.submit('--name', 'csp-view', '--', 'bash', '-c', 'echo in-the-log');
+    await sb.waitEnded(id);
+    const views: [string, string][] = [['#/?state=all', `tr[data-job="${id}"]`], [`#/job/${id}`, '.terminal .xterm-rows'], ['#/gpus', '.gpu'], ['#/charts', '.chart canvas'], ['#/daemon', '.facts dd']];
+    for (const [view, drawn] of views) {
+      await page.goto(`${base}${view}`);
+      await page.locator(drawn).first().waitFor();
+      if (view.startsWith('#/job/')) await page.waitForFunction(() => document.querySelector('.terminal .xterm-rows')?.textContent?.includes('in-the-log'));
+    }
+    assert.deepEqual([...cspErrors, ...pageErrors], []);
   });
 
-  it('takes screenshots in light and dark', async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
+  it('draws the queue with its jobs in light and dark (screenshots)', async () => {
+    const held = await sb.submit('--name', 'shot-held', '--hold', '--', 'true');
+    const done = await sb.submit('--name', 'shot-done', '--', 'true');
+    await sb.waitEnded(done);
     await page.goto(`${base}#/?state=all`);
-    await page.locator('table.jobs tbody tr').first().waitFor();
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(SHOTS, `queue-${scheme}.png`) });
+    for (const [id, name, label] of [[held, 'shot-held', 'held'], [done, 'shot-done', 'finished']] as const) {
+      const row = page.locator(`tr[data-job="${id}"]`);
+      await row.waitFor();
+      assert.deepEqual([await row.locator('td.name').innerText(), await row.locator('.pill').innerText()], [name, label]);
     }
-    await page.emulateMedia({ colorScheme: 'light' });
+    await shootBothSchemes(page, 'dashboard-test-queue'); // screenshots.test.ts makes the queue-*.png people look at
+    await sb.ok('gflow', 'cancel', String(held));
   });
 });

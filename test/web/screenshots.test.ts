@@ -10,9 +10,8 @@ import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { FakeNvidiaSmi } from '../helpers/fake-nvidia-smi.js';
 import { Sandbox } from '../helpers/sandbox.js';
-import { CHROMIUM, launchBrowser, SHOTS, type TestBrowser } from './browser.js';
-
-const noBrowser = fs.existsSync(CHROMIUM) ? false : `needs ${CHROMIUM} (scripts/system-deps.sh installs it)`;
+import { CHROMIUM, launchBrowser, shootBothSchemes, type TestBrowser } from './browser.js';
+import { HOW, requires } from '../helpers/requires.js';
 
 /** A day of minute samples shaped like a working machine. */
 function seedSamples(dbFile: string, now: number): void {
@@ -40,7 +39,7 @@ function seedSamples(dbFile: string, now: number): void {
   }
 }
 
-describe('dashboard screenshots', { skip: noBrowser }, () => {
+describe('dashboard screenshots', requires(`Chromium at ${CHROMIUM}`, fs.existsSync(CHROMIUM), HOW.systemDeps), () => {
   let sb: Sandbox;
   let browser: TestBrowser;
   let page: Page;
@@ -83,36 +82,27 @@ describe('dashboard screenshots', { skip: noBrowser }, () => {
     await sb?.cleanup();
   });
 
-  const shoot = async (name: string): Promise<void> => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.screenshot({ path: path.join(SHOTS, `${name}-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
-
   it('the queue, a job with its log, the GPUs, the charts, the daemon', async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
     await page.goto(`${base}#/?state=all`);
     await page.locator('tr.state-failed').waitFor();
     await page.locator('.summary .stat').first().waitFor();
-    await shoot('queue');
+    await shootBothSchemes(page, 'queue');
     if (process.env.GFLOW_DOCS_SCREENSHOT === '1') await page.screenshot({ path: path.resolve('docs/dashboard.png'), clip: { x: 0, y: 0, width: 1360, height: 560 } });
     await page.goto(`${base}#/job/${train}`);
     await page.waitForFunction(() => document.querySelector('.terminal .xterm-rows')?.textContent?.includes('Epoch 3/20'));
-    await shoot('job');
+    await shootBothSchemes(page, 'job');
     await page.goto(`${base}#/job/${waiting}`);
     await page.locator('.facts dd', { hasText: 'in the queue' }).waitFor();
-    await shoot('job-waiting');
+    await shootBothSchemes(page, 'job-waiting');
     await page.goto(`${base}#/gpus`);
     await page.locator('.gpu').first().waitFor();
-    await shoot('gpus');
+    await shootBothSchemes(page, 'gpus');
     await page.goto(`${base}#/charts`);
     await page.locator('.chart canvas').first().waitFor();
     assert.match(await page.locator('.page.charts p.muted').innerText(), /\d+ samples/);
-    await shoot('charts');
+    await shootBothSchemes(page, 'charts');
     await page.goto(`${base}#/daemon`);
     await page.locator('.facts dd').first().waitFor();
-    await shoot('daemon');
+    await shootBothSchemes(page, 'daemon');
   });
 });

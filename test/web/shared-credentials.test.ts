@@ -11,6 +11,7 @@ import type { Job } from '../../src/protocol/job.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
 import { fromPage, send, sendAs, type RawAnswer } from './http.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 // Users of their own: a sandbox's cleanup kills every process of its users, and test files run
 // side by side.
@@ -50,7 +51,7 @@ const OPENER = `
   const wait = () => (scanned() || Date.now() - started > 20000 ? go() : setTimeout(wait, 10));
   wait();`;
 
-describe('dashboard credentials against another user', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create local users' }, () => {
+describe('dashboard credentials against another user', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;

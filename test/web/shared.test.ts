@@ -8,17 +8,17 @@ import { pollUntil } from '../helpers/wait.js';
 import type { Job } from '../../src/protocol/job.js';
 import { LOG_START_HEADER } from '../../src/protocol/web.js';
 import { Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
-import { fromPage, sendAs } from './http.js';
+import { fromPage, sendAs, type RawAnswer } from './http.js';
+import { requiresUsers } from '../helpers/requires.js';
 
 // Users of their own: a sandbox's cleanup kills every process of its users, and test files run
 // side by side.
 const users = testUsers(['gflowweba', 'gflowwebb']);
 
-describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('dashboard on a shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   let b: TestUser;
-  let cookie: string;
   before(async () => {
     [a, b] = users as [TestUser, TestUser];
     sb = await Sandbox.shared(users!);
@@ -35,21 +35,25 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
   };
   const running = (id: number): Promise<void> => pollUntil(async () => (JSON.parse(await sb.ok('gflow', 'show', String(id), '--json')) as Job).state === 'running', { interval: 50, timeout: 20_000 });
 
-  it("logs the browser in as the user whose `gflow ui` made the link, once", async () => {
-    const r = await sb.as(a, ['ui', '--no-open']);
+  /** Logs `u`'s browser in with the link their `gflow ui` prints, redeemed over a connection of theirs. */
+  const logIn = async (u: TestUser): Promise<{ login: RawAnswer; body: string; cookie: string }> => {
+    const r = await sb.as(u, ['ui', '--no-open']);
     assert.equal(r.code, 0, r.stderr);
     const code = /#login=([A-Za-z0-9_-]+)/.exec(r.stdout)?.[1];
     assert.ok(code, r.stdout);
-    // Redeemed over a connection of the user's, as their browser would.
     const body = JSON.stringify({ code });
-    const login = await sendAs(sb, a, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
+    const login = await sendAs(sb, u, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
     assert.equal(login.status, 200, login.body);
+    return { login, body, cookie: String(login.headers['set-cookie']).split(';')[0]! };
+  };
+
+  it("logs the browser in as the user whose `gflow ui` made the link, once", async () => {
+    const { login, body, cookie } = await logIn(a);
     const me = JSON.parse(login.body) as { user: string; admin: boolean; mode: string; loginEnv: Record<string, string> };
     assert.deepEqual([me.user, me.admin, me.mode, me.loginEnv.HOME], [a.name, false, 'shared', a.home]);
     const setCookie = String(login.headers['set-cookie']);
     assert.match(setCookie, /HttpOnly/);
     assert.match(setCookie, /SameSite=Strict/);
-    cookie = setCookie.split(';')[0]!;
     const who = await sendAs(sb, a, 'GET', '/v1/ui/session', fromPage(sb.port, cookie, 'GET'));
     assert.equal(JSON.parse(who.body).user, a.name);
     const again = await sendAs(sb, a, 'POST', '/v1/ui/session', { origin: `http://127.0.0.1:${sb.port}`, 'x-gflow-ui': '1' }, body);
@@ -57,6 +61,7 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
   });
 
   it("reads its own jobs' logs and acts on its own jobs only", async () => {
+    const { cookie } = await logIn(a);
     const mine = await submit(a, '--', 'bash', '-c', 'echo from-a; sleep 300');
     const theirs = await submit(b, '--', 'bash', '-c', 'echo secret-of-b; sleep 300');
     await running(mine.id);
@@ -91,6 +96,7 @@ describe('dashboard on a shared daemon', { skip: users ? false : 'needs root and
   });
 
   it('ends the session at logout', async () => {
+    const { cookie } = await logIn(a);
     const out = await sendAs(sb, a, 'POST', '/v1/ui/logout', fromPage(sb.port, cookie, 'POST'), '{}');
     assert.equal(out.status, 200);
     assert.match(String(out.headers['set-cookie']), /Max-Age=0/);

@@ -104,15 +104,15 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
     out.requeue = true;
     out.maxRetries ??= (await import('../../core/requeue.js')).DEFAULT_REQUEUES;
   }
+  if (f.cpus !== undefined) out.cpus = f.cpus;
+  if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.signal !== undefined) {
-    const { parseSignalSpec } = await import('../../core/signals.js');
+    const { checkWarnSignal, parseSignalSpec } = await import('../../core/signals.js');
     const spec = parseSignalSpec(f.signal);
-    if (out.timeLimitSec !== undefined && spec.beforeSec >= out.timeLimitSec) throw usage(`--signal ${f.signal} comes before the job starts: its time limit is ${out.timeLimitSec} s`, 'give fewer seconds, or a longer --time');
+    checkWarnSignal(spec.beforeSec, out.timeLimitSec); // the daemon's rule, said before anything is sent
     out.warnSignal = spec.signal;
     out.warnBeforeSec = spec.beforeSec;
   }
-  if (f.cpus !== undefined) out.cpus = f.cpus;
-  if (f.time !== undefined) out.timeLimitSec = parseTimeLimit(f.time);
   if (f.hold) out.hold = true;
   if (f.gpus !== undefined) out.gpus = f.gpus;
   if (f.gpuMemory !== undefined) out.gpuMemoryMb = (await import('../../core/size.js')).parseMemoryMb(f.gpuMemory);

@@ -8,9 +8,12 @@ import type { Answer, Ctx } from './context.js';
 import { afterBurst } from '../memory-return.js';
 
 export async function clean(ctx: Ctx, caller: Caller, body: unknown): Promise<Answer> {
-  const b = (typeof body === 'object' && body !== null ? body : {}) as CleanRequest;
+  // Anything but an object is refused: taken as {}, it would remove every ended job.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GflowError('bad_request', "invalid field 'body': expected a JSON object", 'send {} to remove all your ended jobs');
+  const b = body as CleanRequest;
   const olderThanSec = b.olderThanSec ?? 0;
   if (!Number.isSafeInteger(olderThanSec) || olderThanSec < 0) throw new GflowError('bad_request', "invalid field 'olderThanSec': expected a whole number of seconds ≥ 0");
+  if (b.states !== undefined && !Array.isArray(b.states)) throw new GflowError('bad_request', "invalid field 'states': expected an array of ended states", 'use CD, F, CA, TO or their names');
   const states: JobState[] = [];
   for (const s of b.states ?? ENDED_STATES) {
     const st = typeof s === 'string' ? parseJobState(s) : undefined;

@@ -2,6 +2,7 @@
 import crypto from 'node:crypto';
 import { findCycle } from '../../core/deps.js';
 import { specOf, type JobRecord } from '../../core/job.js';
+import { checkWarnSignal } from '../../core/signals.js';
 import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, JobActionsRequest, JobActionsResponse, RedoRequest } from '../../protocol/api.js';
 import type { Job } from '../../protocol/job.js';
@@ -107,7 +108,10 @@ export async function close(ctx: Ctx, caller: Caller, body: unknown): Promise<An
 
 export function update(ctx: Ctx, caller: Caller, id: number, body: unknown): Answer {
   const patch = validateUpdate(body);
-  assertOwner(caller, ctx.store.require(id));
+  const current = ctx.store.require(id);
+  assertOwner(caller, current);
+  // A shorter time limit must still leave room for the job's warning signal.
+  if (typeof patch.timeLimitSec === 'number' && current.warnBeforeSec !== null) checkWarnSignal(current.warnBeforeSec, patch.timeLimitSec);
   if (patch.dependsOn !== undefined) {
     const deps = resolveDeps(ctx.store, patch);
     if (deps.corr.length) throw new GflowError('bad_request', 'aftercorr is given at submit only', 'use afterok, or submit the array again');

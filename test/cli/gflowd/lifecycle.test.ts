@@ -134,10 +134,11 @@ describe('gflowd lifecycle', () => {
       await new Promise((r) => daemon.once('exit', r));
       // Only a listener that nobody holds any more can be bound again without SO_REUSEPORT.
       const probe = net.createServer();
-      await new Promise<void>((resolve, reject) => {
+      const bound = new Promise<void>((resolve, reject) => {
         probe.once('error', reject);
         probe.listen(other.port, '127.0.0.1', () => resolve());
       });
+      await assert.doesNotReject(bound, `port ${other.port} is still held after the daemon exited`);
       await new Promise<void>((r) => probe.close(() => r()));
     } finally {
       await other.cleanup();

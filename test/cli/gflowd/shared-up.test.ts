@@ -9,11 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../../src/protocol/job.js';
 import { FakeNvidiaSmi } from '../../helpers/fake-nvidia-smi.js';
 import { BIN, Sandbox, testUsers, type TestUser } from '../../helpers/sandbox.js';
+import { requiresUsers } from '../../helpers/requires.js';
 
 const users = testUsers(['gflowupa']);
-if (!users && process.env.CI === 'true') assert.fail('these tests need root and useradd (CI=true)');
 
-describe('a user right after `gflowd up` of the shared daemon', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('a user right after `gflowd up` of the shared daemon', requiresUsers(users), () => {
   let sb: Sandbox;
   let a: TestUser;
   before(async () => {

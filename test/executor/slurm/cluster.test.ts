@@ -3,11 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
 import { pollUntil } from '../../helpers/wait.js';
-import { processesMentioning, SlurmCluster, slurmUnavailable } from '../../helpers/slurm-cluster.js';
+import { processesMentioning, SlurmCluster, requiresSlurm } from '../../helpers/slurm-cluster.js';
 
-const skip = slurmUnavailable();
-
-describe('the Slurm test cluster', { skip }, () => {
+describe('the Slurm test cluster', requiresSlurm(), () => {
   it('runs a batch job and leaves nothing behind when stopped', async () => {
     const c = await SlurmCluster.start();
     let dir = c.dir;

@@ -8,11 +8,9 @@ import { pollUntil } from '../../helpers/wait.js';
 import type { Job } from '../../../src/protocol/job.js';
 import { describe, it, before, after } from 'node:test';
 import { BIN, Sandbox } from '../../helpers/sandbox.js';
-import { useSlurmCluster, slurmUnavailable, type SlurmCluster } from '../../helpers/slurm-cluster.js';
+import { useSlurmCluster, requiresSlurm, type SlurmCluster } from '../../helpers/slurm-cluster.js';
 
-const skip = slurmUnavailable();
-
-describe('gflow with the Slurm executor', { skip }, () => {
+describe('gflow with the Slurm executor', requiresSlurm(), () => {
   let c: SlurmCluster;
   let sb: Sandbox;
   useSlurmCluster((x) => (c = x));
