@@ -9,13 +9,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Job } from '../../../src/protocol/job.js';
 import { isAlive } from '../../../src/executor/proc.js';
+import { HOW, installed, requires, requiresUsers } from '../../helpers/requires.js';
 import { BIN, Sandbox, testUsers, type RunResult, type TestUser } from '../../helpers/sandbox.js';
 
-const CI = process.env.CI === 'true';
-const analyze = spawnSync('sh', ['-c', 'command -v systemd-analyze'], { encoding: 'utf8' }).stdout.trim();
-if (!analyze && CI) assert.fail('systemd-analyze is missing (CI=true): install systemd (scripts/system-deps.sh --test)');
 const users = testUsers(['gflowsvca']);
-if (!users && CI) assert.fail('these tests need root and useradd (CI=true)');
 
 /** The words of a unit's Exec line, as systemd splits and unescapes them. */
 function words(line: string): string[] {
@@ -81,21 +78,21 @@ describe('gflowd service print', () => {
     assert.doesNotMatch(text, /^After=/m);
   });
 
-  it('writes units that systemd-analyze verify accepts without a warning', { skip: analyze ? false : 'systemd-analyze is not installed' }, async () => {
+  it('writes units that systemd-analyze verify accepts without a warning', requires('systemd-analyze', installed('systemd-analyze'), HOW.systemDeps), async () => {
     for (const scope of ['system', 'user'] as const) {
       const dir = fs.mkdtempSync(path.join(sb.dir, `verify-${scope}-`));
       const unit = path.join(dir, 'gflow.service');
       fs.writeFileSync(unit, await sb.ok('gflowd', 'service', 'print', ...(scope === 'user' ? ['--user'] : [])));
       // A user manager's verify needs a runtime directory of its own.
       const runtime = fs.mkdtempSync(path.join(sb.dir, 'runtime-'));
-      const r = await run(analyze, [...(scope === 'user' ? ['--user'] : []), 'verify', unit], { PATH: process.env.PATH, XDG_RUNTIME_DIR: runtime }, dir);
+      const r = await run('systemd-analyze', [...(scope === 'user' ? ['--user'] : []), 'verify', unit], { PATH: process.env.PATH, XDG_RUNTIME_DIR: runtime }, dir);
       assert.equal(r.code, 0, `${scope}: ${r.stderr}`);
       assert.equal(r.stderr.trim(), '', `${scope}: ${r.stderr}`);
     }
   });
 });
 
-describe('gflowd service install and remove', { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe('gflowd service install and remove', requiresUsers(users), () => {
   let sb: Sandbox;
   let u: TestUser;
   let userConfig: string;
@@ -155,7 +152,7 @@ describe('gflowd service install and remove', { skip: users ? false : 'needs roo
   });
 });
 
-describe("the unit's commands, run by hand in the order systemd runs them", { skip: users ? false : 'needs root and useradd to create local users' }, () => {
+describe("the unit's commands, run by hand in the order systemd runs them", requiresUsers(users), () => {
   for (const scope of ['system', 'user'] as const) {
     it(`${scope} unit: start, reload, stop, start again; a job runs through all of them`, async () => {
       const sb = scope === 'system' ? await Sandbox.shared(users!) : await Sandbox.create();
