@@ -16,8 +16,14 @@ interface ReusePortAddon {
 
 const BACKLOG = 511;
 
+const ADDON = 'build/Release/reuseport.node';
+
 function loadAddon(): ReusePortAddon {
-  return createRequire(import.meta.url)(packagePath('build/Release/reuseport.node')) as ReusePortAddon;
+  try {
+    return createRequire(import.meta.url)(packagePath(ADDON)) as ReusePortAddon;
+  } catch (err) {
+    throw new GflowError('start_failed', `gflow's native addon ${packagePath(ADDON)} cannot be loaded: ${(err as Error).message.split('\n')[0]}`, 'build it with `npm rebuild gflow` (or `npx node-gyp rebuild` in a clone); it needs make, g++ and python3', { cause: err });
+  }
 }
 
 /** The bound listener; `handOver` is what a daemon does before it closes it during a reload. */
@@ -27,8 +33,9 @@ export interface Listener {
 
 export async function listenReusePort(server: net.Server, host: string, port: number): Promise<Listener> {
   let fd: number;
+  const addon = loadAddon();
   try {
-    fd = loadAddon().bindReusePort(host, port, BACKLOG);
+    fd = addon.bindReusePort(host, port, BACKLOG);
   } catch (err) {
     throw bindError(err, host, port);
   }
