@@ -6,7 +6,7 @@ set -euo pipefail
 # `gflowd status` asks about the daemon `gflow` would talk to: root's or a given mode's, else a
 # user's own if it runs, else the machine's shared one.
 daemon() {
-  gflowd status --json 2>/dev/null | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { const j = JSON.parse(s); console.log(j.running ? j.mode : "none"); } catch { console.log("none"); } });'
+  { gflowd status --json 2>/dev/null || true; } | node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { try { const j = JSON.parse(s); console.log(j.running ? j.mode : "none"); } catch { console.log("none"); } });'
 }
 running=$(daemon)
 if [ "$running" = shared ] && [ "$(id -u)" != 0 ]; then
