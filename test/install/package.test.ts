@@ -1,0 +1,93 @@
+// The release package: `npm pack` on a fresh clone builds a tarball holding what the installed
+// package needs and nothing of the tests; a user without root installs it into a prefix of
+// their own (`npm install -g --prefix`), which compiles the addons, and runs the daemon and a
+// job from there; where the build tools are missing, the install stops in one line first.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { freePort, ROOT, Sandbox, testUsers, type RunResult, type TestUser } from '../helpers/sandbox.js';
+import { pollUntil } from '../helpers/wait.js';
+import { cloneHead, freshHome, npmCacheFor, pathWithoutBuildTools } from './fixtures.js';
+
+const users = testUsers(['gflowpkg']);
+// Installing compiles better-sqlite3, node-pty and gflow's addon: minutes on a small machine.
+const INSTALL_TIMEOUT_MS = 8 * 60_000;
+// The packages whose install scripts run (npm 11 asks for them by name in global installs).
+const ALLOW_SCRIPTS = '--allow-scripts=gflow,better-sqlite3,node-pty';
+
+describe('the release package', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create a local user' }, () => {
+  let sb: Sandbox;
+  let u: TestUser;
+  let src: string;
+  let tarball: string;
+  let env: NodeJS.ProcessEnv;
+  const prefix = (): string => path.join(sb.dir, 'prefix');
+  const installed = (name: string): string => path.join(prefix(), 'bin', name);
+  const asUser = (program: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<RunResult> => sb.as(u, args, { program, env: { ...env, ...extra } });
+  // The user's shell: Node's headers from the machine where it has them (scripts/npm-env.sh).
+  const npmInstall = (extra: NodeJS.ProcessEnv = {}): Promise<RunResult> =>
+    asUser('bash', ['-c', `. ${path.join(src, 'scripts', 'npm-env.sh')} && npm install -g --prefix "$1" ${ALLOW_SCRIPTS} --no-audit --no-fund "$2"`, 'install', prefix(), tarball], extra);
+
+  before(async () => {
+    assert.ok(users, 'needs root and useradd to create a local user');
+    u = users[0]!;
+    freshHome(u);
+    sb = await Sandbox.shared([u]);
+    fs.mkdirSync(prefix());
+    fs.chownSync(prefix(), u.uid, u.gid);
+    env = { GFLOW_PORT: String(await freePort()), ...npmCacheFor(u, path.join(sb.dir, 'npm-cache')) };
+    // The developer's side: a clone with its devDependencies (this tree's), packed by root.
+    src = cloneHead(path.join(sb.dir, 'src'));
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(src, 'node_modules'));
+  });
+  after(async () => {
+    if (u && fs.existsSync(installed('gflowd'))) await asUser(installed('gflowd'), ['down']);
+    await sb?.cleanup();
+    if (u) freshHome(u);
+  });
+
+  it('npm pack builds the tree and packs what the installed package runs, nothing of the tests', { timeout: INSTALL_TIMEOUT_MS }, () => {
+    const out = execFileSync('npm', ['pack', '--json', '--pack-destination', sb.dir], { cwd: src, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    // prepare's build writes its own lines before npm's JSON.
+    const [pack] = JSON.parse(out.slice(out.indexOf('\n[') + 1)) as [{ filename: string; files: { path: string }[] }];
+    tarball = path.join(sb.dir, pack.filename);
+    const files = pack.files.map((f) => f.path);
+    // bin/ starts the bundles, falling back to dist/src/cli; workers are loaded by path; the
+    // addon is compiled on install from native/ and binding.gyp, after build-tools.sh checked.
+    for (const f of ['package.json', 'bin/gflow', 'bin/gflowd', 'bin/package.json', 'dist/src/gflow-cli.cjs', 'dist/src/gflowd-bundle.mjs', 'dist/src/cli/gflow.js', 'dist/src/cli/gflowd.js', 'dist/src/store/checkpoint-worker.js', 'dist/src/notify/webhook-worker.js', 'dist/ui/index.html', 'native/reuseport.c', 'binding.gyp', 'scripts/build-tools.sh']) {
+      assert.ok(files.includes(f), `${f} is in the package`);
+    }
+    assert.deepEqual(files.filter((f) => /^(test|dist\/test|src|build|node_modules|bench|docs)\//.test(f)), []);
+  });
+
+  it('stops in one line naming what to install when make, the compilers or python3 are missing', { timeout: INSTALL_TIMEOUT_MS }, async () => {
+    const r = await npmInstall({ PATH: pathWithoutBuildTools(path.join(sb.dir, 'bare-bin')) });
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /^npm error gflow: cannot compile its native addons: make g\+\+ python3 missing\. Install them, or ask your administrator to run: sudo apt-get install -y --no-install-recommends make g\+\+ python3$/m);
+    assert.equal(fs.existsSync(installed('gflow')), false);
+  });
+
+  it("installs into a user's prefix with npm install -g --prefix, and runs the daemon and a job from there", { timeout: INSTALL_TIMEOUT_MS }, async () => {
+    const r = await npmInstall();
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const version = (JSON.parse(fs.readFileSync(path.join(src, 'package.json'), 'utf8')) as { version: string }).version;
+    assert.equal((await asUser(installed('gflow'), ['--version'])).stdout, `${version}\n`);
+    const up = await asUser(installed('gflowd'), ['up']);
+    assert.equal(up.code, 0, up.stderr);
+    const status = JSON.parse((await asUser(installed('gflowd'), ['status', '--json'])).stdout) as { running: boolean; pid: number };
+    assert.ok(status.running);
+    // The daemon runs the installed copy, not this tree.
+    assert.ok(fs.readFileSync(`/proc/${status.pid}/cmdline`, 'utf8').includes(`${prefix()}/lib/node_modules/gflow/`));
+    const submitted = await asUser(installed('gflow'), ['submit', '--', 'echo', 'from the package']);
+    const id = /Submitted job (\d+)/.exec(submitted.stdout)?.[1];
+    assert.ok(id, submitted.stderr);
+    const state = async (): Promise<string> => (JSON.parse((await asUser(installed('gflow'), ['show', id, '--json'])).stdout) as { state: string }).state;
+    await pollUntil(async () => (await state()) === 'finished', { interval: 100, timeout: 30_000 });
+    assert.equal((await asUser(installed('gflow'), ['log', id])).stdout, 'from the package\n');
+    const down = await asUser(installed('gflowd'), ['down']);
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal((await asUser(installed('gflowd'), ['status'])).code, 1);
+  });
+});
