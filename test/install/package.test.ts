@@ -78,8 +78,11 @@ describe('the release package', { skip: users || process.env.CI === 'true' ? fal
     assert.equal(up.code, 0, up.stderr);
     const status = JSON.parse((await asUser(installed('gflowd'), ['status', '--json'])).stdout) as { running: boolean; pid: number };
     assert.ok(status.running);
-    // The daemon runs the installed copy, not this tree.
-    assert.ok(fs.readFileSync(`/proc/${status.pid}/cmdline`, 'utf8').includes(`${prefix()}/lib/node_modules/gflow/`));
+    // The daemon runs the installed copy, with the addons compiled on install, not this tree's.
+    const maps = fs.readFileSync(`/proc/${status.pid}/maps`, 'utf8');
+    for (const addon of ['build/Release/reuseport.node', 'node_modules/better-sqlite3/build/Release/better_sqlite3.node']) {
+      assert.ok(maps.includes(`${prefix()}/lib/node_modules/gflow/${addon}`), `the daemon loaded the installed ${addon}`);
+    }
     const submitted = await asUser(installed('gflow'), ['submit', '--', 'echo', 'from the package']);
     const id = /Submitted job (\d+)/.exec(submitted.stdout)?.[1];
     assert.ok(id, submitted.stderr);
