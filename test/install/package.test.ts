@@ -12,10 +12,10 @@ import { pollUntil } from '../helpers/wait.js';
 import { cloneHead, freshHome, npmCacheFor, pathWithoutBuildTools } from './fixtures.js';
 
 const users = testUsers(['gflowpkg']);
-// Installing compiles better-sqlite3, node-pty and gflow's addon: minutes on a small machine.
+// Installing compiles better-sqlite3 and gflow's addon: minutes on a small machine.
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 // The packages whose install scripts run (npm 11 asks for them by name in global installs).
-const ALLOW_SCRIPTS = '--allow-scripts=gflow,better-sqlite3,node-pty';
+const ALLOW_SCRIPTS = '--allow-scripts=gflow,better-sqlite3';
 
 describe('the release package', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create a local user' }, () => {
   let sb: Sandbox;
