@@ -17,7 +17,7 @@ else
   if [ "$running" = shared ]; then
     echo "Set up the machine's shared gflowd: every user's gflow uses it, and each job runs as the user who submitted it."
   else
-    echo "Started your personal gflowd: it runs your jobs as you (gflowd down stops it; jobs keep running)."
+    echo "Your personal gflowd is running: it runs your jobs as you (gflowd down stops it; jobs keep running)."
   fi
 fi
 id=$(gflow submit --name hello -- bash -c 'echo "hello from gflow job $GFLOW_JOB_ID on $(hostname)"' | awk '{print $3}')

@@ -49,7 +49,7 @@ describe('scripts/setup.sh as a user without root', { skip: users || process.env
     assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
     // The shell that ran setup started before ~/.local/bin existed: it is told how to reach gflow now.
     assert.match(r.stdout, /gflow and gflowd are in \$HOME\/\.local\/bin, which new login shells put on PATH; in this shell first run: export PATH="\$HOME\/\.local\/bin:\$PATH"/);
-    assert.match(r.stdout, /Started your personal gflowd/);
+    assert.match(r.stdout, /Your personal gflowd is running/);
     assert.match(r.stdout, /hello from gflow job 1 on /);
     assert.equal(fs.realpathSync(path.join(u.home, '.local', 'lib', 'node_modules', 'gflow')), fs.realpathSync(clone));
     assert.equal(login('command -v gflow gflowd'), `${bin('gflow')}\n${bin('gflowd')}\n`);
