@@ -1,8 +1,8 @@
 #!/bin/sh
-# What compiling the native addons (ours and better-sqlite3; in a clone also node-pty, for the
-# tests) needs: node-gyp runs python3
-# and make, make runs the C and C++ compilers. The release package's preinstall: without them it
-# stops in one line, before npm compiles anything, instead of ending in node-gyp's pages of errors.
+# What compiling the native addons needs (ours and better-sqlite3; in a clone also node-pty, for
+# the tests): node-gyp runs python3 and make, make runs the C and C++ compilers. The release
+# package's preinstall: without them it stops in one line, before npm compiles anything, instead
+# of ending in node-gyp's pages of errors.
 # With --missing it only prints the (Debian) packages missing, for scripts/system-deps.sh.
 missing=""
 command -v make >/dev/null 2>&1 || missing="$missing make"
