@@ -1,7 +1,7 @@
 // The release package: `npm pack` makes a tarball holding what the installed package needs and
-// nothing of the tests; a user without root installs it into a prefix of
-// their own (`npm install -g --prefix`), which compiles the addons, and runs the daemon and a
-// job from there; where the build tools are missing, the install stops in one line first.
+// nothing of the tests; a user without root installs it into a prefix of their own (`npm
+// install -g --prefix`), which compiles gflow's addon, and runs the daemon and a job from there;
+// where the build tools are missing, the install stops in one line before compiling anything.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
