@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { requiresUsers } from '../helpers/requires.js';
 import { freePort, ROOT, Sandbox, testUsers, type RunResult, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
 import { freshHome, npmEnvFor, pathWithoutBuildTools } from './fixtures.js';
@@ -15,7 +16,7 @@ const users = testUsers(['gflowpkg']);
 // The packages whose install scripts run (npm 11 asks for them by name in global installs).
 const ALLOW_SCRIPTS = '--allow-scripts=gflow,better-sqlite3';
 
-describe('the release package', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create a local user' }, () => {
+describe('the release package', requiresUsers(users), () => {
   let sb: Sandbox;
   let u: TestUser;
   let tarball: string;

@@ -4,16 +4,17 @@
 // account cannot install it, setup stops before building, naming what to ask the admin for.
 // The account's daemon runs in the sandbox's tmux server and on a port of its own.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
+import { requiresUsers } from '../helpers/requires.js';
+import { BIN, freePort, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
 import { cloneHead, freshHome, npmEnvFor, pathWithoutBuildTools } from './fixtures.js';
 
 const users = testUsers(['gflowinst']);
 
-describe('scripts/setup.sh as a user without root', { skip: users || process.env.CI === 'true' ? false : 'needs root and useradd to create a local user' }, () => {
+describe('scripts/setup.sh as a user without root', requiresUsers(users), () => {
   let sb: Sandbox;
   let u: TestUser;
   let clone: string;
@@ -68,6 +69,16 @@ describe('scripts/setup.sh as a user without root', { skip: users || process.env
     assert.match(r.stdout, /the machine's shared gflowd is running: pid \d+/);
     const mine = await sb.as(u, ['status', '--json', '--personal'], { program: bin('gflowd'), env });
     assert.match(mine.stdout, /"running":false/);
+  });
+
+  it('as root, sets up the machine\'s shared daemon and says so', async () => {
+    const first = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile('bash', [path.join(clone, 'scripts', 'first-run.sh')], { env: { ...sb.env, PATH: `${path.dirname(BIN.gflow)}:${sb.env.PATH}` }, cwd: sb.dir }, (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, stdout, stderr }),
+      );
+    });
+    assert.equal(first.code, 0, `${first.stdout}\n${first.stderr}`);
+    assert.match(first.stdout, /(^|\n)Set up the machine's shared gflowd: every user's gflow uses it, and each job runs as the user who submitted it\.\nhello from gflow job \d+ on /);
   });
 
   it("names the one line to add where the login shell does not put ~/.local/bin on PATH", async () => {
