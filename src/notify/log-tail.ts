@@ -2,7 +2,7 @@
 // job's owner (a shared daemon reads its users' logs: no link a user planted is followed, no
 // FIFO; src/executor/safe-open.ts), rendered as a terminal shows it.
 import { readRegular } from '../executor/safe-file.js';
-import { renderLog } from '../cli/log-text.js';
+import { renderLog } from '../client/log-text.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 20;

@@ -7,7 +7,7 @@
 // (src/executor/safe-open.ts), and watched through its descriptor, not its path.
 import fs from 'node:fs';
 import type http from 'node:http';
-import { lastLinesStart } from '../cli/log-read.js';
+import { lastLinesStart } from '../client/log-read.js';
 import type { Ctx } from '../daemon/handlers/context.js';
 import { assertOwner, type Caller } from '../identity/caller.js';
 import { PROTOCOL_HEADER } from '../protocol/api.js';

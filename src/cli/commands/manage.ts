@@ -2,9 +2,9 @@
 import { parseBeginTime } from '../../core/begin-time.js';
 import { parseTimeLimit } from '../../core/duration.js';
 import { ROUTES, type JobResponse, type JobsResponse, type UpdateRequest, type WhyResponse } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { eachJob, usage } from '../fail.js';
-import { resolveJobId, resolveJobIds } from '../job-ref.js';
+import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
 
 export interface UpdateFlags {
   name?: string;
@@ -42,7 +42,7 @@ export async function updateRequest(client: Client, f: UpdateFlags): Promise<Upd
   if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   if (deps.length === 1) {
     const text = deps[0]!;
-    const spec = text === 'none' ? undefined : await (await import('../dep-spec.js')).resolveDependencySpec(client, text);
+    const spec = text === 'none' ? undefined : await (await import('../../client/dep-spec.js')).resolveDependencySpec(client, text);
     if (spec?.singleton) throw usage('singleton is given at submit', 'submit the job again with -d singleton');
     req.dependsOn = spec?.dependsOn ?? [];
     req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
@@ -64,5 +64,5 @@ export async function whyCommand(ref: string, f: { json?: boolean }): Promise<vo
   const client = new Client();
   const id = await resolveJobId(client, ref);
   const answer = await client.request<WhyResponse>('GET', ROUTES.jobAction(id, 'why'));
-  process.stdout.write(f.json ? `${JSON.stringify(answer, null, 2)}\n` : `${(await import('../why-text.js')).whyLines(answer).join('\n')}\n`);
+  process.stdout.write(f.json ? `${JSON.stringify(answer, null, 2)}\n` : `${(await import('../../client/why-text.js')).whyLines(answer).join('\n')}\n`);
 }

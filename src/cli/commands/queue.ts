@@ -3,12 +3,12 @@ import { parseIdList } from '../../core/id-list.js';
 import { parseSince } from '../../core/since.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, parseJobState, type Job } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { defaultColumns } from '../columns.js';
 import { parseFormat, parseSort, type ColumnSpec } from '../columns-format.js';
 import { columnTable, OUTPUTS, type Output } from '../columns-output.js';
 import { usage } from '../fail.js';
-import { currentUser } from '../job-ref.js';
+import { currentUser } from '../../client/job-ref.js';
 import { dependencyTree, terminalWidth } from '../render.js';
 
 interface QueueFlags {

@@ -7,7 +7,7 @@ import { formatElapsed } from '../../core/duration.js';
 import { parseSince } from '../../core/since.js';
 import { ROUTES } from '../../protocol/api.js';
 import type { Spread, StatsGroup, StatsResponse } from '../../protocol/stats.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { commandName } from '../job-name.js';
 import { sparkline } from '../sparkline.js';

@@ -2,10 +2,10 @@
 // (the daemon refuses other users' jobs) and reports every job, as the CLI does.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { Client } from '../../cli/client.js';
+import { Client } from '../../client/client.js';
 import { updateRequest, type UpdateFlags } from '../../cli/commands/manage.js';
 import { gflowProgram } from '../../cli/gflow.js';
-import { resolveJobId, resolveJobIds } from '../../cli/job-ref.js';
+import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
 import { parseBeginTime } from '../../core/begin-time.js';
 import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import { optionShape, parseOptionValues } from '../cli-flags.js';
