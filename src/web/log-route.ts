@@ -4,7 +4,7 @@
 // whose answer ends while the job still runs (a `gflowd reload`) asks again from where it was.
 // In shared mode only the job's owner (or root) may read it; the file must be the owner's and
 // is opened without following a link anyone else could plant on the way
-// (src/executor/safe-open.ts), and watched through its descriptor, not its path.
+// (src/config/safe-open.ts), and watched through its descriptor, not its path.
 import fs from 'node:fs';
 import type http from 'node:http';
 import { lastLinesStart } from '../client/log-read.js';
@@ -15,8 +15,8 @@ import { GflowError } from '../protocol/errors.js';
 import { ACTIVE_STATES } from '../protocol/job.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { LOG_MAX_BYTES, LOG_SIZE_HEADER, LOG_START_HEADER } from '../protocol/web.js';
-import { openRegular } from '../executor/safe-file.js';
-import { fdPath, openOwned } from '../executor/safe-open.js';
+import { openRegular } from '../config/safe-file.js';
+import { fdPath, openOwned } from '../config/safe-open.js';
 import { SECURITY_HEADERS } from './security.js';
 import type { OpenStreams } from './streams.js';
 
