@@ -3,9 +3,9 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { Client } from '../../client/client.js';
-import { updateRequest, type UpdateFlags } from '../../cli/commands/manage.js';
 import { gflowProgram } from '../../cli/gflow.js';
 import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
+import { updateRequest, type UpdateFlags } from '../../client/update-request.js';
 import { parseBeginTime } from '../../core/begin-time.js';
 import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import { optionShape, parseOptionValues } from '../cli-flags.js';

@@ -3,8 +3,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { Client } from '../../client/client.js';
-import { jobsQuery } from '../../cli/commands/queue.js';
-import { statsPath } from '../../cli/commands/stats.js';
+import { jobsQuery, statsPath } from '../../client/queries.js';
 import type { StatsResponse } from '../../protocol/stats.js';
 import { resolveJobId } from '../../client/job-ref.js';
 import { whyLines } from '../../client/why-text.js';

@@ -1,0 +1,44 @@
+// The change `gflow update` (and the MCP server's update_jobs) asks of waiting jobs, from
+// its flags, checked before anything is sent.
+import { parseBeginTime } from '../core/begin-time.js';
+import { parseTimeLimit } from '../core/duration.js';
+import type { UpdateRequest } from '../protocol/api.js';
+import { usage } from '../protocol/errors.js';
+import type { Client } from './client.js';
+
+export interface UpdateFlags {
+  name?: string;
+  priority?: number;
+  cpus?: number;
+  gpus?: number;
+  time?: string;
+  dependsOn?: string;
+  dependsOnAll?: string;
+  dependsOnAny?: string;
+  begin?: string;
+  maxRetries?: number;
+}
+
+/** The change `gflow update` asks for, checked; for the CLI and the MCP server's update tool. */
+export async function updateRequest(client: Client, f: UpdateFlags): Promise<UpdateRequest> {
+  const req: UpdateRequest = {};
+  if (f.name !== undefined) req.name = f.name;
+  if (f.priority !== undefined) req.priority = f.priority;
+  if (f.cpus !== undefined) req.cpus = f.cpus;
+  if (f.gpus !== undefined) req.gpus = f.gpus;
+  if (f.time !== undefined) req.timeLimitSec = f.time === 'none' ? null : parseTimeLimit(f.time);
+  if (f.begin !== undefined) req.beginAt = f.begin === 'none' ? null : parseBeginTime(f.begin, new Date());
+  if (f.maxRetries !== undefined) req.maxRetries = f.maxRetries;
+  const deps = [f.dependsOn, f.dependsOnAll, f.dependsOnAny].filter((x) => x !== undefined);
+  if (deps.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
+  if (deps.length === 1) {
+    const text = deps[0]!;
+    const spec = text === 'none' ? undefined : await (await import('./dep-spec.js')).resolveDependencySpec(client, text);
+    if (spec?.singleton) throw usage('singleton is given at submit', 'submit the job again with -d singleton');
+    req.dependsOn = spec?.dependsOn ?? [];
+    req.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';
+    if (spec?.dependsKinds.some((k) => k !== 'afterok')) req.dependsKinds = spec.dependsKinds;
+  }
+  if (Object.keys(req).length === 0) throw usage('nothing to update', 'give at least one of --priority, --time, --gpus, --cpus, --name, --depends-on, --begin, --max-retries');
+  return req;
+}
