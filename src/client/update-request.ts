@@ -1,5 +1,6 @@
-// The change `gflow update` (and the MCP server's update_jobs) asks of waiting jobs, from
-// its flags, checked before anything is sent.
+// The change `gflow update` (and the MCP server's update_jobs) asks of waiting jobs: its
+// fields, defined once for both (flags, meaning, the least whole number of a count), and the
+// request built from them, checked before anything is sent.
 import { parseBeginTime } from '../core/begin-time.js';
 import { parseTimeLimit } from '../core/duration.js';
 import type { UpdateRequest } from '../protocol/api.js';
@@ -17,6 +18,36 @@ export interface UpdateFlags {
   dependsOnAny?: string;
   begin?: string;
   maxRetries?: number;
+}
+
+/** One field of an update; `min`: a whole number, at least this. */
+export interface UpdateField {
+  key: keyof UpdateFlags;
+  flags: string;
+  about: string;
+  /** the name a bad value's message gives */
+  label?: string;
+  min?: number;
+}
+
+export const UPDATE_FIELDS: readonly UpdateField[] = [
+  { key: 'name', flags: '-n, --name <name>', about: 'job name' },
+  { key: 'priority', flags: '-p, --priority <n>', about: 'priority', label: 'priority', min: Number.MIN_SAFE_INTEGER },
+  { key: 'cpus', flags: '-c, --cpus <n>', about: 'CPU slots', label: 'cpus', min: 1 },
+  { key: 'gpus', flags: '-g, --gpus <n>', about: 'GPUs', label: 'gpus', min: 0 },
+  { key: 'time', flags: '-t, --time <limit>', about: 'time limit (or none)' },
+  { key: 'dependsOn', flags: '-d, --depends-on <job>', about: 'dependency (or none); @ / @~N: every job of that submission' },
+  { key: 'dependsOnAll', flags: '--depends-on-all <jobs>', about: 'dependencies, all must finish (@: every job of your last submission)' },
+  { key: 'dependsOnAny', flags: '--depends-on-any <jobs>', about: 'dependencies, one must finish' },
+  { key: 'begin', flags: '--begin <time>', about: 'start no earlier than (or none)' },
+  { key: 'maxRetries', flags: '--max-retries <n>', about: 'retries of a failed job', label: 'max-retries', min: 0 },
+];
+
+/** A whole number of at least `min`, or the message saying what it must be. */
+export function wholeNumber(value: string, name: string, min = Number.MIN_SAFE_INTEGER): number | string {
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) return `${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`;
+  return n;
 }
 
 /** The change `gflow update` asks for, checked; for the CLI and the MCP server's update tool. */

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Client } from '../../client/client.js';
 import { buildSubmission } from '../../cli/commands/submit.js';
 import { dryRunText } from '../../client/dry-run-text.js';
-import { usage } from '../../cli/fail.js';
+import { usage } from '../../protocol/errors.js';
 import { addSubmitOptions, type SubmitFlags } from '../../cli/submit-options.js';
 import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import { optionShape, parseOptionValues } from '../cli-flags.js';
