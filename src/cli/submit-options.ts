@@ -1,7 +1,7 @@
 // The options of `gflow submit`, defined once: for the command line and for the `# GFLOW`
 // directives at the top of a script, which are parsed by the same definitions.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { wholeNumber } from '../client/update-request.js';
+import { wholeNumber } from '../core/whole-number.js';
 import { usage } from './fail.js';
 
 export interface SubmitFlags {

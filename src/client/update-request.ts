@@ -43,13 +43,6 @@ export const UPDATE_FIELDS: readonly UpdateField[] = [
   { key: 'maxRetries', flags: '--max-retries <n>', about: 'retries of a failed job', label: 'max-retries', min: 0 },
 ];
 
-/** A whole number of at least `min`, or the message saying what it must be. */
-export function wholeNumber(value: string, name: string, min = Number.MIN_SAFE_INTEGER): number | string {
-  const n = Number(value);
-  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) return `${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`;
-  return n;
-}
-
 /** The change `gflow update` asks for, checked; for the CLI and the MCP server's update tool. */
 export async function updateRequest(client: Client, f: UpdateFlags): Promise<UpdateRequest> {
   const req: UpdateRequest = {};
