@@ -5,7 +5,7 @@ import { packageVersion } from '../version.js';
 import { run } from './run-action.js';
 import { addSetupCommands } from './setup-commands.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
-import { UPDATE_FIELDS } from '../client/update-request.js';
+import { fieldLabel, UPDATE_FIELDS } from '../client/update-request.js';
 import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';
 
@@ -105,7 +105,7 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
       .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission');
     for (const f of UPDATE_FIELDS) {
       const o = new Option(f.flags, f.about);
-      cmd.addOption(f.min === undefined ? o : o.argParser(int(f.label!, f.min)));
+      cmd.addOption(f.min === undefined ? o : o.argParser(int(fieldLabel(f), f.min)));
     }
     cmd.action(run(async () => (await import('./commands/manage.js')).updateCommand));
   }],

@@ -25,22 +25,23 @@ export interface UpdateField {
   key: keyof UpdateFlags;
   flags: string;
   about: string;
-  /** the name a bad value's message gives */
-  label?: string;
   min?: number;
 }
 
+/** The field's name as a bad value's message gives it: its long flag (max-retries). */
+export const fieldLabel = (f: UpdateField): string => /--([\w-]+)/.exec(f.flags)![1]!;
+
 export const UPDATE_FIELDS: readonly UpdateField[] = [
   { key: 'name', flags: '-n, --name <name>', about: 'job name' },
-  { key: 'priority', flags: '-p, --priority <n>', about: 'priority', label: 'priority', min: Number.MIN_SAFE_INTEGER },
-  { key: 'cpus', flags: '-c, --cpus <n>', about: 'CPU slots', label: 'cpus', min: 1 },
-  { key: 'gpus', flags: '-g, --gpus <n>', about: 'GPUs', label: 'gpus', min: 0 },
+  { key: 'priority', flags: '-p, --priority <n>', about: 'priority', min: Number.MIN_SAFE_INTEGER },
+  { key: 'cpus', flags: '-c, --cpus <n>', about: 'CPU slots', min: 1 },
+  { key: 'gpus', flags: '-g, --gpus <n>', about: 'GPUs', min: 0 },
   { key: 'time', flags: '-t, --time <limit>', about: 'time limit (or none)' },
   { key: 'dependsOn', flags: '-d, --depends-on <job>', about: 'dependency (or none); @ / @~N: every job of that submission' },
   { key: 'dependsOnAll', flags: '--depends-on-all <jobs>', about: 'dependencies, all must finish (@: every job of your last submission)' },
   { key: 'dependsOnAny', flags: '--depends-on-any <jobs>', about: 'dependencies, one must finish' },
   { key: 'begin', flags: '--begin <time>', about: 'start no earlier than (or none)' },
-  { key: 'maxRetries', flags: '--max-retries <n>', about: 'retries of a failed job', label: 'max-retries', min: 0 },
+  { key: 'maxRetries', flags: '--max-retries <n>', about: 'retries of a failed job', min: 0 },
 ];
 
 /** The change `gflow update` asks for, checked; for the CLI and the MCP server's update tool. */

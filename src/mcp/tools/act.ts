@@ -4,7 +4,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { Client } from '../../client/client.js';
 import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
-import { UPDATE_FIELDS, updateRequest, type UpdateFlags } from '../../client/update-request.js';
+import { fieldLabel, UPDATE_FIELDS, updateRequest, type UpdateFlags } from '../../client/update-request.js';
 import { wholeNumber } from '../../core/whole-number.js';
 import { parseBeginTime } from '../../core/begin-time.js';
 import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
@@ -27,7 +27,7 @@ function updateFlags(values: Record<string, unknown>): UpdateFlags {
     const text = String(v);
     if (f.min === undefined) flags[f.key] = text;
     else {
-      const n = wholeNumber(text, f.label!, f.min);
+      const n = wholeNumber(text, fieldLabel(f), f.min);
       if (typeof n === 'string') throw usage(`option '${f.flags}' argument '${text}' is invalid. ${n}`);
       flags[f.key] = n;
     }
