@@ -16,7 +16,9 @@ const JOBS = z.string().describe('job ids like 1,3,5-9, or @ / @~N: every job of
 const LOCAL = { openWorldHint: false } as const;
 
 // update_jobs takes gflow update's fields (src/client/update-request.ts), each a string or a number.
-const UPDATE_SHAPE = Object.fromEntries(UPDATE_FIELDS.map((f) => [f.key, z.union([z.string(), z.number()]).optional().describe(`${f.about} (\`update ${f.flags}\`)`)]));
+const UPDATE_SHAPE = Object.fromEntries(
+  UPDATE_FIELDS.map((f) => [f.key, z.union([z.string(), z.number()]).optional().describe(`${f.about} (\`update ${f.flags}\`)`)]),
+);
 
 /** The tool's values as typed update flags, counts checked as the CLI checks them. */
 function updateFlags(values: Record<string, unknown>): UpdateFlags {
