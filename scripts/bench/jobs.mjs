@@ -4,7 +4,7 @@ import path from 'node:path';
 // waitUntil, not p-wait-for: long waits with p-wait-for print MaxListenersExceededWarning (see its file).
 import { waitUntil } from '../../dist/src/cli/gflowd/wait-until.js';
 import { resolvePaths } from '../../dist/src/config/paths.js';
-import { Client } from '../../dist/src/cli/client.js';
+import { Client } from '../../dist/src/client/client.js';
 import { summarize } from './stats.mjs';
 
 const until = async (pred, ms, interval) => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 // waitUntil, not p-wait-for: long waits with p-wait-for print MaxListenersExceededWarning (see its file).
 import { waitUntil } from '../../dist/src/cli/gflowd/wait-until.js';
-import { Client } from '../../dist/src/cli/client.js';
+import { Client } from '../../dist/src/client/client.js';
 import { resolvePaths } from '../../dist/src/config/paths.js';
 import { Sandbox } from '../../dist/test/helpers/sandbox.js';
 import { SlurmCluster, slurmUnavailable } from '../../dist/test/helpers/slurm-cluster.js';

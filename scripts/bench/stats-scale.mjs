@@ -39,7 +39,7 @@ export async function benchStatsScale(sb) {
     times.push(performance.now() - t);
   }
   // The daemon's part alone: the same request from one process, without the CLI's start-up.
-  const client = new URL('../../dist/src/cli/client.js', import.meta.url).href;
+  const client = new URL('../../dist/src/client/client.js', import.meta.url).href;
   const code = `const { Client } = await import(${JSON.stringify(client)}); const c = new Client(); const t = []; for (let i = 0; i < 5; i++) { const s = performance.now(); await c.request('GET', '/v1/stats?all=1&since=' + (Date.now() - 7 * 86400000)); t.push(performance.now() - s); } console.log(JSON.stringify(t));`;
   const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', code], { env: sb.env });
   const request = summarize(JSON.parse(stdout));

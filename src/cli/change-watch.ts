@@ -2,8 +2,8 @@
 // stream says something changed, at most a few times a second, and every 10 s regardless
 // (elapsed times move on; a safety net for a daemon without events).
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Client } from './client.js';
-import { followEvents } from './event-stream.js';
+import type { Client } from '../client/client.js';
+import { followEvents } from '../client/event-stream.js';
 
 const MIN_REDRAW_MS = 200;
 const SAFETY_REDRAW_MS = 10_000;

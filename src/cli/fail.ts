@@ -24,9 +24,7 @@ export function reportAndExit(err: unknown): never {
   process.exit(exitCodeOf(printError(err)));
 }
 
-export function usage(message: string, hint?: string): GflowError {
-  return new GflowError('usage', message, hint);
-}
+export { usage } from '../protocol/errors.js';
 
 // Errors about the daemon or the caller, not about one job: every later job would get the same.
 const STOPS_EVERYTHING: ReadonlySet<ErrorCode> = new Set(['daemon_not_running', 'daemon_unhealthy', 'unauthorized', 'protocol_mismatch']);

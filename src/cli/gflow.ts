@@ -5,6 +5,7 @@ import { packageVersion } from '../version.js';
 import { run } from './run-action.js';
 import { addSetupCommands } from './setup-commands.js';
 import { addSubmitOptions, intOption as int } from './submit-options.js';
+import { fieldLabel, UPDATE_FIELDS } from '../client/update-request.js';
 import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';
 
@@ -101,18 +102,12 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
   [['update'], (cmd) => {
     cmd
       .description('change queued or held jobs')
-      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-      .option('-n, --name <name>', 'job name')
-      .option('-p, --priority <n>', 'priority', int('priority'))
-      .option('-c, --cpus <n>', 'CPU slots', int('cpus', 1))
-      .option('-g, --gpus <n>', 'GPUs', int('gpus', 0))
-      .option('-t, --time <limit>', 'time limit (or none)')
-      .option('-d, --depends-on <job>', 'dependency (or none); @ / @~N: every job of that submission')
-      .option('--depends-on-all <jobs>', 'dependencies, all must finish (@: every job of your last submission)')
-      .option('--depends-on-any <jobs>', 'dependencies, one must finish')
-      .option('--begin <time>', 'start no earlier than (or none)')
-      .option('--max-retries <n>', 'retries of a failed job', int('max-retries', 0))
-      .action(run(async () => (await import('./commands/manage.js')).updateCommand));
+      .argument('<jobs>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission');
+    for (const f of UPDATE_FIELDS) {
+      const o = new Option(f.flags, f.about);
+      cmd.addOption(f.min === undefined ? o : o.argParser(int(fieldLabel(f), f.min)));
+    }
+    cmd.action(run(async () => (await import('./commands/manage.js')).updateCommand));
   }],
   [['redo'], (cmd) => {
     cmd

@@ -1,6 +1,7 @@
 // The options of `gflow submit`, defined once: for the command line and for the `# GFLOW`
 // directives at the top of a script, which are parsed by the same definitions.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { wholeNumber } from '../core/whole-number.js';
 import { usage } from './fail.js';
 
 export interface SubmitFlags {
@@ -49,8 +50,8 @@ export interface SubmitFlags {
 
 export function intOption(name: string, min = Number.MIN_SAFE_INTEGER) {
   return (value: string): number => {
-    const n = Number(value);
-    if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number${min > Number.MIN_SAFE_INTEGER ? ` ≥ ${min}` : ''}.`);
+    const n = wholeNumber(value, name, min);
+    if (typeof n === 'string') throw new InvalidArgumentError(n);
     return n;
   };
 }

@@ -4,7 +4,7 @@
 // (`gflow config list` says whether it is set) and never sent over the API.
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFresh } from '../executor/safe-file.js';
+import { writeFresh } from './safe-file.js';
 import type { Paths } from './paths.js';
 
 export const SMTP_PASSWORD_KEY = 'smtpPassword';

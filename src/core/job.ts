@@ -1,9 +1,8 @@
 // The job, declared once. The store decodes rows into `JobRecord`s (camelCase, real
-// booleans, parsed lists, times in ms since the epoch); the wire type `Job`
-// (src/protocol/job.ts) and everything the store writes derive from this declaration.
-import type { DependsMode, DepKind, EndedBy, JobState } from '../protocol/job.js';
-import type { Attempt } from './requeue.js';
-import type { NotifyEvent } from './notify-on.js';
+// booleans, parsed lists, times in ms since the epoch); everything the store writes derives
+// from this declaration, and the wire type `Job` (src/protocol/job.ts) is checked against it
+// (src/core/wire-job.ts).
+import type { Attempt, DependsMode, DepKind, EndedBy, JobState, NotifyEvent } from '../protocol/job.js';
 
 export type StopRequest = 'cancel' | 'timeout';
 

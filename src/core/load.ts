@@ -1,5 +1,6 @@
 // What running jobs hold, per user and per project: counted once from the running jobs and
 // updated by the planner as it starts more, so quotas and reservations see the pass's own starts.
+import type { Scope } from '../protocol/policy.js';
 
 export interface LoadJob {
   user: string;
@@ -7,7 +8,7 @@ export interface LoadJob {
   gpus: number;
 }
 
-export type Scope = 'user' | 'project';
+export type { Scope } from '../protocol/policy.js';
 
 export class Load {
   private readonly counts = new Map<string, { running: number; gpus: number }>();

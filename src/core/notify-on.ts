@@ -1,10 +1,9 @@
 // What a notification is about: the names users give to --notify-on and `notify add --events`,
 // which change of a job each name means, and how long a failed delivery waits to be retried.
 import type { EventType } from '../protocol/events.js';
-import type { JobState } from '../protocol/job.js';
+import { NOTIFY_EVENTS, type JobState, type NotifyEvent } from '../protocol/job.js';
 
-export const NOTIFY_EVENTS = ['start', 'end', 'fail', 'timeout', 'cancel'] as const;
-export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+export { NOTIFY_EVENTS, type NotifyEvent } from '../protocol/job.js';
 
 /** Without a choice: every way a job can end. */
 export const DEFAULT_NOTIFY_EVENTS: readonly NotifyEvent[] = ['end', 'fail', 'timeout', 'cancel'];

@@ -2,21 +2,10 @@
 // many may wait (queued + held). A user without a quota of their own gets the default one;
 // a project has only what is set for it. null: no limit.
 import type { WaitReason } from '../protocol/wait-reason.js';
+import type { Quota } from '../protocol/policy.js';
 import type { Load, Scope } from './load.js';
 
-export interface QuotaLimits {
-  maxRunning: number | null;
-  maxGpus: number | null;
-  maxQueued: number | null;
-}
-
-export type QuotaScope = Scope | 'default';
-
-/** One row of `gflow quota list`; `name` is '' for the default. */
-export interface Quota extends QuotaLimits {
-  scope: QuotaScope;
-  name: string;
-}
+export type { Quota, QuotaLimits, QuotaScope } from '../protocol/policy.js';
 
 export class Quotas {
   private readonly byKey = new Map<string, Quota>();

@@ -5,18 +5,9 @@
 // the move is in src/core/transitions.ts (assertRequeue).
 import type { Ending } from './end-state.js';
 import type { JobRecord } from './job.js';
+import type { Attempt } from '../protocol/job.js';
 
-/** One earlier run of a requeued job, as `gflow show` lists it. */
-export interface Attempt {
-  startedAt: number | null;
-  finishedAt: number | null;
-  state: string;
-  exitCode: number | null;
-  signal: string | null;
-  reason: string | null;
-  /** where that run's output was kept */
-  log: string | null;
-}
+export type { Attempt } from '../protocol/job.js';
 
 export const DEFAULT_REQUEUES = 5;
 

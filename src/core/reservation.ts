@@ -1,18 +1,9 @@
 // Reservations: GPUs kept for one user during a window. Pinned ones name their GPUs
 // (`--gpu-spec 0,2`); counted ones (`--gpus N`) hold N GPUs back from other users, whichever
 // are free. Windows are [startAt, endAt), ms since the epoch.
+import type { Reservation } from '../protocol/policy.js';
 
-export interface Reservation {
-  id: number;
-  user: string;
-  /** a counted reservation: how many GPUs; null when pinned */
-  gpus: number | null;
-  /** a pinned reservation: which GPUs; null when counted */
-  gpuIds: number[] | null;
-  startAt: number;
-  endAt: number;
-  createdAt: number;
-}
+export type { Reservation };
 
 export type NewReservation = Omit<Reservation, 'id' | 'createdAt'>;
 

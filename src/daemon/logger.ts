@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import chalk from 'chalk';
 import { localTime } from '../config/local-time.js';
 import { escapeControl } from '../core/control-chars.js';
-import { openAppend } from '../executor/safe-file.js';
+import { openAppend } from '../config/safe-file.js';
 
 export type Level = 'info' | 'event' | 'warn' | 'error';
 

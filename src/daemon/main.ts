@@ -28,6 +28,9 @@ import { moveLegacyGpuAllowList } from './legacy-settings.js';
 import { prepareStateDir, protectDatabase, removeDiscovery, writeDiscovery } from './state-dir.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { createApiServer } from './server.js';
+import { readJson } from './http.js';
+import { identify, type Identity } from './identify.js';
+import { parseId } from './validate.js';
 import { EventHub } from './events/hub.js';
 import { DaemonEvents, startEventPruning } from './events/daemon-events.js';
 import { startStatusLine } from './status-line.js';
@@ -158,11 +161,14 @@ export async function runDaemon(flags: Partial<Settings>): Promise<void> {
     delete flags.gpus;
   };
   const ctx = { store, paths, log, scheduler, executor, gpus, cpus: settings.cpus, onGpusAllowed, notify, limits, disk };
-  const web = new Web(ctx);
+  const identity: Identity = { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token };
+  // The dashboard is handed the daemon's own rules for a request; its sessions act as callers.
+  const web = new Web({ ...ctx, identify: (req) => identify(req, identity), readJson, parseId });
+  identity.sessions = web.sessions;
   const server = createApiServer({
     ctx,
     web,
-    identity: { mode: paths.mode, ownerUid: process.getuid?.() ?? 0, ownerName: os.userInfo().username, token, sessions: web.sessions },
+    identity,
     info: () => ({ pid: process.pid, version, settings, flags, scheduler: { leader: scheduler.isLeader, lastPassMs: scheduler.lastPassMs }, eventListeners: hub.listeners }),
     events: hub,
     health: () => ({ status: 'ok', pid: process.pid, version, protocol: PROTOCOL_VERSION, startedAt: startedAt.toISOString(), scheduling: scheduler.isLeader, mode: paths.mode }),

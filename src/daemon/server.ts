@@ -52,7 +52,7 @@ export function createApiServer(o: ServerOptions): http.Server {
   const stopPruning = pruneIdempotency(idem, o.ctx.log);
   const server = http.createServer((req, res) => {
     const api = (): Promise<void> => (isEventStream(req) ? serveEvents(o, req, res) : handle(o, idem, req).then(([status, body]) => sendJson(res, status, body)));
-    const answer = o.web ? o.web.handle(req, res, o.identity).then((served) => (served ? undefined : api())) : api();
+    const answer = o.web ? o.web.handle(req, res).then((served) => (served ? undefined : api())) : api();
     answer.catch((err: unknown) => {
       const e = toGflowError(err);
       const what = `${cutForLog(req.method ?? '?', 20)} ${cutForLog(req.url ?? '')}: ${e.message}`;

@@ -6,7 +6,7 @@ import type { Paths } from '../config/paths.js';
 import { GflowError } from '../protocol/errors.js';
 import { accessProblem } from '../store/access-problem.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import { writeFresh } from '../executor/safe-file.js';
+import { writeFresh } from '../config/safe-file.js';
 
 export function prepareStateDir(paths: Paths): void {
   if (paths.mode === 'shared' && process.getuid?.() !== 0) {

@@ -10,7 +10,7 @@ import { GflowError } from '../protocol/errors.js';
 import type { Db } from '../store/db.js';
 import { backupDatabase, checkIntegrityOf, highestJobId, listBackups, raiseJobIdFloor } from '../store/integrity.js';
 import type { Logger } from './logger.js';
-import { fdPath, openDirectory } from '../executor/safe-open.js';
+import { fdPath, openDirectory } from '../config/safe-open.js';
 
 /** The highest job id that a status file or a job's spec directory is named after. */
 export function highestIdOnDisk(paths: Paths): number {

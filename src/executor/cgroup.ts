@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Owner } from './safe-file.js';
+import type { Owner } from '../config/safe-file.js';
 
 export interface MemoryCgroups {
   /** how limits are enforced, for `gflowd doctor` */

@@ -2,8 +2,8 @@
 // escape sequences, progress bars at their last state), never more than a bounded size, read
 // in blocks from the end (a log of any size costs the same).
 import fs from 'node:fs';
-import { LogRenderer } from '../cli/log-text.js';
-import { lastLinesStart, logSize, openLog, pump } from '../cli/log-read.js';
+import { LogRenderer } from '../client/log-text.js';
+import { lastLinesStart, logSize, openLog, pump } from '../client/log-read.js';
 
 export interface LogTail {
   text: string;

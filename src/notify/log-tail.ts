@@ -1,8 +1,8 @@
 // The last lines of a job's log for an e-mail: a bounded read of a regular file owned by the
 // job's owner (a shared daemon reads its users' logs: no link a user planted is followed, no
-// FIFO; src/executor/safe-open.ts), rendered as a terminal shows it.
-import { readRegular } from '../executor/safe-file.js';
-import { renderLog } from '../cli/log-text.js';
+// FIFO; src/config/safe-open.ts), rendered as a terminal shows it.
+import { readRegular } from '../config/safe-file.js';
+import { renderLog } from '../client/log-text.js';
 
 const TAIL_BYTES = 16 * 1024;
 const TAIL_LINES = 20;

@@ -8,7 +8,6 @@
 import { backoffMs } from '../core/notify-on.js';
 import type { Notification } from '../protocol/notify.js';
 import type { Delivery, Outbox } from '../store/outbox.js';
-import type { Logger } from '../daemon/logger.js';
 import { ownedByDaemon } from './as-owner.js';
 import { failureText } from './failure.js';
 import { maskTarget } from './mask.js';
@@ -18,9 +17,15 @@ import { runCommand } from './command.js';
 import { sendEmail, type SmtpSettings } from './email.js';
 import { readLogTail } from './log-tail.js';
 
+/** Where deliveries say what they did: the daemon hands its own log. */
+export interface DeliveryLog {
+  info(msg: string): void;
+  warn(msg: string): void;
+}
+
 export interface SenderOptions {
   outbox: Outbox;
-  log: Logger;
+  log: DeliveryLog;
   /** whether this daemon sends now (it holds the scheduling lease) */
   leads: () => boolean;
   /** whether a daemon's pid is alive (its claims are left to lapse) */

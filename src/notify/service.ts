@@ -1,12 +1,11 @@
 // Notifications in the daemon: the standing rules, the outbox written with every change, and
 // the sender. Wired once at start (src/daemon/main.ts).
 import type { Settings } from '../config/schema.js';
-import type { Logger } from '../daemon/logger.js';
 import type { JobStore } from '../store/jobs.js';
 import { NotifyRules } from '../store/notify-rules.js';
 import { Outbox } from '../store/outbox.js';
 import { outboxWriter } from './outbox-writer.js';
-import { NotifySender } from './sender.js';
+import { NotifySender, type DeliveryLog } from './sender.js';
 
 export class Notify {
   readonly rules: NotifyRules;
@@ -16,7 +15,7 @@ export class Notify {
   constructor(
     store: JobStore,
     o: {
-      log: Logger;
+      log: DeliveryLog;
       settings: Settings;
       smtpPassword: string;
       leads: () => boolean;

@@ -1,8 +1,7 @@
 // The HTTP API: every route the daemon serves, in one table, shared by CLI and daemon.
 // All routes but /health need `Authorization: Bearer <token>`.
-import type { Quota, QuotaLimits, QuotaScope } from '../core/quota.js';
-import type { Reservation } from '../core/reservation.js';
 import type { DependsMode, DepKind, Job } from './job.js';
+import type { Quota, QuotaLimits, QuotaScope, Reservation } from './policy.js';
 import type { WaitReason } from './wait-reason.js';
 
 export const API_PREFIX = '/v1';

@@ -93,3 +93,8 @@ export function isErrorBody(value: unknown): value is ErrorBody {
     typeof (value as ErrorBody).message === 'string'
   );
 }
+
+/** An error in what the user gave (a flag, a tool's input): the CLI exits 2 with it. */
+export function usage(message: string, hint?: string): GflowError {
+  return new GflowError('usage', message, hint);
+}

@@ -1,6 +1,4 @@
 // The job as it travels between daemon and CLI (JSON). Times are ISO 8601 strings.
-import type { JobRecord } from '../core/job.js';
-import type { NotifyEvent } from '../core/notify-on.js';
 
 export const JOB_STATES = ['queued', 'hold', 'running', 'finished', 'failed', 'cancelled', 'timeout'] as const;
 export type JobState = (typeof JOB_STATES)[number];
@@ -35,49 +33,110 @@ export function parseJobState(value: string): JobState | undefined {
 // `hard` (SIGKILL after the grace period).
 export type EndedBy = 'natural' | 'soft' | 'hard';
 
-/** Fields of a job that stay inside the daemon. */
-const PRIVATE_KEYS = ['env', 'token', 'stopRequest', 'stopRequestedAt', 'escalated', 'sessionClosed', 'pidStart', 'bootId'] as const;
-type PrivateKey = (typeof PRIVATE_KEYS)[number];
-/** Times travel as ISO 8601 strings. */
-const TIME_KEYS = ['submittedAt', 'startedAt', 'finishedAt', 'beginAt'] as const;
-type TimeKey = (typeof TIME_KEYS)[number];
+/** One earlier run of a requeued job, as `gflow show` lists it (src/core/requeue.ts). */
+export interface Attempt {
+  startedAt: number | null;
+  finishedAt: number | null;
+  state: string;
+  exitCode: number | null;
+  signal: string | null;
+  reason: string | null;
+  /** where that run's output was kept */
+  log: string | null;
+}
 
-/** The job as clients see it: the daemon's record (src/core/job.ts) without its private fields. */
-export type Job = {
-  [K in Exclude<keyof JobRecord, PrivateKey>]: K extends TimeKey ? (null extends JobRecord[K] ? string | null : string) : JobRecord[K];
-} & {
+/** What of a job a notification is about (--notify-on); src/core/notify-on.ts reads the names. */
+export const NOTIFY_EVENTS = ['start', 'end', 'fail', 'timeout', 'cancel'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+/**
+ * The job as clients see it, field by field: what is not named here (the environment, the
+ * job's token, the daemon's stop bookkeeping, the process's identity) stays inside the daemon.
+ * Times are ISO 8601 strings. src/core/wire-job.ts makes it from the daemon's record.
+ */
+export interface Job {
+  id: number;
+  name: string | null;
+  /** the owner's account name, as the kernel identified the submitter */
+  user: string;
+  /** the owner's UID (null for jobs submitted before gflow knew it) */
+  uid: number | null;
+  /** -P/--project: for quotas and accounting */
+  project: string | null;
+  /** argv of a command job; null for a script job */
+  command: string[] | null;
+  /** absolute path of a script job; null for a command job */
+  script: string | null;
+  /** the script file as submitted; `script` is the copy taken then, which is what runs */
+  scriptPath: string | null;
+  cwd: string;
+  priority: number;
+  cpus: number;
+  timeLimitSec: number | null;
+  state: JobState;
+  reason: string | null;
+  submittedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  endedBy: EndedBy | null;
+  session: string | null;
+  pid: number | null;
+  /** the Slurm job id of a job handed to Slurm (executor slurm) */
+  slurmId: number | null;
+  /** the node a Slurm job runs on (null while it waits in Slurm) */
+  node: string | null;
+  gpus: number;
+  gpuShared: boolean;
+  gpuMemoryMb: number | null;
+  /** GPU indices given to the job when it started (CUDA_VISIBLE_DEVICES) */
+  gpuIds: number[] | null;
+  /** --mem: host memory (MiB) the job declares; admitted against the machine's free memory */
+  memMb: number | null;
+  dependsOn: number[];
+  dependsMode: DependsMode;
+  /** the kind of each dependency, in dependsOn's order; null: all afterok */
+  dependsKinds: DepKind[] | null;
+  /** waits while another job of its name and user is active */
+  singleton: boolean;
+  autoCancel: boolean;
+  /** the dependency whose failure cancelled this job (auto-cancel) */
+  cancelledBy: number | null;
+  /** an array or sweep: the jobs of one submission */
+  groupId: string | null;
+  maxConcurrent: number | null;
+  arrayTaskId: number | null;
+  params: Record<string, string> | null;
+  maxRetries: number;
+  retryOnTimeout: boolean;
+  attempt: number;
+  retriedFrom: number | null;
+  redoneFrom: number | null;
+  beginAt: string | null;
+  /** -o/--output: a file pattern (%j %x %a %A %u) that also gets stdout (and stderr, without errorPath) */
+  outputPath: string | null;
+  /** --max-log: bytes of output the job's log keeps (null: the daemon's maxLog setting) */
+  maxLogBytes: number | null;
+  /** --error: a file pattern that also gets stderr */
+  errorPath: string | null;
+  /** --conda-env: activated by the wrapper before the job runs */
+  condaEnv: string | null;
+  /** --auto-close: its tmux session is removed when it ends (its log stays) */
+  autoClose: boolean;
+  /** --signal SIG@SECONDS: this signal, warnBeforeSec before the time limit */
+  warnSignal: string | null;
+  warnBeforeSec: number | null;
+  /** --requeue: a failed or timed-out end requeues it under the same id (src/core/requeue.ts) */
+  requeue: boolean;
+  /** earlier runs of a requeued job, oldest first */
+  attempts: Attempt[];
+  /** --notify-on: what of this job is e-mailed to mailUser (null: every end) */
+  notifyOn: NotifyEvent[] | null;
+  /** --mail-user / --notify-email: an address told of this job */
+  mailUser: string | null;
   /** where the job's output is logged */
   logPath: string;
-};
-
-const PRIVATE = new Set<string>(PRIVATE_KEYS);
-const TIMES = new Set<string>(TIME_KEYS);
-
-// Wire jobs are copied from a template with every field in place (made from the first
-// record): filled key by key from {}, an object of this many fields becomes a hash table,
-// three times the memory and slower to serialize. A record with another number of fields
-// than the template's is copied field by field (records all have every field: JobRecord).
-let template: { keys: number; object: Record<string, unknown> } | undefined;
-
-export function toWireJob(record: JobRecord, logPath: string): Job {
-  const r = record as unknown as Record<string, unknown>;
-  if (!template) {
-    const keys = Object.keys(r).filter((k) => !PRIVATE.has(k));
-    template = { keys: keys.length, object: Object.fromEntries([['logPath', null], ...keys.map((k) => [k, null])]) };
-  }
-  const out: Record<string, unknown> = { ...template.object };
-  out.logPath = logPath;
-  let filled = 0;
-  for (const k in r) {
-    if (PRIVATE.has(k)) continue;
-    const v = r[k];
-    out[k] = v !== null && TIMES.has(k) ? new Date(v as number).toISOString() : v;
-    filled++;
-  }
-  if (filled === template.keys) return out as Job;
-  const own: Record<string, unknown> = { logPath };
-  for (const k in r) if (!PRIVATE.has(k)) own[k] = out[k];
-  return own as Job;
 }
 
 /** `all`: every dependency must finish; `any`: one finished dependency is enough. */

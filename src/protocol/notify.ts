@@ -1,8 +1,7 @@
 // Notifications on the wire: standing rules (`gflow notify …`), deliveries waiting in the
 // outbox, and what a receiver gets (a webhook's body, a command's stdin). Versioned: `v`.
-import type { NotifyEvent } from '../core/notify-on.js';
 import type { GflowEvent } from './events.js';
-import type { EndedBy, JobState } from './job.js';
+import type { EndedBy, JobState, NotifyEvent } from './job.js';
 
 /** Bumped when a notification's shape changes incompatibly; sent as `v`. */
 export const NOTIFICATION_VERSION = 1;

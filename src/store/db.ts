@@ -5,9 +5,13 @@ import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
 import { accessProblem } from './access-problem.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { backupDir } from './integrity.js';
 
 export type Db = Database.Database;
+
+/** Where the database's backups are kept: beside it. */
+export function backupDir(dbFile: string): string {
+  return path.join(path.dirname(dbFile), 'backups');
+}
 
 // Marks a file as ours, so a foreign or corrupt file is never silently reset.
 export const GFLOW_APPLICATION_ID = 0x67666c77; // 'gflw'

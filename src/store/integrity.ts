@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { GflowError } from '../protocol/errors.js';
-import type { Db } from './db.js';
+import { backupDir, type Db } from './db.js';
 
 const KEEP_BACKUPS = 3;
 
@@ -49,10 +49,6 @@ export function raiseJobIdFloor(db: Db, floor: number): void {
     if (db.prepare("UPDATE sqlite_sequence SET seq = ? WHERE name = 'jobs' AND seq < ?").run(floor, floor).changes > 0) return;
     if (!db.prepare("SELECT 1 FROM sqlite_sequence WHERE name = 'jobs'").get()) db.prepare("INSERT INTO sqlite_sequence (name, seq) VALUES ('jobs', ?)").run(floor);
   }).immediate();
-}
-
-export function backupDir(dbFile: string): string {
-  return path.join(path.dirname(dbFile), 'backups');
 }
 
 /** The backups, newest first. */

@@ -1,12 +1,12 @@
-// The job table. Every state change goes through `transition`, which asks src/core whether
-// the move is legal inside the same transaction that makes it. Rows leave this file decoded
-// (src/store/job-columns.ts); all job SQL lives here.
+// The job table. Every state change goes through `transition`, which asks src/core whether the move is legal
+// inside the same transaction that makes it. Rows leave this file decoded (src/store/job-columns.ts); all job SQL lives here.
 import { NOT_RUN_YET, type JobKey, type JobPatch, type JobRecord, type NewJob, type StopRequest, type TransitionPatch } from '../core/job.js';
 import { assertRequeue, assertTransition } from '../core/transitions.js';
 import { attemptOf } from '../core/requeue.js';
+import { toWireJob } from '../core/wire-job.js';
 import type { NamedJob } from '../core/deps.js';
 import { GflowError } from '../protocol/errors.js';
-import { toWireJob, type Job, type JobState, type ListQuery } from '../protocol/job.js';
+import type { Job, JobState, ListQuery } from '../protocol/job.js';
 import type Database from 'better-sqlite3';
 import type { Db } from './db.js';
 import { EventLog, eventOfMove } from './events.js';

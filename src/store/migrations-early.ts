@@ -1,5 +1,10 @@
 // Schema migrations 1 to 10 (src/store/migrations.ts has the rules, and the later ones).
-import type { Migration } from './migrations.js';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
 
 export const EARLY_MIGRATIONS: readonly Migration[] = [
   {

@@ -2,13 +2,9 @@
 // Rules: never edit a released migration; add a new one. Migrations are additive (new
 // tables, new columns with defaults) so that an older daemon still running during a
 // reload keeps working on the migrated file.
-import { EARLY_MIGRATIONS } from './migrations-early.js';
+import { EARLY_MIGRATIONS, type Migration } from './migrations-early.js';
 
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
+export type { Migration };
 
 export const MIGRATIONS: readonly Migration[] = [
   ...EARLY_MIGRATIONS,

@@ -2,8 +2,14 @@
 // one pipe instead of starting a tmux process (and forking itself) for each. Every command's
 // answer comes back between `%begin … 1` and `%end … 1` (or `%error … 1`), in order; lines
 // outside those blocks are notifications, and ignored.
+
+/** What a tmux command answered (by the control client or a tmux process). */
+export interface TmuxResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { TmuxResult } from './tmux.js';
 
 /** How long a detaching client is given before it is killed. */
 const CLOSE_WAIT_MS = 1000;

@@ -4,14 +4,10 @@
 // matches by prefix) and the trailing `:` so that pane and window targets resolve too.
 // GFLOW_TMUX_SOCKET selects a private server (`tmux -L <name>`); tests use it, users don't.
 import { execFile } from 'node:child_process';
-import { TmuxControl } from './control.js';
+import { TmuxControl, type TmuxResult } from './control.js';
 import { accountEnv, switchTo, type Account } from '../identity/as-account.js';
 
-export interface TmuxResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { TmuxResult };
 
 export function socketArgs(env: NodeJS.ProcessEnv = process.env): string[] {
   const socket = env.GFLOW_TMUX_SOCKET;

@@ -4,19 +4,19 @@
 // whose answer ends while the job still runs (a `gflowd reload`) asks again from where it was.
 // In shared mode only the job's owner (or root) may read it; the file must be the owner's and
 // is opened without following a link anyone else could plant on the way
-// (src/executor/safe-open.ts), and watched through its descriptor, not its path.
+// (src/config/safe-open.ts), and watched through its descriptor, not its path.
 import fs from 'node:fs';
 import type http from 'node:http';
-import { lastLinesStart } from '../cli/log-read.js';
-import type { Ctx } from '../daemon/handlers/context.js';
+import { lastLinesStart } from '../client/log-read.js';
 import { assertOwner, type Caller } from '../identity/caller.js';
 import { PROTOCOL_HEADER } from '../protocol/api.js';
 import { GflowError } from '../protocol/errors.js';
 import { ACTIVE_STATES } from '../protocol/job.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { LOG_MAX_BYTES, LOG_SIZE_HEADER, LOG_START_HEADER } from '../protocol/web.js';
-import { openRegular } from '../executor/safe-file.js';
-import { fdPath, openOwned } from '../executor/safe-open.js';
+import { openRegular } from '../config/safe-file.js';
+import { fdPath, openOwned } from '../config/safe-open.js';
+import type { WebHost } from './host.js';
 import { SECURITY_HEADERS } from './security.js';
 import type { OpenStreams } from './streams.js';
 
@@ -32,7 +32,7 @@ function whole(params: URLSearchParams, name: string): number | undefined {
   return n;
 }
 
-export async function serveLog(ctx: Ctx, caller: Caller, id: number, params: URLSearchParams, res: http.ServerResponse, streams: OpenStreams): Promise<void> {
+export async function serveLog(ctx: Pick<WebHost, 'store' | 'paths'>, caller: Caller, id: number, params: URLSearchParams, res: http.ServerResponse, streams: OpenStreams): Promise<void> {
   const job = ctx.store.require(id);
   if (ctx.paths.mode === 'shared') assertOwner(caller, job);
   const offset = whole(params, 'offset');

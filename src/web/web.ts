@@ -2,20 +2,17 @@
 // the jobs around a job, and the samples behind its charts. The daemon's API server asks it
 // first (src/daemon/server.ts); what it does not serve goes on to the API's routes.
 import type http from 'node:http';
-import type { Ctx } from '../daemon/handlers/context.js';
-import { identify, type Identity } from '../daemon/identify.js';
 import type { Caller } from '../identity/caller.js';
 import { userById } from '../identity/users.js';
-import { readJson } from '../daemon/http.js';
-import { parseId } from '../daemon/validate.js';
-import { startSampler, SAMPLE_INTERVAL_MS } from '../daemon/sampler.js';
 import { API_PREFIX, PROTOCOL_HEADER, ROUTES } from '../protocol/api.js';
 import { GflowError } from '../protocol/errors.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { LOGIN_CODE_TTL_MS, LOGIN_FRAGMENT, SESSION_TTL_MS, type LoginCodeResponse, type RelatedResponse, type SamplesResponse, type UiWho } from '../protocol/web.js';
 import { JobLinks } from '../store/job-links.js';
 import { SampleStore } from '../store/samples.js';
+import type { WebHost } from './host.js';
 import { serveLog } from './log-route.js';
+import { startSampler, SAMPLE_INTERVAL_MS } from './sampler.js';
 import { assertFromDashboard, SECURITY_HEADERS, sessionCookieHeader } from './security.js';
 import { WebSessions } from './sessions.js';
 import { StaticFiles } from './static.js';
@@ -35,7 +32,7 @@ export class Web {
   private readonly streams = new OpenStreams();
   private readonly stops: (() => void)[] = [];
 
-  constructor(private readonly ctx: Ctx) {
+  constructor(private readonly ctx: WebHost) {
     this.sessions = new WebSessions(ctx.store.db);
     this.samples = new SampleStore(ctx.store.db);
     this.links = new JobLinks(ctx.store.db);
@@ -64,7 +61,7 @@ export class Web {
   }
 
   /** Serves the request if it is the dashboard's; false otherwise. */
-  async handle(req: http.IncomingMessage, res: http.ServerResponse, identity: Identity): Promise<boolean> {
+  async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
     const url = new URL(req.url ?? '/', 'http://gflowd');
     const method = req.method ?? 'GET';
     const path = url.pathname;
@@ -75,7 +72,7 @@ export class Web {
       // The login code is the credential here (good on its owner's connection only): nothing
       // else is known of the browser yet.
       assertFromDashboard(req);
-      const body = (await readJson(req, 4096)) as { code?: unknown };
+      const body = (await this.ctx.readJson(req, 4096)) as { code?: unknown };
       if (typeof body.code !== 'string' || body.code.length > 100) throw new GflowError('bad_request', 'give the login code', 'open the link `gflow ui` prints');
       const { secret, caller } = this.sessions.redeem(req, body.code);
       this.ctx.log.info(`dashboard: ${caller.user} logged in a browser`);
@@ -90,7 +87,7 @@ export class Web {
     }
     const ours = path === ROUTES.uiSession || path === ROUTES.uiLoginCode || path === ROUTES.samples || JOB_LOG.test(path) || JOB_RELATED.test(path);
     if (!ours) return false;
-    const caller = identify(req, identity);
+    const caller = this.ctx.identify(req);
     if (path === ROUTES.uiLoginCode && method === 'POST') {
       const code = this.sessions.loginCode(caller);
       const answer: LoginCodeResponse = { code, expiresAt: new Date(Date.now() + LOGIN_CODE_TTL_MS).toISOString(), path: `${ROUTES.ui}/#${LOGIN_FRAGMENT}=${code}` };
@@ -110,10 +107,10 @@ export class Web {
     }
     const log = JOB_LOG.exec(path);
     if (log) {
-      await serveLog(this.ctx, caller, parseId(log[1]!), url.searchParams, res, this.streams);
+      await serveLog(this.ctx, caller, this.ctx.parseId(log[1]!), url.searchParams, res, this.streams);
       return true;
     }
-    const id = parseId(JOB_RELATED.exec(path)![1]!);
+    const id = this.ctx.parseId(JOB_RELATED.exec(path)![1]!);
     const job = this.ctx.store.require(id);
     const family = new Set([job.retriedFrom, job.redoneFrom].filter((x): x is number => x !== null));
     const answer: RelatedResponse = {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { rawRequest } from '../../src/cli/client.js';
+import { rawRequest } from '../../src/client/client.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 describe('job environment', () => {

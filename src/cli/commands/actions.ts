@@ -7,9 +7,9 @@ import { ROUTES, type JobActionsResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import type { Job } from '../../protocol/job.js';
 import { localTime } from '../../config/local-time.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { eachJob } from '../fail.js';
-import { resolveJobIds } from '../job-ref.js';
+import { resolveJobIds } from '../../client/job-ref.js';
 
 const DONE: Record<'cancel' | 'hold' | 'release', string> = { cancel: 'Cancelled', hold: 'Held', release: 'Released' };
 

@@ -5,8 +5,8 @@ import { jobTmuxTmpdir } from '../../config/paths.js';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { hasSession, slurmAttachArgv, tmuxAttach, type RunAs } from '../../tmux/tmux.js';
-import { Client } from '../client.js';
-import { resolveJobId } from '../job-ref.js';
+import { Client } from '../../client/client.js';
+import { resolveJobId } from '../../client/job-ref.js';
 
 export async function attachCommand(ref: string): Promise<void> {
   const client = new Client();

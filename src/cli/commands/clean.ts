@@ -2,7 +2,7 @@
 import { parseSpan } from '../../core/span.js';
 import { ROUTES, type CleanResponse } from '../../protocol/api.js';
 import { ENDED_STATES, parseJobState } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 
 export async function cleanCommand(f: { olderThan?: string; state?: string; dryRun?: boolean }): Promise<void> {

@@ -1,7 +1,7 @@
 // `gflow close [ids] [--all-finished]`: remove the tmux sessions of ended jobs.
 import { parseIdList } from '../../core/id-list.js';
 import { ROUTES, type CloseResponse } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 
 export async function closeCommand(ids: string | undefined, flags: { allFinished?: boolean }): Promise<void> {

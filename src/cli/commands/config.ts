@@ -7,7 +7,7 @@ import { SETTING_ENV, SETTING_KEYS, SETTINGS_SCHEMA, defaultSettings, describeSe
 import { resolveSettings } from '../../config/settings.js';
 import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
 import { toGflowError } from '../../protocol/errors.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { SMTP_PASSWORD_KEY, smtpPasswordSource, writeSmtpPassword } from '../../config/smtp-password.js';
 

@@ -1,8 +1,8 @@
 // `gflow send <job> TEXT [--enter]` and `gflow limit <array> N|none`.
 import { ROUTES } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { eachJob, usage } from '../fail.js';
-import { resolveJobId, resolveJobIds } from '../job-ref.js';
+import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
 
 export async function sendCommand(ref: string, text: string[], f: { enter?: boolean }): Promise<void> {
   const joined = text.join(' ');

@@ -3,10 +3,10 @@
 import chalk from 'chalk';
 import { localTime } from '../../config/local-time.js';
 import { EVENT_TYPES, isEventType, type EventType, type GflowEvent, type JobEventData } from '../../protocol/events.js';
-import { Client } from '../client.js';
-import { followEvents } from '../event-stream.js';
+import { Client } from '../../client/client.js';
+import { followEvents } from '../../client/event-stream.js';
 import { usage } from '../fail.js';
-import { resolveJobId } from '../job-ref.js';
+import { resolveJobId } from '../../client/job-ref.js';
 
 interface EventsFlags {
   follow?: boolean;

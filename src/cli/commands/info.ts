@@ -1,7 +1,7 @@
 // `gflow info` and `gflow gpu …`: the machine as the scheduler sees it.
 import chalk from 'chalk';
 import { ROUTES, type InfoResponse, type SlurmClusterInfo } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 
 export async function infoCommand(f: { json?: boolean }): Promise<void> {

@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
-import { Client } from '../client.js';
-import { followEvents } from '../event-stream.js';
-import { resolveJobId } from '../job-ref.js';
-import { LogRenderer } from '../log-text.js';
-import { lastLinesStart, logSize, openLog, pump, RawFilter } from '../log-read.js';
+import { Client } from '../../client/client.js';
+import { followEvents } from '../../client/event-stream.js';
+import { resolveJobId } from '../../client/job-ref.js';
+import { LogRenderer } from '../../client/log-text.js';
+import { lastLinesStart, logSize, openLog, pump, RawFilter } from '../../client/log-read.js';
 
 /** how often the job's state is asked when no event came (events normally end the wait) */
 const SAFETY_POLL_MS = 5000;

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseNotifyEvents } from '../../core/notify-on.js';
 import { ROUTES } from '../../protocol/api.js';
 import { NOTIFY_CHANNELS, type DeliveryView, type NotifyChannel, type NotifyListResponse, type NotifyRuleRequest, type NotifyRuleView, type NotifyTestResponse } from '../../protocol/notify.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { table } from '../table.js';
 

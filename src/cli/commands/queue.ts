@@ -1,14 +1,13 @@
 // `gflow queue`: jobs as squeue shows them, or in the columns and output a script asks for.
-import { parseIdList } from '../../core/id-list.js';
 import { parseSince } from '../../core/since.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
-import { ACTIVE_STATES, parseJobState, type Job } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
+import { Client } from '../../client/client.js';
+import { jobsQuery } from '../../client/queries.js';
 import { defaultColumns } from '../columns.js';
 import { parseFormat, parseSort, type ColumnSpec } from '../columns-format.js';
 import { columnTable, OUTPUTS, type Output } from '../columns-output.js';
 import { usage } from '../fail.js';
-import { currentUser } from '../job-ref.js';
 import { dependencyTree, terminalWidth } from '../render.js';
 
 interface QueueFlags {
@@ -28,27 +27,6 @@ interface QueueFlags {
   since?: string;
   names?: string;
   project?: string;
-}
-
-/** The job-list request's query for these filters, checked as `gflow queue` checks them (the MCP server's list tool uses it too). */
-export function jobsQuery(flags: Pick<QueueFlags, 'all' | 'states' | 'jobs' | 'limit' | 'user' | 'me' | 'allUsers'>): URLSearchParams {
-  const q = new URLSearchParams();
-  if (flags.all) q.set('all', '1');
-  if (flags.states) {
-    const states = flags.states.split(',').map((s) => {
-      const st = parseJobState(s);
-      if (!st) throw usage(`unknown state '${s}'`, 'use PD, H, R, CD, F, CA, TO or queued, hold, running, finished, failed, cancelled, timeout');
-      return st;
-    });
-    q.set('states', states.join(','));
-  }
-  if (flags.jobs) q.set('ids', parseIdList(flags.jobs).join(','));
-  if (flags.limit !== undefined) q.set('limit', String(flags.limit));
-  // As Slurm's squeue: every user's jobs unless -u (or --me) narrows them.
-  if ([flags.user !== undefined, flags.me, flags.allUsers].filter(Boolean).length > 1) throw usage('give one of -u, --me and --all-users');
-  const user = flags.me ? currentUser() : flags.user;
-  if (user !== undefined) q.set('user', user);
-  return q;
 }
 
 export async function queueCommand(flags: QueueFlags): Promise<void> {

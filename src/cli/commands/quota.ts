@@ -1,6 +1,6 @@
 // `gflow quota set | list | remove`: limits per user, per project, and the default for users.
 import { ROUTES, type QuotasResponse, type QuotaSetRequest, type QuotaTarget } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { table } from '../table.js';
 

@@ -4,7 +4,7 @@ import { parseTimeLimit } from '../../core/duration.js';
 import type { Reservation } from '../../core/reservation.js';
 import { localTime } from '../../config/local-time.js';
 import { ROUTES, type ReservationRequest, type ReservationsResponse } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { reservationTimeline } from '../reservation-timeline.js';
 import { table } from '../table.js';

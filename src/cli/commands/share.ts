@@ -1,6 +1,6 @@
 // `gflow share`: fair-share usage per user (as Slurm's sshare), lowest first.
 import { ROUTES, type UsageResponse } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { table } from '../table.js';
 
 export async function shareCommand(f: { json?: boolean }): Promise<void> {

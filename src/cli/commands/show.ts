@@ -3,9 +3,9 @@
 import { parseIdList, parseJobRef } from '../../core/id-list.js';
 import { ROUTES, type JobResponse } from '../../protocol/api.js';
 import type { Job } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { eachJob } from '../fail.js';
-import { resolveJobId } from '../job-ref.js';
+import { resolveJobId } from '../../client/job-ref.js';
 import { jobDetails } from '../render.js';
 
 export async function showCommand(refs: string[], flags: { json?: boolean }): Promise<void> {

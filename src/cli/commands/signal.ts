@@ -1,9 +1,9 @@
 // `gflow signal <jobs> <SIGNAL>`: a signal to every process of running jobs.
 import { parseSignal } from '../../core/signals.js';
 import { ROUTES, type SignalResponse } from '../../protocol/api.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { eachJob } from '../fail.js';
-import { resolveJobIds } from '../job-ref.js';
+import { resolveJobIds } from '../../client/job-ref.js';
 
 export async function signalCommand(ref: string, sigText: string): Promise<void> {
   const sig = parseSignal(sigText);

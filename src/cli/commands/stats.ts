@@ -4,10 +4,9 @@
 import { stringify } from 'csv-stringify/sync';
 import { localTime } from '../../config/local-time.js';
 import { formatElapsed } from '../../core/duration.js';
-import { parseSince } from '../../core/since.js';
-import { ROUTES } from '../../protocol/api.js';
 import type { Spread, StatsGroup, StatsResponse } from '../../protocol/stats.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
+import { statsPath } from '../../client/queries.js';
 import { usage } from '../fail.js';
 import { commandName } from '../job-name.js';
 import { sparkline } from '../sparkline.js';
@@ -20,17 +19,6 @@ interface StatsFlags {
   project?: string;
   json?: boolean;
   csv?: boolean;
-}
-
-/** The stats request's path for these filters, checked as `gflow stats` checks them (the MCP server's stats tool uses it too). */
-export function statsPath(flags: Pick<StatsFlags, 'since' | 'user' | 'allUsers' | 'project'>): string {
-  if (flags.user !== undefined && flags.allUsers) throw usage('give -u or --all-users, not both');
-  const q = new URLSearchParams();
-  if (flags.since !== undefined) q.set('since', String(parseSince(flags.since, new Date())));
-  if (flags.user !== undefined) q.set('user', flags.user);
-  if (flags.allUsers) q.set('all', '1');
-  if (flags.project !== undefined) q.set('project', flags.project);
-  return `${ROUTES.stats}${q.size ? `?${q}` : ''}`;
 }
 
 export async function statsCommand(flags: StatsFlags): Promise<void> {

@@ -6,9 +6,9 @@ import type { Command } from 'commander';
 import { parseTimeLimit } from '../../core/duration.js';
 import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
 import type { BatchRequest, SubmitRequest, TaskSpec } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
-import { currentUser } from '../job-ref.js';
+import { currentUser } from '../../client/job-ref.js';
 import { parseDirectives } from '../script-directives.js';
 import { exportEnv } from '../export-env.js';
 import { expandOutputPattern } from '../../core/output-path.js';
@@ -19,7 +19,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   const { base, tasks, flags, directives } = await buildSubmission(client, args, cliFlags, cmd);
   if (flags.dryRun) {
     const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
-    const { dryRunText } = await import('../dry-run-text.js');
+    const { dryRunText } = await import('../../client/dry-run-text.js');
     process.stdout.write(flags.json ? `${JSON.stringify(answer, null, 2)}\n` : dryRunText(base, answer, directives));
     return;
   }
@@ -125,7 +125,7 @@ async function resources(client: Client, f: SubmitFlags): Promise<Partial<Submit
   if (given.length > 1) throw usage('give one of --depends-on, --depends-on-all, --depends-on-any');
   const refs = f.dependsOn ?? f.dependsOnAll ?? f.dependsOnAny;
   if (refs !== undefined) {
-    const spec = await (await import('../dep-spec.js')).resolveDependencySpec(client, refs);
+    const spec = await (await import('../../client/dep-spec.js')).resolveDependencySpec(client, refs);
     if (spec.dependsOn.length) {
       out.dependsOn = spec.dependsOn;
       out.dependsMode = f.dependsOnAny !== undefined ? 'any' : 'all';

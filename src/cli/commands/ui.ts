@@ -8,7 +8,7 @@ import { ROUTES } from '../../protocol/api.js';
 import { DEFAULT_HOST } from '../../protocol/version.js';
 import { LOGIN_CODE_TTL_MS, type LoginCodeResponse } from '../../protocol/web.js';
 import { startHandoff } from '../browser-handoff.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 
 function onPath(program: string): boolean {
   return spawnSync('sh', ['-c', 'command -v "$1"', 'sh', program], { stdio: 'ignore' }).status === 0;

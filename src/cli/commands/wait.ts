@@ -8,9 +8,9 @@ import { parseSpan } from '../../core/span.js';
 import { GflowError } from '../../protocol/errors.js';
 import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, type Job } from '../../protocol/job.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
-import { resolveJobIds } from '../job-ref.js';
+import { resolveJobIds } from '../../client/job-ref.js';
 import { countJobs, endLine, progressLine } from '../wait-progress.js';
 
 const POLL_MS = 1000;

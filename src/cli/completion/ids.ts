@@ -6,8 +6,8 @@ import { ROUTES, type JobsResponse } from '../../protocol/api.js';
 import { ACTIVE_STATES, ENDED_STATES, type Job, type JobState } from '../../protocol/job.js';
 import { DEFAULT_HOST } from '../../protocol/version.js';
 import { listenerUid } from '../../identity/peer-uid.js';
-import { Client } from '../client.js';
-import { currentUser } from '../job-ref.js';
+import { Client } from '../../client/client.js';
+import { currentUser } from '../../client/job-ref.js';
 
 // The states a command acts on (the daemon refuses the others); `all`: any job.
 const STATES: Record<string, readonly JobState[] | 'all'> = {

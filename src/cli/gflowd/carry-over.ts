@@ -4,7 +4,7 @@
 // is changed, unless every option was given anyway.
 import { ROUTES, type DaemonInfo } from '../../protocol/api.js';
 import { GflowError, toGflowError } from '../../protocol/errors.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 import type { DaemonFlags } from './daemon-session.js';
 import { listeningPort } from './find-daemon.js';
 

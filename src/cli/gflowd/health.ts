@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isHealth } from '../../protocol/health.js';
 import type { Health } from '../../protocol/job.js';
-import { rawRequest } from '../client.js';
+import { rawRequest } from '../../client/client.js';
 
 export type Probe = { kind: 'gflowd'; health: Health } | { kind: 'foreign' } | { kind: 'closed' };
 

@@ -5,7 +5,7 @@ import { resolvePaths } from '../../config/paths.js';
 import { writeNewToken } from '../../config/token.js';
 import { ROUTES } from '../../protocol/api.js';
 import { GflowError, toGflowError } from '../../protocol/errors.js';
-import { Client } from '../client.js';
+import { Client } from '../../client/client.js';
 
 export async function rotateToken(say: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
   const paths = resolvePaths();

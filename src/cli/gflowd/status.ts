@@ -2,7 +2,7 @@
 import { modeOf, resolvePaths, type Mode, type Paths } from '../../config/paths.js';
 import { listenerUid } from '../../identity/peer-uid.js';
 import { DEFAULT_HOST } from '../../protocol/version.js';
-import { locateDaemon } from '../locate.js';
+import { locateDaemon } from '../../client/locate.js';
 import { resolveSettings } from '../../config/settings.js';
 import type { Settings } from '../../config/schema.js';
 import { SERVER_SESSION } from '../../protocol/version.js';

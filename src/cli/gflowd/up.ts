@@ -12,7 +12,7 @@ import { probe } from './health.js';
 import { portHolder } from './port-holder.js';
 import { waitUntil } from './wait-until.js';
 import { waitForControlLock } from './control-lock.js';
-import { announced } from '../locate.js';
+import { announced } from '../../client/locate.js';
 
 const START_TIMEOUT_MS = 20_000;
 

@@ -7,7 +7,7 @@ import { canTransition } from '../../core/transitions.js';
 import type { CloseRequest, JobActionsRequest, JobActionsResponse, RedoRequest } from '../../protocol/api.js';
 import type { Job } from '../../protocol/job.js';
 import { GflowError, toGflowError } from '../../protocol/errors.js';
-import { readRegular } from '../../executor/safe-file.js';
+import { readRegular } from '../../config/safe-file.js';
 import { environment, validateUpdate } from '../validate.js';
 import { resolveDeps } from './submit-deps.js';
 import { admitWaiting } from './admission.js';

@@ -4,7 +4,7 @@
 // through a link (writeFresh).
 import path from 'node:path';
 import type { JobRecord } from '../../core/job.js';
-import { ensureDir, writeFresh } from '../safe-file.js';
+import { ensureDir, writeFresh } from '../../config/safe-file.js';
 import { renderSpec, scriptArgv } from '../tmux/job-spec.js';
 import { renderBatchScript } from './batch-script.js';
 

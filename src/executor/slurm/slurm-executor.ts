@@ -20,7 +20,7 @@ import type { SlurmClusterInfo } from '../../protocol/api.js';
 import { GflowError } from '../../protocol/errors.js';
 import { jobDir, jobFiles, logFile, removeAll } from '../job-files.js';
 import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, StartedJob, StopOptions } from '../executor.js';
-import { ensureDir, writeFresh } from '../safe-file.js';
+import { ensureDir, writeFresh } from '../../config/safe-file.js';
 import { whenLogComplete } from '../tmux/log-complete.js';
 import { jobSessionName } from '../tmux/session-name.js';
 import { readStatus, statusFile } from '../tmux/status-file.js';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runAs, shellQuote, type RunAs } from '../../tmux/tmux.js';
-import { readAt, readRegular, writeFresh, type Owner } from '../safe-file.js';
+import { readAt, readRegular, writeFresh, type Owner } from '../../config/safe-file.js';
 
 // Variables that describe the terminal gflow runs the job in, not the submitter's.
 const KEEP_FROM_PANE = new Set(['TERM', 'TMUX', 'TMUX_PANE', 'GFLOW_WRAPPED', 'PWD', 'OLDPWD', 'SHLVL', '_']);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { newSession, type RunAs } from '../../tmux/tmux.js';
 import { writeSpec, scriptArgv, scriptArgvAs } from './job-spec.js';
 import { logPipeCommand } from './log-pipe.js';
-import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
+import { ensureDir, writeFresh, type Owner } from '../../config/safe-file.js';
 
 export interface LaunchInput {
   id: number;

@@ -2,8 +2,8 @@
 // the line that says so): tmux copies the pane's output to the log a few milliseconds after
 // the job printed it.
 import fs from 'node:fs';
-import { openRegular, readAt } from '../safe-file.js';
-import { fdPath } from '../safe-open.js';
+import { openRegular, readAt } from '../../config/safe-file.js';
+import { fdPath } from '../../config/safe-open.js';
 import { END_MARK } from './wrapper.js';
 import { LOG_CUT_TAIL } from './log-pipe.js';
 
@@ -15,7 +15,7 @@ function endsWithMark(fd: number): boolean {
 /**
  * Resolves once the log ends with the end mark, or after `timeoutMs` (a pane killed early never
  * writes it). `owner`: the job's; the log is opened once, safely, and watched through its
- * descriptor (src/executor/safe-open.ts).
+ * descriptor (src/config/safe-open.ts).
  */
 export function whenLogComplete(file: string, owner?: number, timeoutMs = 2000): Promise<void> {
   const fd = openRegular(file, owner);

@@ -5,7 +5,7 @@
 // not a directory is removed and made again.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureDir, type Owner } from '../safe-file.js';
+import { ensureDir, type Owner } from '../../config/safe-file.js';
 
 const ROOT: Owner = { uid: 0, gid: 0 };
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import type { ExitStatus } from '../../core/end-state.js';
-import { openRegular, readAt } from '../safe-file.js';
+import { openRegular, readAt } from '../../config/safe-file.js';
 
 export function statusFile(statusDir: string, id: number): string {
   return path.join(statusDir, String(id));
@@ -23,7 +23,7 @@ export function parseStatus(text: string): ExitStatus | undefined {
 }
 
 // The job's owner (`owner`) can write here: nothing but the owner's plain file is read, and
-// never through a link (src/executor/safe-open.ts).
+// never through a link (src/config/safe-open.ts).
 export function readStatus(statusDir: string, id: number, owner?: number): ExitStatus | undefined {
   const fd = openRegular(statusFile(statusDir, id), owner);
   if (fd === undefined) return undefined;

@@ -19,8 +19,8 @@ import type { PurgedJob, Executor, Inspection, LaunchSpec, OwnedJob, Placement, 
 import { memoryCgroups, type MemoryCgroups } from '../cgroup.js';
 import { holdJobGpus } from '../gpu-hold.js';
 import { bootId, ofEarlierBoot, processFate, readCmdline, readEnvironVar, readStat, signallableBy, type ProcessIdentity } from '../proc.js';
-import { ensureDir, writeFresh, type Owner } from '../safe-file.js';
-import { fdPath, openDirectory } from '../safe-open.js';
+import { ensureDir, writeFresh, type Owner } from '../../config/safe-file.js';
+import { fdPath, openDirectory } from '../../config/safe-open.js';
 import { launchJob } from './launch.js';
 import { whenLogComplete } from './log-complete.js';
 import { jobSessionName } from './session-name.js';

@@ -2,21 +2,40 @@
 // (the daemon refuses other users' jobs) and reports every job, as the CLI does.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { Client } from '../../cli/client.js';
-import { updateRequest, type UpdateFlags } from '../../cli/commands/manage.js';
-import { gflowProgram } from '../../cli/gflow.js';
-import { resolveJobId, resolveJobIds } from '../../cli/job-ref.js';
+import { Client } from '../../client/client.js';
+import { resolveJobId, resolveJobIds } from '../../client/job-ref.js';
+import { fieldLabel, UPDATE_FIELDS, updateRequest, type UpdateFlags } from '../../client/update-request.js';
+import { wholeNumber } from '../../core/whole-number.js';
 import { parseBeginTime } from '../../core/begin-time.js';
 import { ROUTES, type JobResponse, type JobsResponse } from '../../protocol/api.js';
-import { optionShape, parseOptionValues } from '../cli-flags.js';
+import { usage } from '../../protocol/errors.js';
 import { eachJobResult, guarded, json, text } from '../result.js';
 import { JOB_REF } from './read.js';
 
 const JOBS = z.string().describe('job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission');
 const LOCAL = { openWorldHint: false } as const;
 
-// gflow update's options, from its definition in the CLI.
-const updateCommand = () => gflowProgram().commands.find((c) => c.name() === 'update')!;
+// update_jobs takes gflow update's fields (src/client/update-request.ts), each a string or a number.
+const UPDATE_SHAPE = Object.fromEntries(
+  UPDATE_FIELDS.map((f) => [f.key, z.union([z.string(), z.number()]).optional().describe(`${f.about} (\`update ${f.flags}\`)`)]),
+);
+
+/** The tool's values as typed update flags, counts checked as the CLI checks them. */
+function updateFlags(values: Record<string, unknown>): UpdateFlags {
+  const flags: Record<string, string | number> = {};
+  for (const f of UPDATE_FIELDS) {
+    const v = values[f.key];
+    if (v === undefined || v === null) continue;
+    const text = String(v);
+    if (f.min === undefined) flags[f.key] = text;
+    else {
+      const n = wholeNumber(text, fieldLabel(f), f.min);
+      if (typeof n === 'string') throw usage(`option '${f.flags}' argument '${text}' is invalid. ${n}`);
+      flags[f.key] = n;
+    }
+  }
+  return flags as UpdateFlags;
+}
 
 export function registerActionTools(server: McpServer): void {
   const simple = [
@@ -60,12 +79,12 @@ export function registerActionTools(server: McpServer): void {
     {
       title: 'Update waiting jobs',
       description: 'Change queued or held jobs, as `gflow update`: name, priority, CPUs, GPUs, time limit, dependencies, begin time, retries ("none" clears time, dependencies and begin).',
-      inputSchema: { jobs: JOBS, ...optionShape(updateCommand()) },
+      inputSchema: { jobs: JOBS, ...UPDATE_SHAPE },
       annotations: { title: 'Update waiting jobs', readOnlyHint: false, destructiveHint: true, idempotentHint: true, ...LOCAL },
     },
     guarded(async (a: { jobs: string } & Record<string, unknown>) => {
       const client = new Client();
-      const req = await updateRequest(client, parseOptionValues(updateCommand(), a).opts<UpdateFlags>());
+      const req = await updateRequest(client, updateFlags(a));
       return eachJobResult(await resolveJobIds(client, a.jobs), async (id) => {
         const { job } = await client.request<JobResponse>('POST', ROUTES.jobAction(id, 'update'), req);
         return `job ${id}: updated (${job.state})`;

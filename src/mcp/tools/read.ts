@@ -2,12 +2,11 @@
 // pressure. They change nothing, so they are annotated read-only.
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import { Client } from '../../cli/client.js';
-import { jobsQuery } from '../../cli/commands/queue.js';
-import { statsPath } from '../../cli/commands/stats.js';
+import { Client } from '../../client/client.js';
+import { jobsQuery, statsPath } from '../../client/queries.js';
 import type { StatsResponse } from '../../protocol/stats.js';
-import { resolveJobId } from '../../cli/job-ref.js';
-import { whyLines } from '../../cli/why-text.js';
+import { resolveJobId } from '../../client/job-ref.js';
+import { whyLines } from '../../client/why-text.js';
 import { ROUTES, type InfoResponse, type JobResponse, type JobsResponse, type UsageResponse, type WhyResponse } from '../../protocol/api.js';
 import type { Job } from '../../protocol/job.js';
 import { logTail } from '../log-tail.js';

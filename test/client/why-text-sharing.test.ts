@@ -1,7 +1,7 @@
 // `gflow why` in words for the sharing reasons: quota, memory, reservation, fair share.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { whyLines } from '../../src/cli/why-text.js';
+import { whyLines } from '../../src/client/why-text.js';
 import type { WhyResponse } from '../../src/protocol/api.js';
 import type { Job } from '../../src/protocol/job.js';
 import type { WaitReason } from '../../src/protocol/wait-reason.js';

@@ -3,10 +3,9 @@
 // holding the scheduling lease samples; samples are keyed by their minute, so two daemons
 // during a reload never count a minute twice.
 import { ACTIVE_STATES } from '../protocol/job.js';
+import type { GpuInfo } from '../protocol/api.js';
 import type { SampleStore } from '../store/samples.js';
-import type { JobStore } from '../store/jobs.js';
-import type { Gpus } from './gpus.js';
-import type { Logger } from './logger.js';
+import type { JobStore, SlimJob } from '../store/jobs.js';
 
 export const SAMPLE_INTERVAL_MS = 60_000;
 /** Kept: a day and an hour (the charts show a day). */
@@ -15,8 +14,9 @@ export const SAMPLES_KEPT_MS = 25 * 3600_000;
 export interface SamplerOptions {
   samples: SampleStore;
   store: JobStore;
-  gpus: Gpus;
-  log: Logger;
+  /** the GPUs as the daemon sees them, with the running jobs' share */
+  gpus: { describe(running: readonly SlimJob[]): GpuInfo[] };
+  log: { warn(msg: string): void };
   leads: () => boolean;
 }
 

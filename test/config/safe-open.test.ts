@@ -1,4 +1,4 @@
-// Opening a path name by name (src/executor/safe-open.ts): links in directories only this
+// Opening a path name by name (src/config/safe-open.ts): links in directories only this
 // process's user (or root) can write are followed; a link anywhere else on the way, a FIFO, or
 // a file of someone else's (a hard link) is refused, without blocking.
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { openDirectory, openOwned } from '../../src/executor/safe-open.js';
+import { openDirectory, openOwned } from '../../src/config/safe-open.js';
 import { HOW, requires } from '../helpers/requires.js';
 
 const ME = process.getuid?.() ?? 0;

@@ -32,7 +32,7 @@ export function openAppend(file: string, mode = 0o600): number {
 /**
  * Opens a regular file owned by `owner` (default: this process's user) for reading, or returns
  * undefined (missing, a FIFO or anything else that is not a plain file, someone else's, or
- * reached through a symlink someone else could have planted: src/executor/safe-open.ts).
+ * reached through a symlink someone else could have planted: src/config/safe-open.ts).
  */
 export function openRegular(file: string, owner?: number): number | undefined {
   return openOwnedFile(file, owner);

@@ -6,9 +6,10 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { submissionIds } from '../../src/cli/job-ref.js';
+import { submissionIds } from '../../src/client/job-ref.js';
 import { NEW_JOB_DEFAULTS, type JobRecord } from '../../src/core/job.js';
-import { toWireJob, type Job } from '../../src/protocol/job.js';
+import { toWireJob } from '../../src/core/wire-job.js';
+import type { Job } from '../../src/protocol/job.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { Sandbox } from '../helpers/sandbox.js';
 

@@ -2,8 +2,8 @@
 // line, a multi-byte character, an escape sequence, the wrapper's end mark) carries over.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LogRenderer, renderLog } from '../../src/cli/log-text.js';
-import { RawFilter } from '../../src/cli/log-read.js';
+import { LogRenderer, renderLog } from '../../src/client/log-text.js';
+import { RawFilter } from '../../src/client/log-read.js';
 import { END_MARK } from '../../src/executor/tmux/wrapper.js';
 
 const SAMPLE = Buffer.concat([

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { NEW_JOB_DEFAULTS, type JobRecord } from '../../src/core/job.js';
-import { toWireJob } from '../../src/protocol/job.js';
+import { toWireJob } from '../../src/core/wire-job.js';
 
 // A whole record, as the store decodes it.
 const record = (over: Partial<JobRecord> = {}): JobRecord =>

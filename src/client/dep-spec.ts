@@ -3,7 +3,7 @@
 // `singleton`. A plain id means afterok.
 import { DEP_KINDS, type DepKind } from '../protocol/job.js';
 import type { Client } from './client.js';
-import { usage } from './fail.js';
+import { usage } from '../protocol/errors.js';
 import { resolveJobIds } from './job-ref.js';
 
 export interface DependencySpec {

@@ -2,7 +2,7 @@
 // command makes one or a few such calls, and loading and warming up node:http for the first
 // one cost ~4.5 ms of the ~30 ms a command adds to Node's own start (measured on a 2-core
 // machine: a first GET through node:http 11.5 ms, through this 7 ms). The event stream, which
-// reads a long answer as it comes, still uses node:http (src/cli/event-stream.ts).
+// reads a long answer as it comes, still uses node:http (src/client/event-stream.ts).
 //
 // One request per connection (`connection: close`). The answer is read to its content-length,
 // or to the end of the connection; a chunked answer (which gflowd does not send, but another

@@ -1,9 +1,9 @@
-// The CLI's own HTTP exchange (src/cli/http-exchange.ts) against raw servers that answer in
+// The CLI's own HTTP exchange (src/client/http-exchange.ts) against raw servers that answer in
 // each way HTTP allows, and in some it does not.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, describe, it } from 'node:test';
-import { exchange } from '../../src/cli/http-exchange.js';
+import { exchange } from '../../src/client/http-exchange.js';
 
 const servers: net.Server[] = [];
 

@@ -7,7 +7,7 @@ import { parseIdList, parseJobRef } from '../core/id-list.js';
 import { ROUTES } from '../protocol/api.js';
 import type { Job } from '../protocol/job.js';
 import type { Client } from './client.js';
-import { usage } from './fail.js';
+import { usage } from '../protocol/errors.js';
 
 /** GET /v1/resolve: the newest job of the submission and, from daemons that know, all of it. */
 export interface ResolveAnswer {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { renderLog, selectLines, stripAnsi } from '../../src/cli/log-text.js';
+import { renderLog, selectLines, stripAnsi } from '../../src/client/log-text.js';
 
 describe('log rendering', () => {
   it('removes colours and terminal titles', () => {
