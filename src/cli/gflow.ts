@@ -170,7 +170,7 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
     cmd
       .description('wait until jobs have ended, printing each end; exit 0 when all finished, 1 otherwise')
       .argument('<jobs...>', 'job ids like 1,3,5-9, or @ / @~N: every job of your last / N-th last submission')
-      .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 1')
+      .option('--timeout <duration>', 'give up after this long (90s, 10m, 2h, HH:MM:SS), exit 124')
       .option('-q, --quiet', 'print nothing; only the exit code tells')
       .action(run(async () => (await import('./commands/wait.js')).waitCommand));
   }],

@@ -27,7 +27,7 @@ describe('gflow wait', () => {
     assert.equal(r.stdout.split('\n').filter((l) => / finished \(CD\): exit 0$/.test(l)).length, 3);
   });
 
-  it('returns 1 when one failed, and on --timeout', async () => {
+  it('returns 1 when one failed, and 124 when --timeout came first', async () => {
     const bad = await sb.submit('--', 'bash', '-c', 'exit 4');
     const good = await sb.submit('--', 'true');
     const r = await sb.gflow('wait', `${bad},${good}`);
@@ -35,7 +35,7 @@ describe('gflow wait', () => {
     assert.match(r.stdout, new RegExp(`job ${bad} failed \\(F\\): exit 4`));
     const slow = await sb.submit('--', 'bash', '-c', gate('never'));
     const t = await sb.gflow('wait', String(slow), '--timeout', '1s');
-    assert.equal(t.code, 1);
+    assert.equal(t.code, 124);
     assert.match(t.stderr, /--timeout 1s reached; 1 job\(s\) still active/);
     await sb.ok('gflow', 'cancel', String(slow));
   });

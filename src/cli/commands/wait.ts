@@ -1,5 +1,6 @@
 // `gflow wait <ids|@> [--timeout D]`: returns when the jobs have ended; exit 0 when all
-// finished, 1 otherwise (a failure, a cancel, a timeout, or --timeout reached first).
+// finished, 1 when one did not (a failure, a cancel, its time limit), 124 when --timeout came
+// first: a script tells a job that failed from a wait that gave up.
 //
 // It polls the job list at a modest interval: the daemon has no event stream yet (it comes
 // with a later issue); one GET per second for any number of jobs costs the daemon little.
@@ -12,6 +13,7 @@ import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 import { resolveJobIds } from '../../client/job-ref.js';
 import { countJobs, endLine, progressLine } from '../wait-progress.js';
+import { EXIT_FAILED, EXIT_TIMEOUT } from '../exit-codes.js';
 
 const POLL_MS = 1000;
 
@@ -41,14 +43,14 @@ export async function waitCommand(refs: string[], f: { timeout?: string; quiet?:
     if (elapsed >= limitMs) {
       if (bar) process.stderr.write('\n');
       process.stderr.write(`gflow: --timeout ${f.timeout} reached; ${ids.length - reported.size} job(s) still active\n`);
-      process.exitCode = 1;
+      process.exitCode = EXIT_TIMEOUT;
       return;
     }
     await sleep(Math.min(POLL_MS, Math.max(10, limitMs - elapsed)));
   }
   const bad = jobs.filter((j) => j.state !== 'finished');
   if (bar) process.stderr.write(`${progressLine(countJobs(jobs), (Date.now() - started) / 1000)}\n`);
-  if (bad.length) process.exitCode = 1;
+  if (bad.length) process.exitCode = EXIT_FAILED;
 }
 
 async function fetchJobs(client: Client, ids: number[]): Promise<Job[]> {
