@@ -155,7 +155,8 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
     cmd
       .description("remove ended jobs' records and files (log, status, spec); your own (root: everyone's)")
       .option('--older-than <age>', 'only jobs that ended longer ago than this: 30d, 12h, 1w (default: any age)')
-      .option('--state <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
+      .option('-s, --states <list>', 'only these ended states: CD,F,CA,TO (default: all four)')
+      .addOption(new Option('--state <list>').hideHelp()) // the spelling it had before: --states, as queue says it
       .option('--dry-run', 'say what would be removed; remove nothing')
       .action(run(async () => (await import('./commands/clean.js')).cleanCommand));
   }],

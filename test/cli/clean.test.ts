@@ -22,8 +22,8 @@ describe('gflow clean', () => {
 
     assert.match(await sb.ok('gflow', 'clean', '--dry-run'), new RegExp(`^Would remove 2 job\\(s\\) and their files: ${ok}, ${bad}\\nKept 1 that waiting or running jobs depend on: ${needed}\\n$`));
     assert.equal((await sb.gflow('show', String(bad))).code, 0, 'a dry run removes nothing');
-    assert.equal(await sb.ok('gflow', 'clean', '--state', 'F', '--older-than', '30d'), 'No ended jobs to remove\n');
-    assert.equal(await sb.ok('gflow', 'clean', '--state', 'F'), `Removed 1 job(s) and their files: ${bad}\n`);
+    assert.equal(await sb.ok('gflow', 'clean', '-s', 'F', '--older-than', '30d'), 'No ended jobs to remove\n');
+    assert.equal(await sb.ok('gflow', 'clean', '--states', 'F'), `Removed 1 job(s) and their files: ${bad}\n`);
     assert.equal((await sb.gflow('show', String(bad))).code, 1);
     for (const f of badFiles) assert.ok(!fs.existsSync(f), `${f} is gone`);
     assert.equal((await sb.job(ok)).state, 'finished', 'other states stay');

@@ -1,13 +1,13 @@
-// `gflow clean [--older-than 30d] [--state CD,F,CA,TO] [--dry-run]`.
+// `gflow clean [--older-than 30d] [-s CD,F,CA,TO] [--dry-run]`.
 import { parseSpan } from '../../core/span.js';
 import { ROUTES, type CleanResponse } from '../../protocol/api.js';
 import { ENDED_STATES, parseJobState } from '../../protocol/job.js';
 import { Client } from '../../client/client.js';
 import { usage } from '../fail.js';
 
-export async function cleanCommand(f: { olderThan?: string; state?: string; dryRun?: boolean }): Promise<void> {
+export async function cleanCommand(f: { olderThan?: string; states?: string; state?: string; dryRun?: boolean }): Promise<void> {
   const olderThanSec = f.olderThan === undefined ? 0 : parseSpan(f.olderThan);
-  const states = f.state?.split(',').map((s) => {
+  const states = (f.states ?? f.state)?.split(',').map((s) => {
     const st = parseJobState(s);
     if (!st || !ENDED_STATES.includes(st)) throw usage(`'${s}' is not an ended state`, 'use CD, F, CA, TO (finished, failed, cancelled, timeout)');
     return st;

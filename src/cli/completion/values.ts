@@ -3,7 +3,7 @@
 // settings), so a completed value is one the command accepts.
 import os from 'node:os';
 import { SETTING_KEYS } from '../../config/schema.js';
-import { ENDED_STATES, JOB_STATES, STATE_CODES } from '../../protocol/job.js';
+import { JOB_STATES, STATE_CODES } from '../../protocol/job.js';
 
 export type Values =
   /** these words; list: a comma-separated list of them (`R,PD`) */
@@ -29,7 +29,6 @@ const JOB_LIST: Values = { kind: 'ids', list: true };
 // things (gflowd's `--gpus <list>` is a GPU list, gflow's `--gpus <n>` a count).
 const OPTIONS: Record<string, () => Values> = {
   '--states': () => ({ kind: 'words', words: stateWords(JOB_STATES), list: true }),
-  '--state': () => ({ kind: 'words', words: stateWords(ENDED_STATES), list: true }),
   '--jobs': () => JOB_LIST,
   '--depends-on': () => JOB_LIST,
   '--depends-on-all': () => JOB_LIST,
