@@ -33,7 +33,7 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
 
 // `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
 // read from the real command lines (every command of both), so they cannot drift.
-async function ownCommand(word: string): Promise<string | undefined> {
+export async function ownCommand(word: string): Promise<string | undefined> {
   const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
   const { gflowProgram } = await import('../gflow.js');
   if (words(gflowProgram()).includes(word)) return `gflow ${word}`;

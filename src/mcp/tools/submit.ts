@@ -7,7 +7,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { Client } from '../../client/client.js';
 import { dryRunText } from '../../client/dry-run-text.js';
-import { buildSubmission } from '../../client/submission.js';
+import { buildSubmission, type SubmitPlace } from '../../client/submission.js';
 import { isNegated, optionKey, SUBMIT_OPTIONS, submitFlagsFrom, takesValue } from '../../client/submit-options.js';
 import { usage } from '../../protocol/errors.js';
 import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
@@ -41,7 +41,7 @@ const inputSchema = {
 };
 type Input = { command?: string | string[]; script?: string; scriptText?: string; cwd?: string } & Record<string, unknown>;
 
-async function build(client: Client, a: Input) {
+async function build(client: Client, a: Input, ownCommand: SubmitPlace['ownCommand']) {
   const given = [a.command, a.script, a.scriptText].filter((x) => x !== undefined).length;
   if (given !== 1) throw usage('give one of command, script and scriptText', "e.g. command: ['python', 'train.py'] or scriptText: '#!/bin/bash\\n# GFLOW --gpus 1\\npython train.py'");
   const cwd = path.resolve(a.cwd ?? process.cwd());
@@ -57,10 +57,10 @@ async function build(client: Client, a: Input) {
     if (args.length === 0 || args[0] === '') throw usage('the command is empty');
   }
   const options = Object.fromEntries(Object.entries(a).filter(([k]) => !LEAVE_OUT.includes(k)));
-  return buildSubmission(client, args, submitFlagsFrom(options), { cwd, stdin: () => a.scriptText ?? '' });
+  return buildSubmission(client, args, submitFlagsFrom(options), { cwd, stdin: () => a.scriptText ?? '', ownCommand });
 }
 
-export function registerSubmitTools(server: McpServer): void {
+export function registerSubmitTools(server: McpServer, ownCommand?: SubmitPlace['ownCommand']): void {
   server.registerTool(
     'submit_job',
     {
@@ -72,7 +72,7 @@ export function registerSubmitTools(server: McpServer): void {
     },
     guarded(async (a: Input) => {
       const client = new Client();
-      const { base, tasks } = await build(client, a);
+      const { base, tasks } = await build(client, a, ownCommand);
       if (!tasks) {
         const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
         return text(`Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}`, json({ id: job.id, name: job.name, state: job.state, logPath: job.logPath }));
@@ -92,7 +92,7 @@ export function registerSubmitTools(server: McpServer): void {
     },
     guarded(async (a: Input) => {
       const client = new Client();
-      const { base, tasks, directives } = await build(client, a);
+      const { base, tasks, directives } = await build(client, a, ownCommand);
       const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
       return text(dryRunText(base, answer, directives), json(answer));
     }),
