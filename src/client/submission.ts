@@ -49,16 +49,16 @@ export async function buildSubmission(client: Client, args: string[], given: Sub
   return { base, tasks, flags, ...(directives ? { directives } : {}) };
 }
 
-async function readSource(args: string[], cli: SubmitFlags, place: SubmitPlace): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText' | 'scriptPath'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
+async function readSource(args: string[], given: SubmitFlags, place: SubmitPlace): Promise<{ source: Pick<SubmitRequest, 'command' | 'script' | 'scriptText' | 'scriptPath'>; flags: SubmitFlags; text?: string; directives?: string[] }> {
   if (args.length === 0) throw usage('nothing to submit', 'gflow submit -- <command…>, gflow submit script.sh, or gflow submit - < script.sh');
-  // Flags given on the command line win over the script's directives.
+  // Flags given (on the command line, to a tool) win over the script's directives.
   let directives: string[] | undefined;
   const merge = (text: string, where: string): SubmitFlags => {
     const d = parseDirectives(text, where);
     directives = d.tokens;
     const out: Record<string, unknown> = {};
     for (const k of d.given) out[k] = (d.flags as Record<string, unknown>)[k];
-    return { ...out, ...cli };
+    return { ...out, ...given };
   };
   if (args.length === 1 && args[0] === '-') {
     const text = place.stdin();
@@ -70,7 +70,7 @@ async function readSource(args: string[], cli: SubmitFlags, place: SubmitPlace):
   if (args.length === 1 && isFile(file)) {
     const text = readScript(file);
     const flags = merge(text, file);
-    if (flags.each !== undefined && cli.each === undefined) throw usage(`${file}: --each in a # GFLOW directive`, 'give --each on the command line: gflow submit --each FILE');
+    if (flags.each !== undefined && given.each === undefined) throw usage(`${file}: --each in a # GFLOW directive`, 'give --each on the command line: gflow submit --each FILE');
     // The script is taken now, as its directives are (and as sbatch does): an edit or removal
     // after submit does not change what the job runs.
     return { source: { scriptText: text, scriptPath: file }, flags, text, directives };
@@ -78,7 +78,7 @@ async function readSource(args: string[], cli: SubmitFlags, place: SubmitPlace):
   // One argument with spaces or shell syntax is a shell snippet; otherwise an argv.
   const snippet = args.length === 1 && SHELL_SYNTAX.test(args[0]!);
   await checkProgram(snippet ? firstWord(args[0]!) : args[0]!, place);
-  return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: cli };
+  return { source: { command: snippet ? ['/bin/bash', '-c', args[0]!] : args }, flags: given };
 }
 
 // Spaces or shell syntax (\x60 is the backquote, written so that readers of the source do not

@@ -1,7 +1,7 @@
 // The options of `gflow submit`, defined once: for the command line, for the `# GFLOW`
 // directives at the top of a script (parsed by the same definitions), and for callers that give
 // them as typed values (the MCP submit tools), which get the same checks and the same messages.
-import { Command, InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { wholeNumber } from '../core/whole-number.js';
 import { usage } from '../protocol/errors.js';
 
