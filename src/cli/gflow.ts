@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { run } from './run-action.js';
 import { addSetupCommands } from './setup-commands.js';
-import { addSubmitOptions, intOption as int } from './submit-options.js';
+import { addSubmitOptions, intOption as int } from '../client/submit-options.js';
 import { fieldLabel, UPDATE_FIELDS } from '../client/update-request.js';
 import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';

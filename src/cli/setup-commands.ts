@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { SETTING_KEYS } from '../config/schema.js';
 import { run } from './run-action.js';
-import { intOption as int } from './submit-options.js';
+import { intOption as int } from '../client/submit-options.js';
 
 const SETTING_NAMES = SETTING_KEYS.join(', ');
 

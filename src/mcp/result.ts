@@ -2,8 +2,7 @@
 // tool errors — the gflow error's one line and its hint, as the CLI prints them — so the
 // agent reads what to do next instead of the call failing.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { CommanderError } from 'commander';
-import { GflowError, toGflowError, type ErrorCode } from '../protocol/errors.js';
+import { toGflowError, type ErrorCode } from '../protocol/errors.js';
 
 export function text(...parts: string[]): CallToolResult {
   return { content: parts.map((t) => ({ type: 'text' as const, text: t })) };
@@ -15,14 +14,8 @@ export function json(value: unknown): string {
 
 /** A GflowError (or anything thrown) as a tool error. */
 export function toolError(err: unknown): CallToolResult {
-  const e = asGflowError(err);
+  const e = toGflowError(err);
   return { isError: true, content: [{ type: 'text', text: `${e.code}: ${e.message}${e.hint ? `\nhint: ${e.hint}` : ''}` }] };
-}
-
-// Commander's parse errors (a bad option value) are usage errors, as on the command line.
-export function asGflowError(err: unknown): GflowError {
-  if (err instanceof CommanderError) return new GflowError('usage', err.message.replace(/^error: /, ''));
-  return toGflowError(err);
 }
 
 /** Runs a tool's body; whatever it throws comes back as a tool error. */
@@ -50,7 +43,7 @@ export async function eachJobResult(ids: number[], act: (id: number) => Promise<
     try {
       lines.push(await act(id));
     } catch (err) {
-      const e = asGflowError(err);
+      const e = toGflowError(err);
       if (STOPS_EVERYTHING.has(e.code)) throw e;
       failed++;
       lines.push(`job ${id}: ${e.code}: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}`);

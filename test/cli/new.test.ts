@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseDirectives } from '../../src/cli/script-directives.js';
+import { parseDirectives } from '../../src/client/script-directives.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 describe('gflow new', () => {

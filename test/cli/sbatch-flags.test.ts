@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { exportEnv } from '../../src/cli/export-env.js';
+import { exportEnv } from '../../src/client/export-env.js';
 import { Sandbox, useSandbox } from '../helpers/sandbox.js';
 
 describe('--export', () => {

@@ -1,7 +1,7 @@
 // A sweep over a script substitutes its declared {name}s in the script text of each task.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { expandTasks } from '../../src/cli/commands/submit.js';
+import { expandTasks } from '../../src/client/submission.js';
 import type { SubmitRequest } from '../../src/protocol/job.js';
 
 const base = (extra: Partial<SubmitRequest>): SubmitRequest => ({ cwd: '/', env: {}, user: 'u', ...extra });

@@ -10,7 +10,8 @@ export function addMcpCommand(program: Command): void {
     .description('serve gflow\'s tools over stdio, acting as you; an MCP client (Claude, …) starts it')
     .action(async () => {
       try {
-        await (await import('../../mcp/server.js')).serve();
+        const { ownCommand } = await import('./submit.js');
+        await (await import('../../mcp/server.js')).serve(ownCommand);
       } catch (err) {
         reportAndExit(err);
       }

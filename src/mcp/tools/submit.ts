@@ -1,24 +1,33 @@
 // submit_job and preview_job: a job built exactly as `gflow submit` builds it (the same option
-// definitions, directives, checks and request), from the tool's command, script or script
-// text and its working directory.
+// definitions, directives, checks and request, in client/submission.ts), from the tool's
+// command, script or script text, its typed options and its working directory.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { Command } from 'commander';
 import { z } from 'zod';
 import { Client } from '../../client/client.js';
-import { buildSubmission } from '../../cli/commands/submit.js';
 import { dryRunText } from '../../client/dry-run-text.js';
+import { buildSubmission, type SubmitPlace } from '../../client/submission.js';
+import { isNegated, optionKey, SUBMIT_OPTIONS, submitFlagsFrom, takesValue } from '../../client/submit-options.js';
 import { usage } from '../../protocol/errors.js';
-import { addSubmitOptions, type SubmitFlags } from '../../cli/submit-options.js';
 import { ROUTES, type DryRunResponse, type JobResponse, type JobsResponse } from '../../protocol/api.js';
-import { optionShape, parseOptionValues } from '../cli-flags.js';
 import { guarded, json, text } from '../result.js';
 
 // Said by the tools themselves: the output format, and the dry run (its own tool).
 const LEAVE_OUT = ['json', 'dryRun'];
 
-const submitOptions = (): Command => addSubmitOptions(new Command('submit'));
+/** The input schema's fields for gflow submit's options, described as its --help does. */
+function optionShape(): Record<string, z.ZodType> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const o of SUBMIT_OPTIONS.filter((o) => !LEAVE_OUT.includes(optionKey(o)))) {
+    const about = `${o.about} (\`submit ${o.flags}\`)`;
+    if (isNegated(o)) shape[optionKey(o)] = z.boolean().optional().describe(`false: ${about}`);
+    else if (!takesValue(o)) shape[optionKey(o)] = z.boolean().optional().describe(about);
+    else if (o.repeat) shape[optionKey(o)] = z.array(z.string()).optional().describe(`${about}; a list, one item per use of the flag`);
+    else shape[optionKey(o)] = z.union([z.string(), z.number()]).optional().describe(about);
+  }
+  return shape;
+}
 
 const inputSchema = {
   command: z
@@ -28,11 +37,11 @@ const inputSchema = {
   script: z.string().optional().describe('or: a job script file (its # GFLOW lines are options), relative to cwd'),
   scriptText: z.string().optional().describe('or: the text of a job script (bash, with # GFLOW lines as options)'),
   cwd: z.string().optional().describe("the directory the job runs in and relative paths are taken from (default: the MCP server's working directory)"),
-  ...optionShape(submitOptions(), LEAVE_OUT),
+  ...optionShape(),
 };
 type Input = { command?: string | string[]; script?: string; scriptText?: string; cwd?: string } & Record<string, unknown>;
 
-async function build(client: Client, a: Input) {
+async function build(client: Client, a: Input, ownCommand: SubmitPlace['ownCommand']) {
   const given = [a.command, a.script, a.scriptText].filter((x) => x !== undefined).length;
   if (given !== 1) throw usage('give one of command, script and scriptText', "e.g. command: ['python', 'train.py'] or scriptText: '#!/bin/bash\\n# GFLOW --gpus 1\\npython train.py'");
   const cwd = path.resolve(a.cwd ?? process.cwd());
@@ -47,11 +56,11 @@ async function build(client: Client, a: Input) {
     args = typeof a.command === 'string' ? [a.command] : a.command!;
     if (args.length === 0 || args[0] === '') throw usage('the command is empty');
   }
-  const cmd = parseOptionValues(submitOptions(), a, LEAVE_OUT);
-  return buildSubmission(client, args, cmd.opts<SubmitFlags>(), cmd, { cwd, stdin: () => a.scriptText ?? '' });
+  const options = Object.fromEntries(Object.entries(a).filter(([k]) => !LEAVE_OUT.includes(k)));
+  return buildSubmission(client, args, submitFlagsFrom(options), { cwd, stdin: () => a.scriptText ?? '', ownCommand });
 }
 
-export function registerSubmitTools(server: McpServer): void {
+export function registerSubmitTools(server: McpServer, ownCommand?: SubmitPlace['ownCommand']): void {
   server.registerTool(
     'submit_job',
     {
@@ -63,7 +72,7 @@ export function registerSubmitTools(server: McpServer): void {
     },
     guarded(async (a: Input) => {
       const client = new Client();
-      const { base, tasks } = await build(client, a);
+      const { base, tasks } = await build(client, a, ownCommand);
       if (!tasks) {
         const { job } = await client.request<JobResponse>('POST', ROUTES.jobs, base);
         return text(`Submitted job ${job.id}${job.state === 'hold' ? ' (on hold)' : ''}`, json({ id: job.id, name: job.name, state: job.state, logPath: job.logPath }));
@@ -83,7 +92,7 @@ export function registerSubmitTools(server: McpServer): void {
     },
     guarded(async (a: Input) => {
       const client = new Client();
-      const { base, tasks, directives } = await build(client, a);
+      const { base, tasks, directives } = await build(client, a, ownCommand);
       const answer = await client.request<DryRunResponse>('POST', ROUTES.dryRun, tasks ? { base, tasks } : base);
       return text(dryRunText(base, answer, directives), json(answer));
     }),

@@ -1,7 +1,7 @@
 // --mail-user / --notify-email and --notify-on, checked before anything is sent.
 import { parseNotifyEvents } from '../core/notify-on.js';
+import { usage } from '../protocol/errors.js';
 import type { SubmitRequest } from '../protocol/job.js';
-import { usage } from './fail.js';
 import type { SubmitFlags } from './submit-options.js';
 
 export function notifyFields(f: SubmitFlags): Pick<SubmitRequest, 'mailUser' | 'notifyOn'> {

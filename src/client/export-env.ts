@@ -4,7 +4,7 @@
 //                              default PATH), so the job still finds programs
 //   VAR,VAR2=val               the basics plus these (VAR: its value here)
 //   ALL,VAR=val                every variable, with these set
-import { usage } from './fail.js';
+import { usage } from '../protocol/errors.js';
 
 const BASICS = ['HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG'];
 const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
