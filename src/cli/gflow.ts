@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { packageVersion } from '../version.js';
 import { run } from './run-action.js';
 import { addSetupCommands } from './setup-commands.js';
-import { addSubmitOptions, intOption as int } from '../client/submit-options.js';
+import { addSubmitOptions, intOption as int, type SubmitFlags } from '../client/submit-options.js';
 import { fieldLabel, UPDATE_FIELDS } from '../client/update-request.js';
 import { addCompletionCommands } from './commands/completion.js';
 import { addMcpCommand } from './commands/mcp.js';
@@ -22,7 +22,10 @@ const COMMANDS: [names: [string, ...string[]], define: (cmd: Command) => void][]
       .argument('[command...]', 'the command and its arguments, a script path, or -')
       .addHelpText('after', '\nMany jobs in one request: --array 1-100 (one task per index, $GFLOW_ARRAY_TASK_ID), --param (a sweep), --each FILE (one job per line of FILE, - for stdin).')
       .passThroughOptions()
-      .action(run(async () => (await import('./commands/submit.js')).submitCommand));
+      .action(run(async () => {
+        const { submitCommand } = await import('./commands/submit.js');
+        return (args: string[], flags: SubmitFlags, c: Command) => submitCommand(args, flags, c, ownCommand);
+      }));
   }],
   [['queue', 'q', 'list'], (cmd) => {
     cmd
@@ -214,6 +217,19 @@ export async function main(argv: string[]): Promise<void> {
   await gflowProgram(argv[2]).parseAsync(argv);
 }
 
+/**
+ * `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
+ * read from the real command lines (every command of both), so they cannot drift. Here, beside
+ * the command list, so that what needs it (submit, the MCP server) is handed it and imports
+ * nothing that imports this file.
+ */
+export async function ownCommand(word: string): Promise<string | undefined> {
+  const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (words(gflowProgram()).includes(word)) return `gflow ${word}`;
+  const { gflowdProgram } = await import('./gflowd.js');
+  return words(gflowdProgram()).includes(word) ? `gflowd ${word}` : undefined;
+}
+
 /** gflow's command line: every command, or only `only` when that is one of them (help, completion and a mistyped word get every command). */
 export function gflowProgram(only?: string): Command {
   const program = new Command('gflow')
@@ -227,7 +243,7 @@ export function gflowProgram(only?: string): Command {
   for (const [[name, ...aliases], define] of one ? [one] : COMMANDS) define(program.command(name).aliases(aliases));
   if (one) return program;
   addSetupCommands(program);
-  addMcpCommand(program);
+  addMcpCommand(program, ownCommand);
   addCompletionCommands(program, { jobIds: true });
   return program;
 }

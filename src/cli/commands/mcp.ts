@@ -2,7 +2,8 @@
 import type { Command } from 'commander';
 import { reportAndExit } from '../fail.js';
 
-export function addMcpCommand(program: Command): void {
+/** `ownCommand`: which gflow or gflowd command a word names, for the submit tools' hint (gflow.ts). */
+export function addMcpCommand(program: Command, ownCommand: (word: string) => Promise<string | undefined>): void {
   program
     .command('mcp')
     .description('for AI agents: a Model Context Protocol server (docs/mcp.md)')
@@ -10,7 +11,6 @@ export function addMcpCommand(program: Command): void {
     .description('serve gflow\'s tools over stdio, acting as you; an MCP client (Claude, …) starts it')
     .action(async () => {
       try {
-        const { ownCommand } = await import('./submit.js');
         await (await import('../../mcp/server.js')).serve(ownCommand);
       } catch (err) {
         reportAndExit(err);

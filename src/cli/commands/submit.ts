@@ -10,7 +10,8 @@ import { buildSubmission } from '../../client/submission.js';
 import type { SubmitFlags } from '../../client/submit-options.js';
 import { usage } from '../fail.js';
 
-export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command): Promise<void> {
+/** `ownCommand`: which gflow or gflowd command a word names (gflow.ts), for a hint when one was submitted by mistake. */
+export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: Command, ownCommand: (word: string) => Promise<string | undefined>): Promise<void> {
   const client = new Client();
   // Only the flags typed count: a script's directives fill in the others.
   const given = Object.fromEntries(Object.entries(cliFlags).filter(([k]) => cmd.getOptionValueSource(k) === 'cli')) as SubmitFlags;
@@ -29,16 +30,6 @@ export async function submitCommand(args: string[], cliFlags: SubmitFlags, cmd: 
   const batch: BatchRequest = { base, tasks };
   const { jobs } = await client.request<JobsResponse>('POST', ROUTES.batch, batch);
   process.stdout.write(flags.json ? `${JSON.stringify(jobs, null, 2)}\n` : `Submitted jobs ${jobs[0]!.id}-${jobs.at(-1)!.id} (${jobs.length} tasks)\n`);
-}
-
-// `gflow submit queue` or `gflow submit status` meant a gflow or gflowd command. The words are
-// read from the real command lines (every command of both), so they cannot drift.
-export async function ownCommand(word: string): Promise<string | undefined> {
-  const words = (program: Command): string[] => program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
-  const { gflowProgram } = await import('../gflow.js');
-  if (words(gflowProgram()).includes(word)) return `gflow ${word}`;
-  const { gflowdProgram } = await import('../gflowd.js');
-  return words(gflowdProgram()).includes(word) ? `gflowd ${word}` : undefined;
 }
 
 function readStdin(): string {
