@@ -62,3 +62,13 @@ export function pathWithoutBuildTools(dir: string): string {
   }
   return dir;
 }
+
+/**
+ * A GPU lock directory for a test account's personal daemon, open to all as /tmp/gflow-gpu-locks
+ * is: without it the daemon would make the machine's own one, owned by the test account.
+ */
+export function userGpuLockDir(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o1777 });
+  fs.chmodSync(dir, 0o1777);
+  return dir;
+}

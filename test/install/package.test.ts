@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { requiresUsers } from '../helpers/requires.js';
 import { freePort, ROOT, Sandbox, testUsers, type RunResult, type TestUser } from '../helpers/sandbox.js';
 import { pollUntil } from '../helpers/wait.js';
-import { freshHome, npmEnvFor, pathWithoutBuildTools } from './fixtures.js';
+import { freshHome, npmEnvFor, pathWithoutBuildTools, userGpuLockDir } from './fixtures.js';
 
 const users = testUsers(['gflowpkg']);
 // The packages whose install scripts run (npm 11 asks for them by name in global installs).
@@ -35,7 +35,7 @@ describe('the release package', requiresUsers(users), () => {
     sb = await Sandbox.shared([u]);
     fs.mkdirSync(prefix());
     fs.chownSync(prefix(), u.uid, u.gid);
-    env = { GFLOW_PORT: String(await freePort()), ...npmEnvFor(u, path.join(sb.dir, 'npm-cache')) };
+    env = { GFLOW_PORT: String(await freePort()), GFLOW_GPU_LOCK_DIR: userGpuLockDir(path.join(sb.dir, 'user-gpu-locks')), ...npmEnvFor(u, path.join(sb.dir, 'npm-cache')) };
   });
   after(async () => {
     if (u && fs.existsSync(installed('gflowd'))) await asUser(installed('gflowd'), ['down']);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { requiresUsers } from '../helpers/requires.js';
 import { BIN, freePort, Sandbox, testUsers, type TestUser } from '../helpers/sandbox.js';
-import { cloneHead, freshHome, npmEnvFor, pathWithoutBuildTools } from './fixtures.js';
+import { cloneHead, freshHome, npmEnvFor, pathWithoutBuildTools, userGpuLockDir } from './fixtures.js';
 
 const users = testUsers(['gflowinst']);
 
@@ -28,7 +28,7 @@ describe('scripts/setup.sh as a user without root', requiresUsers(users), () => 
     freshHome(u);
     sb = await Sandbox.shared([u]);
     clone = cloneHead(path.join(sb.dir, 'clone'), u);
-    env = { GFLOW_PORT: String(await freePort()), ...npmEnvFor(u, path.join(sb.dir, 'npm-cache')) };
+    env = { GFLOW_PORT: String(await freePort()), GFLOW_GPU_LOCK_DIR: userGpuLockDir(path.join(sb.dir, 'user-gpu-locks')), ...npmEnvFor(u, path.join(sb.dir, 'npm-cache')) };
   });
   after(async () => {
     if (u && fs.existsSync(bin('gflowd'))) await sb.as(u, ['down'], { program: bin('gflowd'), env });
